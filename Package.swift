@@ -1,0 +1,83 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layout follows ../shared/ARCHITECTURE.md: shared libraries under Shared/,
+// services under Services/ (filled by later issues), tests under Tests/.
+let kafkaWire = "Shared/KafkaWire"
+
+let package = Package(
+    name: "orders",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+        .library(name: "KafkaBroker", targets: ["KafkaBroker"]),
+        .executable(name: "kafkawire", targets: ["kafkawire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries from Debian's packages: the four compression codecs Kafka uses.
+        .systemLibrary(name: "CZlib", path: "\(kafkaWire)/SystemLibraries/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "\(kafkaWire)/SystemLibraries/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "\(kafkaWire)/SystemLibraries/CLZ4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "\(kafkaWire)/SystemLibraries/CSnappy", pkgConfig: "snappy",
+                       providers: [.apt(["libsnappy-dev"])]),
+        // CRC32C with SSE4.2 when the CPU has it, a slicing-by-8 table otherwise.
+        .target(name: "CCRC32C", path: "\(kafkaWire)/Sources/CCRC32C"),
+
+        // The wire protocol: primitives, generated messages, record batches, errors. No I/O.
+        .target(
+            name: "KafkaProtocol",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                "CCRC32C", "CZlib", "CZstd", "CLZ4", "CSnappy",
+            ],
+            path: "\(kafkaWire)/Sources/KafkaProtocol"
+        ),
+        // The single-node, Kafka-compatible development broker.
+        .target(
+            name: "KafkaBroker",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "\(kafkaWire)/Sources/KafkaBroker"
+        ),
+        .executableTarget(
+            name: "kafkawire",
+            dependencies: [
+                "KafkaBroker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "\(kafkaWire)/Sources/kafkawire"
+        ),
+        .testTarget(
+            name: "KafkaProtocolTests",
+            dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/KafkaProtocolTests"
+        ),
+        .testTarget(
+            name: "KafkaBrokerTests",
+            dependencies: [
+                "KafkaBroker", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KafkaBrokerTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
