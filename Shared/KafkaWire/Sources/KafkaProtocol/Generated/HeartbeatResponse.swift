@@ -1,0 +1,56 @@
+// GENERATED FILE - DO NOT EDIT. Generated from message/HeartbeatResponse.json
+// (Apache Kafka message definitions, ../shared/kafka-protocol) by:
+//     python3 scripts/generate-messages.py
+
+import NIOCore
+
+/// "HeartbeatResponse" (versions 0-4, flexible 4+).
+public struct HeartbeatResponse: KafkaResponseMessage {
+    public static let apiKey: APIKey = .heartbeat
+    public static let validVersions: ClosedRange<Int16> = 0...4
+    public static let firstFlexibleVersion: Int16? = 4
+
+    /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
+    public var throttleTimeMs: Int32 = 0
+    /// The error code, or 0 if there was no error.
+    public var errorCode: Int16 = 0
+    /// Tagged fields this library does not know, kept so they are written back.
+    public var unknownTaggedFields: [UnknownTaggedField] = []
+
+    public init() {}
+
+    public init(throttleTimeMs: Int32 = 0, errorCode: Int16 = 0) {
+        self.throttleTimeMs = throttleTimeMs
+        self.errorCode = errorCode
+    }
+
+    public init(from buffer: inout ByteBuffer, version: Int16) throws {
+        guard Self.validVersions.contains(version) else {
+            throw ProtocolError(.unsupportedVersion, "HeartbeatResponse does not support version \(version)")
+        }
+        let flexible = version >= 4
+        self.init()
+        if version >= 1 {
+            self.throttleTimeMs = try buffer.readKafkaInteger(as: Int32.self)
+        }
+        self.errorCode = try buffer.readKafkaInteger(as: Int16.self)
+        if flexible {
+            let unknown = try buffer.readTaggedFields { _, _ in false }
+            self.unknownTaggedFields = unknown
+        }
+    }
+
+    public func encode(to buffer: inout ByteBuffer, version: Int16) throws {
+        guard Self.validVersions.contains(version) else {
+            throw ProtocolError(.unsupportedVersion, "HeartbeatResponse does not support version \(version)")
+        }
+        let flexible = version >= 4
+        if version >= 1 {
+            buffer.writeKafkaInteger(self.throttleTimeMs)
+        }
+        buffer.writeKafkaInteger(self.errorCode)
+        if flexible {
+            buffer.writeTaggedFields(known: [], unknown: self.unknownTaggedFields)
+        }
+    }
+}
