@@ -43,7 +43,7 @@ final class LogSegment {
     // MARK: Appending
 
     /// Appends one batch whose base offset is already set to `nextOffset`.
-    func append(_ batch: ByteBuffer, header: StoredBatchHeader) throws {
+    func append(_ batch: ByteBuffer, header: RecordBatchHeader) throws {
         let position = size
         try log.write(batch, at: position)
         if bytesSinceIndexEntry >= indexIntervalBytes || indexEntries == 0 {
@@ -99,14 +99,18 @@ final class LogSegment {
         return best
     }
 
+    private func readHeader(at position: Int64) throws -> RecordBatchHeader {
+        let head = try log.read(at: position, length: RecordBatchHeader.size)
+        return try RecordBatchHeader(parsing: head, at: head.readerIndex)
+    }
+
     /// Finds the position of the first batch whose last offset is >= `offset`.
     func position(of offset: Int64) throws -> Int64? {
         var position = try indexedPosition(for: offset)
         while position < size {
-            var head = try log.read(at: position, length: StoredBatchHeader.size)
-            let header = try StoredBatchHeader(reading: &head)
+            let header = try readHeader(at: position)
             if header.lastOffset >= offset { return position }
-            position += header.totalSize
+            position += Int64(header.totalSize)
         }
         return nil
     }
@@ -116,13 +120,13 @@ final class LogSegment {
     func read(from offset: Int64, maxBytes: Int, wholeFirstBatch: Bool) throws -> ByteBuffer? {
         guard let start = try position(of: offset) else { return nil }
         let available = Int(size - start)
-        var chunk = try log.read(at: start, length: min(available, max(maxBytes, StoredBatchHeader.size)))
+        var chunk = try log.read(at: start, length: min(available, max(maxBytes, RecordBatchHeader.size)))
         // Trim to whole batches; extend to cover a first batch larger than maxBytes.
         var end = 0
         var cursor = chunk
-        while cursor.readableBytes >= StoredBatchHeader.size {
-            let header = try StoredBatchHeader(peeking: cursor)
-            let total = Int(header.totalSize)
+        while cursor.readableBytes >= RecordBatchHeader.size {
+            let header = try RecordBatchHeader(parsing: cursor, at: cursor.readerIndex)
+            let total = header.totalSize
             if total > cursor.readableBytes {
                 if end == 0 && wholeFirstBatch {
                     return try log.read(at: start, length: total)
@@ -139,7 +143,7 @@ final class LogSegment {
 
     /// The first offset whose batch max-timestamp is >= `timestamp`, and the batch there, by
     /// the time index then a scan. Nil when every batch here is older.
-    func firstBatch(atOrAfter timestamp: Int64) throws -> (position: Int64, header: StoredBatchHeader)? {
+    func firstBatch(atOrAfter timestamp: Int64) throws -> (position: Int64, header: RecordBatchHeader)? {
         guard maxTimestamp >= timestamp else { return nil }
         // Time index entries rise; take the last entry strictly before the timestamp as a floor.
         var low: Int64 = 0
@@ -158,10 +162,9 @@ final class LogSegment {
         }
         var position = try indexedPosition(for: floorOffset)
         while position < size {
-            var head = try log.read(at: position, length: StoredBatchHeader.size)
-            let header = try StoredBatchHeader(reading: &head)
+            let header = try readHeader(at: position)
             if header.maxTimestamp >= timestamp { return (position, header) }
-            position += header.totalSize
+            position += Int64(header.totalSize)
         }
         return nil
     }
@@ -190,7 +193,7 @@ final class LogSegment {
     /// first torn or corrupt one, and rebuilding both indexes. Calls `visit` for each valid batch
     /// so the caller can rebuild producer state. Returns the number of bytes truncated.
     @discardableResult
-    func recover(visit: (StoredBatchHeader) -> Void) throws -> Int64 {
+    func recover(visit: (RecordBatchHeader) -> Void) throws -> Int64 {
         let fileSize = try log.size()
         try index.truncate(to: 0)
         try timeIndex.truncate(to: 0)
@@ -206,11 +209,13 @@ final class LogSegment {
         while position < fileSize {
             var chunk = try log.read(at: position, length: Int(min(Int64(chunkSize), fileSize - position)))
             var consumed = false
-            while chunk.readableBytes >= StoredBatchHeader.size {
-                guard let header = try? StoredBatchHeader(peeking: chunk), header.isPlausible(afterOffset: nextOffset) else {
+            while chunk.readableBytes >= RecordBatchHeader.size {
+                guard let header = try? RecordBatchHeader(parsing: chunk, at: chunk.readerIndex),
+                    header.lastOffsetDelta >= 0, header.baseOffset >= nextOffset
+                else {
                     return try truncateTail(at: position, fileSize: fileSize)
                 }
-                let total = Int(header.totalSize)
+                let total = header.totalSize
                 if total > chunk.readableBytes {
                     if total > chunkSize {
                         // A batch bigger than our chunk: read it alone.
@@ -221,29 +226,29 @@ final class LogSegment {
                     }
                     break
                 }
-                let batch = chunk.readSlice(length: total)!
-                guard StoredBatchHeader.crcMatches(batch) else {
+                guard (try? header.verifyCRC(in: chunk, at: chunk.readerIndex)) != nil else {
                     return try truncateTail(at: position, fileSize: fileSize)
                 }
+                chunk.moveReaderIndex(forwardBy: total)
                 try indexRecovered(header, at: position)
                 visit(header)
                 position += Int64(total)
                 consumed = true
             }
-            if !consumed || position + Int64(StoredBatchHeader.size) > fileSize {
+            if !consumed || position + Int64(RecordBatchHeader.size) > fileSize {
                 if position < fileSize { return try truncateTail(at: position, fileSize: fileSize) }
             }
         }
         return 0
     }
 
-    private func indexRecovered(_ header: StoredBatchHeader, at position: Int64) throws {
+    private func indexRecovered(_ header: RecordBatchHeader, at position: Int64) throws {
         if bytesSinceIndexEntry >= indexIntervalBytes || indexEntries == 0 {
             try appendIndexEntry(offset: header.baseOffset, position: position)
             bytesSinceIndexEntry = 0
         }
-        bytesSinceIndexEntry += header.totalSize
-        size = position + header.totalSize
+        bytesSinceIndexEntry += Int64(header.totalSize)
+        size = position + Int64(header.totalSize)
         nextOffset = header.lastOffset + 1
         if header.maxTimestamp > maxTimestamp {
             maxTimestamp = header.maxTimestamp

@@ -83,17 +83,20 @@ final class PartitionLog: @unchecked Sendable {
     /// Validates and appends the batches of one produce request for this partition.
     /// Either all batches are appended or none (validation happens before the first write).
     func append(_ records: ByteBuffer, maxBatchBytes: Int) -> AppendResult {
-        var batches: [(ByteBuffer, StoredBatchHeader)] = []
+        var batches: [(ByteBuffer, RecordBatchHeader)] = []
         var cursor = records
         while cursor.readableBytes > 0 {
-            guard cursor.readableBytes >= StoredBatchHeader.size, let header = try? StoredBatchHeader(peeking: cursor) else {
-                return AppendResult(error: .corruptMessage, message: "truncated record batch")
+            let header: RecordBatchHeader
+            do {
+                header = try RecordBatchHeader(parsing: cursor, at: cursor.readerIndex)
+            } catch let error as ProtocolError {
+                let legacy = RecordBatchHeader.magic(in: cursor, at: cursor.readerIndex).map { $0 < 2 } ?? false
+                return AppendResult(error: legacy ? .unsupportedForMessageFormat : .corruptMessage, message: error.context)
+            } catch {
+                return AppendResult(error: .corruptMessage, message: "\(error)")
             }
-            guard header.magic == 2 else {
-                return AppendResult(error: .unsupportedForMessageFormat, message: "record batch magic \(header.magic); only v2 is supported")
-            }
-            guard header.totalSize <= cursor.readableBytes, header.batchLength >= StoredBatchHeader.size - 12 else {
-                return AppendResult(error: .corruptMessage, message: "record batch length \(header.batchLength) does not match the data")
+            guard header.totalSize <= cursor.readableBytes else {
+                return AppendResult(error: .corruptMessage, message: "record batch length \(header.batchLength) exceeds the data")
             }
             guard header.totalSize <= maxBatchBytes else {
                 return AppendResult(error: .messageTooLarge, message: "record batch of \(header.totalSize) bytes exceeds \(maxBatchBytes)")
@@ -104,11 +107,12 @@ final class PartitionLog: @unchecked Sendable {
             guard !header.isTransactional, !header.isControl else {
                 return AppendResult(error: .invalidRecord, message: "transactions are not supported by the dev broker")
             }
-            let batch = cursor.readSlice(length: Int(header.totalSize))!
-            guard StoredBatchHeader.crcMatches(batch) else {
+            do {
+                try header.verifyCRC(in: cursor, at: cursor.readerIndex)
+            } catch {
                 return AppendResult(error: .corruptMessage, message: "record batch CRC mismatch")
             }
-            batches.append((batch, header))
+            batches.append((cursor.readSlice(length: header.totalSize)!, header))
         }
         guard !batches.isEmpty else { return AppendResult(error: .corruptMessage, message: "no record batch") }
 
@@ -125,11 +129,11 @@ final class PartitionLog: @unchecked Sendable {
                     break
                 }
                 do {
-                    try rollIfNeeded(adding: header.totalSize)
+                    try rollIfNeeded(adding: Int64(header.totalSize))
                     let active = segments.last!
                     header.baseOffset = active.nextOffset
-                    StoredBatchHeader.setBaseOffset(header.baseOffset, in: &batch)
-                    batch.setInteger(Int32(0), at: batch.readerIndex + 12)  // partition leader epoch
+                    RecordBatchHeader.setBaseOffset(header.baseOffset, in: &batch, at: batch.readerIndex)
+                    RecordBatchHeader.setPartitionLeaderEpoch(0, in: &batch, at: batch.readerIndex)
                     try active.append(batch, header: header)
                     producers.record(header)
                     if firstOffset < 0 { firstOffset = header.baseOffset }
@@ -202,7 +206,7 @@ final class PartitionLog: @unchecked Sendable {
         lock.withLock {
             for segment in segments where segment.maxTimestamp >= timestamp {
                 guard let found = try? segment.firstBatch(atOrAfter: timestamp),
-                    let batch = try? segment.readBatch(at: found.position, size: found.header.totalSize)
+                    let batch = try? segment.readBatch(at: found.position, size: Int64(found.header.totalSize))
                 else { continue }
                 return batch
             }
@@ -216,7 +220,7 @@ final class PartitionLog: @unchecked Sendable {
             guard let segment = segments.max(by: { $0.maxTimestamp < $1.maxTimestamp }), segment.maxTimestamp >= 0,
                 let found = try? segment.firstBatch(atOrAfter: segment.maxTimestamp)
             else { return nil }
-            return try? segment.readBatch(at: found.position, size: found.header.totalSize)
+            return try? segment.readBatch(at: found.position, size: Int64(found.header.totalSize))
         }
     }
 

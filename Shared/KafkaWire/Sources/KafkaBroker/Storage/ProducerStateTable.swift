@@ -34,7 +34,7 @@ struct ProducerStateTable: Sendable {
     static let retainedBatches = 5
     private(set) var entries: [Int64: Entry] = [:]
 
-    func check(_ header: StoredBatchHeader) -> Verdict {
+    func check(_ header: RecordBatchHeader) -> Verdict {
         guard header.producerID >= 0 else { return .append }
         guard let entry = entries[header.producerID] else { return .append }
         if header.producerEpoch < entry.epoch { return .reject(.invalidProducerEpoch) }
@@ -52,7 +52,7 @@ struct ProducerStateTable: Sendable {
     }
 
     /// Records an appended batch (with its final offsets).
-    mutating func record(_ header: StoredBatchHeader) {
+    mutating func record(_ header: RecordBatchHeader) {
         guard header.producerID >= 0 else { return }
         var entry = entries[header.producerID] ?? Entry(epoch: header.producerEpoch)
         if header.producerEpoch != entry.epoch {
