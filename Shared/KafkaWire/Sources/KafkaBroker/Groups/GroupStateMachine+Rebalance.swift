@@ -137,7 +137,8 @@ extension GroupStateMachine {
                 case .initialDelay(_, let delay, let remaining) where newMemberAdded && remaining > .zero:
                     newMemberAdded = false
                     let next = min(configuration.initialRebalanceDelay, remaining)
-                    rebalanceTimer = .initialDelay(deadline: now + next, delay: next, remaining: max(remaining - delay, .zero))
+                    // From the expired deadline, not from `now`: a late wake-up keeps the schedule.
+                    rebalanceTimer = .initialDelay(deadline: timer.deadline + next, delay: next, remaining: max(remaining - delay, .zero))
                 case .initialDelay, .join:
                     completeJoin(now: now, into: &actions)
                 }
