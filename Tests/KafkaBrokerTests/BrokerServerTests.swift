@@ -81,7 +81,7 @@ struct BrokerServerTests {
             _ = try ResponseHeader(from: &frame, apiKey: .apiVersions, apiVersion: 99)
             let response = try ApiVersionsResponse(from: &frame, version: 0)
             #expect(response.errorCode == KafkaErrorCode.unsupportedVersion.rawValue)
-            #expect(response.apiKeys.contains { $0.apiKey == APIKey.apiVersions.rawValue && $0.maxVersion == 3 })
+            #expect(response.apiKeys.contains { $0.apiKey == APIKey.apiVersions.rawValue && $0.maxVersion == ApiVersionsRequest.validVersions.upperBound })
         }
     }
 
