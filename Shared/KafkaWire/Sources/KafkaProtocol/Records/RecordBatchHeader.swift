@@ -251,7 +251,8 @@ public struct RecordBatchHeader: Hashable, Sendable {
         if magic == 0 || magic == 1 {
             return ProtocolError(
                 .corruptRecordBatch,
-                "legacy message set (magic \(magic), Kafka < 0.11) where a RecordBatch v2 was expected")
+                "legacy message set (magic \(magic), Kafka < 0.11) where a RecordBatch v2 was expected; "
+                    + "LegacyMessageSet.decode reads it")
         }
         return ProtocolError(.corruptRecordBatch, "unknown record batch magic \(magic)")
     }

@@ -25,6 +25,11 @@ enum ZstdCodec {
             throw ProtocolError(.compression, "ZSTD_createDCtx failed")
         }
         defer { ZSTD_freeDCtx(context) }
+        // The window is memory the decoder allocates up front from a frame header's claim;
+        // no window larger than the output limit is ever needed.
+        var windowLog: Int32 = 10
+        while windowLog < 27 && (1 << windowLog) < limit { windowLog += 1 }
+        ZSTD_DCtx_setParameter(context, ZSTD_d_windowLogMax, windowLog)
 
         var initial = decompressionInitialCapacity(inputSize: input.count, limit: limit)
         if let base = input.baseAddress {
