@@ -265,6 +265,15 @@ private func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
         #expect(batch.header.maxTimestamp == -1)
     }
 
+    @Test(arguments: CompressionCodec.allCases)
+    func emptyBatchWithCodec(codec: CompressionCodec) throws {
+        var builder = RecordBatchBuilder(compression: codec)
+        var bytes = try builder.build()
+        let batch = try RecordBatch.decode(from: &bytes)
+        #expect(batch.records.isEmpty)
+        #expect(try batch.header.compression() == codec)
+    }
+
     @Test func compressionChangedAfterAppending() throws {
         var builder = Self.manyRecordsBuilder(.none, count: 10)
         builder.compression = .zstd
