@@ -8,7 +8,7 @@ import Testing
 @Suite("Group coordinator")
 struct GroupCoordinatorTests {
     static let configuration = GroupCoordinatorConfiguration(
-        initialRebalanceDelay: .milliseconds(50), minSessionTimeout: .milliseconds(10))
+        initialRebalanceDelay: .milliseconds(150), minSessionTimeout: .milliseconds(10))
 
     func makeCoordinator(_ dir: TemporaryDirectory) throws -> GroupCoordinator {
         GroupCoordinator(
