@@ -234,8 +234,20 @@ final class PartitionLog: @unchecked Sendable {
         _ = lock.withLock { waiters.removeValue(forKey: ObjectIdentifier(waiter)) }
     }
 
+    /// Periodic flush: the fsync runs outside the lock so appends are not held up by it.
     func flush() {
-        lock.withLock { flushLocked() }
+        let segment: LogSegment? = lock.withLock {
+            guard dirty else { return nil }
+            dirty = false
+            unflushedMessages = 0
+            return segments.last
+        }
+        guard let segment else { return }
+        do {
+            try segment.flush()
+        } catch {
+            logger.error("Flush failed", metadata: ["error": "\(error)"])
+        }
     }
 
     private func flushLocked() {
