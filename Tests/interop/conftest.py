@@ -1,0 +1,56 @@
+"""Fixtures for the kafkawire interop suite.
+
+`broker`: a fresh `kafkawire broker` on a free 127.0.0.1 port with a fresh data dir in the
+test's tmp_path. The test gets a helpers.Broker with .bootstrap ("127.0.0.1:PORT"),
+.restart(hard=False), .kill9(), .start(), .assert_alive(). The broker is stopped at the end;
+if it died on its own during the test, the test errors. On failure the broker log tail is
+attached to the report.
+
+Extra broker flags for one test: @pytest.mark.broker_args("--auto-create-topics", "true").
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from helpers import Broker, kafkawire_bin, kcat_bin
+
+
+def pytest_sessionstart(session):
+    # Fail fast and loudly (not skip) when the environment is incomplete.
+    try:
+        kafkawire_bin()
+        kcat_bin()
+    except RuntimeError as e:
+        raise pytest.UsageError(f"interop suite cannot run: {e}") from None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    broker = getattr(item, "_kafkawire_broker", None)
+    if broker is not None and rep.failed:
+        rep.sections.append((f"kafkawire broker log, tail ({rep.when})", broker.log_tail(80)))
+
+
+@pytest.fixture
+def broker(request, tmp_path):
+    marker = request.node.get_closest_marker("broker_args")
+    extra = tuple(marker.args) if marker else ()
+    b = Broker(tmp_path / "data", tmp_path / "broker.log", extra_args=extra)
+    request.node._kafkawire_broker = b
+    b.start()
+    yield b
+    # Let the test's clients (librdkafka handles are freed on garbage collection) go away while the
+    # broker is still up, so they do not linger reconnecting to a dead port.
+    gc.collect()
+    # A broker that died by itself (not through stop()/kill9() in the test) fails this test.
+    died = b.died_unexpectedly()
+    code = b.proc.returncode if b.proc is not None else None
+    b.stop(timeout=10, strict=False)
+    if died:
+        pytest.fail(f"kafkawire exited on its own during the test (status {code})\n{b.log_tail()}",
+                    pytrace=False)
