@@ -22,6 +22,7 @@ def test_sigkill_mid_stream_keeps_every_acknowledged_message_once_in_order(broke
     fatal = []
     stop = threading.Event()
     produced = [0]
+    stream_position = [0]  # messages handed to the producer so far
 
     def on_delivery(err, msg):
         seq = int(msg.value().split(b"-")[1])
@@ -56,6 +57,7 @@ def test_sigkill_mid_stream_keeps_every_acknowledged_message_once_in_order(broke
                 producer.poll(0.01)
                 continue
             i += 1
+            stream_position[0] = i
             if i % 100 == 0:
                 producer.poll(0)
                 time.sleep(0.004)  # a steady stream (~25k msg/s at most), not one burst
@@ -69,6 +71,7 @@ def test_sigkill_mid_stream_keeps_every_acknowledged_message_once_in_order(broke
             time.sleep(0.01)
         assert len(acked) >= 3000, f"only {len(acked)} acknowledgements before the kill (fatal: {fatal})"
 
+        produced_at_kill = stream_position[0]
         broker.kill9()
         killed_at = time.monotonic()
         acked_at_kill = len(acked)
@@ -111,6 +114,8 @@ def test_sigkill_mid_stream_keeps_every_acknowledged_message_once_in_order(broke
     summary = (f"{produced[0]} produced, {len(acked)} acknowledged ({acked_at_kill} before the kill, "
                f"{after_restart} after the restart at +{restarted_at - killed_at:.2f}s), {len(failed)} failed, "
                f"{remaining} unresolved")
+    print(f"crash test: {summary}; in flight at the kill: {produced_at_kill - acked_at_kill}; "
+          f"{sum(len(v) for v in log.values())} messages in the log after recovery")
     assert not missing, f"{len(missing)} acknowledged messages lost, first (seq, partition, offset): {missing[:5]}; {summary}"
     assert not duplicated, f"{len(duplicated)} acknowledged messages duplicated: {duplicated[:5]}; {summary}"
     assert not moved, f"{len(moved)} acknowledged messages not at their acknowledged offset: {moved[:5]}; {summary}"
