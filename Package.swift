@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaBroker", targets: ["KafkaBroker"]),
+        .library(name: "KafkaWire", targets: ["KafkaWire"]),
         .executable(name: "kafkawire", targets: ["kafkawire"]),
     ],
     dependencies: [
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian's packages: the four compression codecs Kafka uses.
@@ -53,10 +55,23 @@ let package = Package(
             ],
             path: "\(kafkaWire)/Sources/KafkaBroker"
         ),
+        // The client: connections, metadata, producer, consumer, consumer groups, admin.
+        .target(
+            name: "KafkaWire",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "\(kafkaWire)/Sources/KafkaWire"
+        ),
         .executableTarget(
             name: "kafkawire",
             dependencies: [
-                "KafkaBroker",
+                "KafkaBroker", "KafkaWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,6 +82,16 @@ let package = Package(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/KafkaProtocolTests"
+        ),
+        .testTarget(
+            name: "KafkaWireTests",
+            dependencies: [
+                "KafkaWire", "KafkaBroker", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KafkaWireTests"
         ),
         .testTarget(
             name: "KafkaBrokerTests",
