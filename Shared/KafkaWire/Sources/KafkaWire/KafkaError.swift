@@ -7,7 +7,7 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
         private enum Base: Hashable, Sendable {
             case broker(KafkaErrorCode)
             case connectionFailed, connectionClosed, timedOut, unsupportedVersion, protocolViolation
-            case invalidConfiguration, closed, bufferExhausted, unknownTopic, fenced
+            case invalidConfiguration, closed, bufferExhausted, unknownTopic, fenced, cancelled
         }
 
         private let base: Base
@@ -29,6 +29,8 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// The client was closed.
         public static let closed = Code(.closed)
+        /// The calling task was cancelled.
+        public static let cancelled = Code(.cancelled)
         /// The producer's buffer stayed full for longer than max.block.
         public static let bufferExhausted = Code(.bufferExhausted)
         /// The topic does not exist (and was not created).

@@ -1,15 +1,20 @@
-import KafkaProtocol
 import NIOCore
 
-/// Splits the byte stream into request frames: a 4-byte big-endian size, then that many bytes.
+/// Splits a Kafka byte stream into frames: a 4-byte big-endian size, then that many bytes.
+/// Both directions use it (the broker for requests, the client for responses).
+///
 /// A negative or oversized size is an error (the connection is closed), as Kafka does with
 /// `InvalidReceiveException`, so a hostile length cannot make us buffer gigabytes.
-struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
+public struct KafkaFrameDecoder: NIOSingleStepByteToMessageDecoder {
+    public typealias InboundOut = ByteBuffer
 
-    let maxFrameBytes: Int
+    public let maxFrameBytes: Int
 
-    mutating func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? {
+    public init(maxFrameBytes: Int) {
+        self.maxFrameBytes = maxFrameBytes
+    }
+
+    public mutating func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? {
         guard let size = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: Int32.self) else {
             return nil
         }
@@ -21,7 +26,7 @@ struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
         return buffer.readSlice(length: Int(size))
     }
 
-    mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? {
+    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? {
         try decode(buffer: &buffer)
     }
 }

@@ -1,0 +1,144 @@
+import KafkaProtocol
+import Logging
+import NIOCore
+
+/// Writes requests and matches responses on one broker connection. It decides nothing itself:
+/// every event goes to `InFlightRequests`, and the handler carries out the returned action.
+///
+/// Timeouts: every request has the same timeout and responses come in order, so the oldest
+/// request always has the earliest deadline; one timer, set for the oldest, is enough.
+final class KafkaClientHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = OutboundRequest
+    typealias OutboundOut = ByteBuffer
+
+    struct Pending {
+        var apiKey: APIKey
+        var apiVersion: Int16
+        var promise: EventLoopPromise<ByteBuffer>
+        var deadline: NIODeadline
+    }
+
+    /// Asks the handler to close once every outstanding response has arrived.
+    struct CloseGracefully {}
+
+    private var requests = InFlightRequests<Pending>()
+    private var timer: Scheduled<Void>?
+    private let requestTimeout: TimeAmount
+    private let logger: Logger
+
+    init(requestTimeout: TimeAmount, logger: Logger) {
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var request = unwrapOutboundIn(data)
+        let pending = request.response.map {
+            Pending(apiKey: request.frame.apiKey, apiVersion: request.frame.apiVersion, promise: $0,
+                    deadline: .now() + requestTimeout)
+        }
+        switch requests.write(pending) {
+        case .write(let correlationID):
+            request.frame.setCorrelationID(correlationID)
+            context.write(wrapOutboundOut(request.frame.buffer), promise: promise)
+            if pending != nil { armTimer(context: context) }
+        case .fail(let error):
+            promise?.fail(error)
+            request.response?.fail(error)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var frame = unwrapInboundIn(data)
+        guard let correlationID = frame.readInteger(as: Int32.self) else {
+            let error = KafkaError(.protocolViolation, "response frame of \(frame.readableBytes) bytes has no correlation id")
+            fail(requests.closed(error), error, context: context)
+            return
+        }
+        switch requests.response(correlationID: correlationID) {
+        case .complete(let entry):
+            entry.context.promise.succeed(frame)
+        case .completeAndClose(let entry):
+            entry.context.promise.succeed(frame)
+            context.close(promise: nil)
+        case .closeAndFail(let entries, let error):
+            logger.warning("Closing connection: \(error.message)")
+            fail(entries, error, context: context)
+        case .ignore:
+            break
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is CloseGracefully else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        switch requests.close(gracefully: true) {
+        case .wait, .ignore:
+            promise?.succeed()
+        case .close:
+            context.close(promise: promise)
+        case .closeAndFail(let entries, let error):
+            fail(entries, error, context: context)
+            promise?.succeed()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let error = KafkaError(.connectionClosed, "connection to \(context.remoteAddress.map { "\($0)" } ?? "broker") closed")
+        fail(requests.closed(error), error, context: context)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let kafkaError: KafkaError
+        if let protocolError = error as? ProtocolError {
+            kafkaError = KafkaError(.protocolViolation, "\(protocolError)")
+        } else {
+            kafkaError = KafkaError(.connectionClosed, "connection failed: \(error)")
+        }
+        logger.debug("Connection error", metadata: ["error": "\(error)"])
+        fail(requests.closed(kafkaError), kafkaError, context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        let error = KafkaError(.connectionClosed, "connection closed")
+        for entry in requests.closed(error) { entry.context.promise.fail(error) }
+        timer?.cancel()
+        timer = nil
+    }
+
+    /// Fails `entries` and closes the channel.
+    private func fail(_ entries: [InFlightRequests<Pending>.Entry], _ error: KafkaError, context: ChannelHandlerContext) {
+        for entry in entries { entry.context.promise.fail(error) }
+        timer?.cancel()
+        timer = nil
+        context.close(promise: nil)
+    }
+
+    private func armTimer(context: ChannelHandlerContext) {
+        guard timer == nil, let oldest = requests.oldest else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: oldest.context.deadline) {
+            let (handler, context) = loopBound.value
+            handler.timer = nil
+            handler.timerFired(context: context)
+        }
+    }
+
+    private func timerFired(context: ChannelHandlerContext) {
+        guard let oldest = requests.oldest else { return }
+        guard oldest.context.deadline <= .now() else {
+            armTimer(context: context)
+            return
+        }
+        guard let result = requests.timedOut(correlationID: oldest.correlationID) else { return }
+        let timeout = KafkaError(
+            .timedOut, "\(oldest.context.apiKey.name) v\(oldest.context.apiVersion) got no response within \(requestTimeout)")
+        logger.warning("Closing connection: \(timeout.message)")
+        result.timedOut?.context.promise.fail(timeout)
+        fail(result.others, result.error, context: context)
+    }
+}
