@@ -5,6 +5,6 @@ struct KafkaWireCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafkawire",
         abstract: "Kafka wire-protocol tools: a single-node Kafka-compatible dev broker.",
-        subcommands: [BrokerCommand.self]
+        subcommands: [BrokerCommand.self, ProduceCommand.self, PerfCommand.self]
     )
 }

@@ -1,0 +1,142 @@
+import KafkaProtocol
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// One partition's batch of records: filled under the accumulator's lock, then owned by the
+/// sender until its single outcome (base offset or error) is delivered to every record.
+///
+/// Fields other than `completion` are guarded by the accumulator's lock while the batch is
+/// open, and by the sender afterwards; records' timestamps are read only after completion.
+final class ProducerBatch: @unchecked Sendable {
+    let id: UInt64
+    let topic: String
+    let partition: Int32
+    let createdAt: NIODeadline
+    var builder: RecordBatchBuilder
+    /// Each record's create time, for its RecordMetadata.
+    var timestamps: [Int64] = []
+    /// Bytes reserved from the producer's buffer memory; released at completion.
+    var reservedBytes = 0
+
+    // Sending state (sender only).
+    /// The encoded batch, built once when first drained.
+    var encoded: ByteBuffer?
+    var baseSequence: Int32 = RecordBatchHeader.noSequence
+    var producerID: Int64 = RecordBatchHeader.noProducerID
+    var producerEpoch: Int16 = RecordBatchHeader.noProducerEpoch
+    var attempts = 0
+    /// A retry waits for the retry backoff.
+    var retryNotBefore: NIODeadline?
+    /// A send failed without an answer: the broker may have written it.
+    var outcomeUnknown = false
+
+    private let completion = NIOLockedValueBox(Completion.pending([]))
+
+    enum Completion {
+        case pending([CheckedContinuation<BatchResult, any Error>])
+        case done(Result<BatchResult, KafkaError>)
+    }
+
+    struct BatchResult: Sendable {
+        var baseOffset: Int64
+        /// -1 unless the topic uses LogAppendTime.
+        var logAppendTime: Int64
+    }
+
+    init(id: UInt64, topic: String, partition: Int32, builder: RecordBatchBuilder, now: NIODeadline) {
+        self.id = id
+        self.topic = topic
+        self.partition = partition
+        self.builder = builder
+        self.createdAt = now
+    }
+
+    var recordCount: Int { builder.recordCount }
+    var hasSequence: Bool { baseSequence != RecordBatchHeader.noSequence }
+
+    /// Delivers the outcome once; later calls are ignored.
+    func complete(_ result: Result<BatchResult, KafkaError>) {
+        let waiters: [CheckedContinuation<BatchResult, any Error>]? = completion.withLockedValue { state in
+            guard case .pending(let waiters) = state else { return nil }
+            state = .done(result)
+            return waiters
+        }
+        for waiter in waiters ?? [] { waiter.resume(with: result.mapError { $0 as any Error }) }
+    }
+
+    var isComplete: Bool {
+        completion.withLockedValue { if case .done = $0 { true } else { false } }
+    }
+
+    /// Waits for the outcome.
+    func result() async throws -> BatchResult {
+        if case .done(let result)? = completion.withLockedValue({ state -> Completion? in
+            if case .done = state { return state }
+            return nil
+        }) {
+            return try result.get()
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<BatchResult, KafkaError>? = completion.withLockedValue { state in
+                switch state {
+                case .done(let result): return result
+                case .pending(var waiters):
+                    waiters.append(continuation)
+                    state = .pending(waiters)
+                    return nil
+                }
+            }
+            if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+        }
+    }
+
+    /// Writes the batch (once) with its producer id, epoch and sequence; later calls patch
+    /// those header fields and the CRC when they changed (after an epoch bump).
+    func encode() throws -> ByteBuffer {
+        guard var buffer = encoded else {
+            builder.producerID = producerID
+            builder.producerEpoch = producerEpoch
+            builder.baseSequence = baseSequence
+            let built = try builder.build()
+            encoded = built
+            return built
+        }
+        let start = buffer.readerIndex
+        typealias Field = RecordBatchHeader.Field
+        if buffer.getInteger(at: start + Field.producerID, as: Int64.self) != producerID
+            || buffer.getInteger(at: start + Field.producerEpoch, as: Int16.self) != producerEpoch
+            || buffer.getInteger(at: start + Field.baseSequence, as: Int32.self) != baseSequence
+        {
+            buffer.setInteger(producerID, at: start + Field.producerID)
+            buffer.setInteger(producerEpoch, at: start + Field.producerEpoch)
+            buffer.setInteger(baseSequence, at: start + Field.baseSequence)
+            _ = RecordBatchHeader.updateCRC(in: &buffer, at: start)
+            encoded = buffer
+        }
+        return buffer
+    }
+
+    /// Bytes of the encoded batch, or an estimate before encoding.
+    var size: Int { encoded?.readableBytes ?? builder.uncompressedSize }
+}
+
+/// A record accepted by the producer: await `metadata()` for where it was written.
+/// Cheap to keep: a reference to the record's batch and its index in it.
+public struct DeliveryHandle: Sendable {
+    let batch: ProducerBatch
+    let index: Int32
+
+    /// Waits until the record is acknowledged (or failed) and returns its partition and
+    /// offset; throws the typed `KafkaError` that failed its batch.
+    public func metadata() async throws -> RecordMetadata {
+        let result = try await batch.result()
+        return RecordMetadata(
+            topic: batch.topic, partition: batch.partition,
+            offset: result.baseOffset < 0 ? -1 : result.baseOffset + Int64(index),
+            timestamp: result.logAppendTime >= 0 ? result.logAppendTime : batch.timestamps[Int(index)])
+    }
+
+    /// The partition chosen for the record.
+    public var partition: Int32 { batch.partition }
+    public var topic: String { batch.topic }
+}

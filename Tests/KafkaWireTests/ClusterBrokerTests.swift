@@ -1,0 +1,129 @@
+import KafkaBroker
+import KafkaProtocol
+import KafkaWire
+import NIOCore
+import Testing
+
+/// The cluster client over real TCP against the in-process dev broker.
+@Suite("Cluster: real broker")
+struct ClusterBrokerTests {
+    @Test func bootstrapsMetadataAndConnectsByNodeID() async throws {
+        try await ConnectionTestBroker.run({ $0.defaultPartitions = 3 }) { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                let metadata = try await cluster.metadata(for: ["orders"], autoCreate: true)
+                #expect(metadata.brokers == [1: BrokerAddress(host: "127.0.0.1", port: port)])
+                #expect(metadata.controllerID == 1)
+                #expect(metadata.clusterID == "kafkawire-dev-cluster")
+                let orders = try #require(metadata.topics["orders"])
+                #expect(orders.error == .none)
+                #expect(orders.partitions.map(\.index) == [0, 1, 2])
+                #expect(orders.partitions.allSatisfy { $0.leader == 1 })
+                // Cached now, and the same topic again without asking.
+                #expect(try await cluster.metadata(for: ["orders"]).topics["orders"] == orders)
+                let connection = try await cluster.connection(to: 1)
+                #expect(connection.nodeID == 1)
+                #expect(try await cluster.connection(to: 1) === connection)
+                let all = try await cluster.metadata(for: nil)
+                #expect(all.topics.keys.contains("orders"))
+            }
+        }
+    }
+
+    @Test func reportsUnknownTopicsWithoutCreatingThem() async throws {
+        try await ConnectionTestBroker.run { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                let metadata = try await cluster.metadata(for: ["nope"], autoCreate: false)
+                #expect(metadata.topics["nope"]?.error == .unknownTopicOrPartition)
+            }
+        }
+    }
+
+    @Test func findsAndCachesTheGroupCoordinator() async throws {
+        try await ConnectionTestBroker.run { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                #expect(try await cluster.coordinator(forGroup: "g1") == 1)
+                #expect(try await cluster.coordinator(forGroup: "g1") == 1)
+                cluster.invalidateCoordinator(forGroup: "g1")
+                #expect(try await cluster.coordinator(forGroup: "g1") == 1)
+                let response = try await cluster.send(HeartbeatRequest(groupId: "g1", generationId: 1, memberId: "m"), to: 1)
+                #expect(response.errorCode != 0)
+            }
+        }
+    }
+
+    @Test func brokerSideCloseFailsInFlightRequestsRetriablyAndTheClusterReconnects() async throws {
+        // The broker closes a connection that sends a version it does not offer (Metadata
+        // above v8 here); the requests queued behind that one never get an answer.
+        try await ConnectionTestBroker.run({ $0.maxVersions = [.metadata: 8] }) { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                _ = try await cluster.metadata(for: [])
+                let connection = try await cluster.connection(to: 1)
+                let poison = connection.enqueue(MetadataRequest(topics: []), version: 12)
+                let behind = (0..<5).map { _ in connection.enqueue(MetadataRequest(topics: []), version: 8) }
+                for pending in [poison] + behind {
+                    let error = await #expect(throws: KafkaError.self) { _ = try await pending.get() }
+                    #expect(error?.code == .connectionClosed)
+                    #expect(error?.isRetriable == true)
+                }
+                try await connection.channelClosed()
+                #expect(connection.isClosed)
+                // The next request goes out on a fresh connection.
+                let response = try await cluster.send(MetadataRequest(topics: []), to: 1)
+                #expect(response.brokers.count == 1)
+                #expect(try await cluster.connection(to: 1) !== connection)
+            }
+        }
+    }
+
+    @Test func requestTimeoutFailsTheRequestAndClosesTheConnection() async throws {
+        try await ConnectionTestBroker.run { port in
+            try await ConnectionTestBroker.withCluster(port: port, { $0.requestTimeout = .milliseconds(300) }) { cluster in
+                _ = try await cluster.metadata(for: ["slow"], autoCreate: true)
+                let connection = try await cluster.connection(to: 1)
+                // A long-poll fetch on an empty partition: the broker holds it for 1.5 s.
+                let fetch = FetchRequest(maxWaitMs: 1500, minBytes: 1, topics: [
+                    .init(topic: "slow", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20)]),
+                ])
+                let slow = connection.enqueue(fetch, version: 12)
+                let behind = connection.enqueue(MetadataRequest(topics: []), version: try connection.versions.version(for: .metadata))
+                let clock = ContinuousClock()
+                let start = clock.now
+                let timeout = await #expect(throws: KafkaError.self) { _ = try await slow.get() }
+                #expect(timeout?.code == .timedOut)
+                #expect(timeout?.isRetriable == true)
+                #expect(clock.now - start < .seconds(3))
+                let closed = await #expect(throws: KafkaError.self) { _ = try await behind.get() }
+                #expect(closed?.code == .connectionClosed)
+                try await connection.channelClosed()
+                #expect(try await cluster.send(MetadataRequest(topics: []), to: 1).brokers.count == 1)
+            }
+        }
+    }
+
+    @Test func unreachableBootstrapFailsRetriablyAndShutdownRefusesLaterCalls() async throws {
+        var configuration = KafkaClientConfiguration(bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: 1)])
+        configuration.connectTimeout = .seconds(1)
+        configuration.reconnectBackoff = .milliseconds(10)
+        configuration.retryBackoff = .milliseconds(10)
+        let cluster = KafkaCluster(configuration: configuration, logger: ConnectionTestBroker.logger)
+        let error = await #expect(throws: KafkaError.self) { _ = try await cluster.metadata(for: nil) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.isRetriable == true)
+        await cluster.shutdown()
+        let closed = await #expect(throws: KafkaError.self) { _ = try await cluster.metadata(for: nil) }
+        #expect(closed?.code == .closed)
+    }
+
+    @Test func fallsBackToTheNextBootstrapServer() async throws {
+        try await ConnectionTestBroker.run { port in
+            var configuration = KafkaClientConfiguration(bootstrapServers: [
+                BrokerAddress(host: "127.0.0.1", port: 1), BrokerAddress(host: "127.0.0.1", port: port),
+            ])
+            configuration.connectTimeout = .seconds(1)
+            let cluster = KafkaCluster(configuration: configuration, logger: ConnectionTestBroker.logger)
+            let metadata = try await cluster.metadata(for: [])
+            #expect(metadata.brokers.count == 1)
+            await cluster.shutdown()
+        }
+    }
+}
