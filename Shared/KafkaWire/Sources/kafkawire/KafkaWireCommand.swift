@@ -4,7 +4,15 @@ import ArgumentParser
 struct KafkaWireCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafkawire",
-        abstract: "Kafka wire-protocol tools: a single-node Kafka-compatible dev broker.",
-        subcommands: [BrokerCommand.self, ProduceCommand.self, PerfCommand.self]
+        abstract: "Kafka wire-protocol tools: a dev broker, and a client for any Kafka cluster.",
+        // One line per subcommand, so adding one is a one-line change.
+        subcommands: [
+            BrokerCommand.self,
+            ProduceCommand.self,
+            PerfCommand.self,
+            MetadataCommand.self,
+            TopicsCommand.self,
+            GroupsCommand.self,
+        ]
     )
 }

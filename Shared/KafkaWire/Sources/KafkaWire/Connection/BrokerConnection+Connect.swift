@@ -31,7 +31,7 @@ extension BrokerConnection {
                 }
                 .connect(host: address.host, port: address.port).get()
         } catch {
-            throw KafkaError(.connectionFailed, "cannot connect to \(address): \(error)")
+            throw KafkaError(.connectionFailed, "cannot connect to \(address): \(Self.reason(error))")
         }
         do {
             let versions = try await negotiateVersions(on: channel, clientID: configuration.clientID)
@@ -41,6 +41,12 @@ extension BrokerConnection {
             channel.close(promise: nil)
             throw error
         }
+    }
+
+    /// The last attempt's error, not NIO's summary of every address tried.
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? NIOConnectionError, let last = error.connectionErrors.last { return "\(last.error)" }
+        return "\(error)"
     }
 
     private static func negotiateVersions(on channel: any Channel, clientID: String) async throws -> NegotiatedVersions {
