@@ -9,6 +9,7 @@ struct KafkaWireCommand: AsyncParsableCommand {
         subcommands: [
             BrokerCommand.self,
             ProduceCommand.self,
+            ConsumeCommand.self,
             PerfCommand.self,
             MetadataCommand.self,
             TopicsCommand.self,

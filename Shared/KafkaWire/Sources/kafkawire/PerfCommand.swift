@@ -4,6 +4,6 @@ struct PerfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perf",
         abstract: "Throughput benchmarks, printing one JSON line like Benchmarks/rdkafka-peer.",
-        subcommands: [PerfProduceCommand.self]
+        subcommands: [PerfProduceCommand.self, PerfConsumeCommand.self]
     )
 }

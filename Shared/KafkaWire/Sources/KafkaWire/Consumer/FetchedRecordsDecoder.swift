@@ -1,0 +1,40 @@
+import KafkaProtocol
+import NIOCore
+
+/// Turns one partition's `records` bytes from a fetch answer into the records to deliver,
+/// and the offset the next fetch starts from. Pure (FetchedRecordsDecoderTests).
+///
+/// - Batches of every codec are decompressed (RecordBatch v2).
+/// - A compressed batch is returned whole even when the fetch offset lies inside it, so
+///   records below the fetch offset are skipped.
+/// - Control batches (transaction markers) are skipped, but the position moves past them.
+/// - A partial batch at the end (the broker cuts at the size limit) is left for the next fetch.
+enum FetchedRecordsDecoder {
+    struct Decoded {
+        var records: [Record]
+        /// Where the next fetch starts; nil when no complete batch came (fetch the same offset).
+        var nextOffset: Int64?
+        var bytes: Int
+    }
+
+    static func decode(_ records: ByteBuffer, fetchOffset: Int64, verifyCRC: Bool) throws -> Decoded {
+        var iterator = RecordBatchIterator(records)
+        var result: [Record] = []
+        var next: Int64?
+        var bytes = 0
+        while let raw = try iterator.nextRaw() {
+            bytes += raw.bytes.readableBytes
+            let header = raw.header
+            guard header.lastOffset >= fetchOffset else { continue }
+            next = header.lastOffset + 1
+            if header.isControl || header.recordCount == 0 { continue }
+            let batch = try raw.decode(verifyCRC: verifyCRC)
+            if header.baseOffset >= fetchOffset {
+                result.append(contentsOf: batch.records)
+            } else {
+                result.append(contentsOf: batch.records.lazy.filter { $0.offset >= fetchOffset })
+            }
+        }
+        return Decoded(records: result, nextOffset: next, bytes: bytes)
+    }
+}

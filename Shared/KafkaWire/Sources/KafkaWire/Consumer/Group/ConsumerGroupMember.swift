@@ -1,0 +1,231 @@
+import KafkaProtocol
+import Logging
+
+/// Carries out the actions of `GroupMemberStateMachine` over the network: FindCoordinator,
+/// JoinGroup, the leader's assignment, SyncGroup, Heartbeat, LeaveGroup, and on the
+/// consumer side revoking (with the application's handler and the commit), assigning and
+/// losing partitions. Runs until the member has left the group.
+struct ConsumerGroupMember: Sendable {
+    let cluster: KafkaCluster
+    let core: ConsumerCore
+    let session: GroupSession
+    let groupID: String
+    let topics: [String]
+    let configuration: KafkaConsumerConfiguration
+    let onRebalance: RebalanceHandler?
+    let logger: Logger
+
+    private var offsets: GroupOffsets { GroupOffsets(cluster: cluster, groupID: groupID) }
+    private var strategies: [PartitionAssignmentStrategy] { configuration.partitionAssignmentStrategy }
+
+    func run(events: AsyncStream<GroupEvent>) async throws {
+        var machine = GroupMemberStateMachine(
+            configuration: .init(
+                cooperative: strategies.allSatisfy { $0.assignor.supportsCooperative },
+                isStatic: configuration.groupInstanceID != nil))
+        var events = events.makeAsyncIterator()
+        var versions: [String: Int16] = [:]
+        var leaving = false
+        var action = machine.start()
+        while true {
+            if !leaving && core.isStopRequested {
+                leaving = true
+                let leave = machine.leave()
+                // While revoking already, the state machine leaves once revocation completes.
+                if leave != .none || machine.state == .left { action = leave }
+            }
+            if machine.state == .left { return }
+            if action == .none {
+                switch await events.next() {
+                case .heartbeatDue?:
+                    action = machine.heartbeatDue()
+                case .leave?, nil:
+                    continue
+                }
+                continue
+            }
+            action = try await perform(action, on: &machine, versions: &versions)
+        }
+    }
+
+    private func perform(
+        _ action: GroupMemberStateMachine.Action, on machine: inout GroupMemberStateMachine, versions: inout [String: Int16]
+    ) async throws -> GroupMemberStateMachine.Action {
+        switch action {
+        case .none:
+            return .none
+        case .fail(let error):
+            throw error
+        case .backoff(let next):
+            try await Task.sleep(for: configuration.client.retryBackoff)
+            return try await perform(next, on: &machine, versions: &versions)
+
+        case .findCoordinator:
+            do {
+                _ = try await cluster.coordinator(forGroup: groupID)
+                return machine.coordinatorFound()
+            } catch let error as KafkaError {
+                cluster.invalidateCoordinator(forGroup: groupID)
+                return machine.coordinatorLookupFailed(error)
+            }
+
+        case .join(let memberID, let owned, let generation):
+            do {
+                let response = try await cluster.send(
+                    try joinRequest(memberID: memberID, owned: owned, generation: generation),
+                    to: try await cluster.coordinator(forGroup: groupID))
+                logger.debug(
+                    "JoinGroup answered",
+                    metadata: ["kafka.group": "\(groupID)", "kafka.generation": "\(response.generationId)",
+                               "error": "\(KafkaErrorCode(rawValue: response.errorCode))"])
+                if response.errorCode != 0 { invalidateIfMoved(response.errorCode) }
+                return machine.joinResponse(response)
+            } catch let error as KafkaError {
+                cluster.invalidateCoordinator(forGroup: groupID)
+                return machine.joinFailed(error)
+            }
+
+        case .computeAssignment(let protocolName, let members):
+            do {
+                let decoded = try GroupAssignment.members(members)
+                versions = Dictionary(decoded.map { ($0.member.memberID, $0.version) }, uniquingKeysWith: { a, _ in a })
+                let assignors = decoded.map(\.member)
+                let metadata = try await cluster.metadata(for: GroupAssignment.topics(of: assignors), refresh: true)
+                var counts: [String: Int32] = [:]
+                for (name, topic) in metadata.topics where topic.error == .none {
+                    counts[name] = Int32(topic.partitions.count)
+                }
+                let assignment = try GroupAssignment.compute(
+                    protocolName: protocolName, members: assignors, partitionCounts: counts)
+                logger.debug("Computed group assignment", metadata: ["kafka.group": "\(groupID)", "kafka.assignment": "\(assignment)"])
+                return machine.assignmentComputed(assignment)
+            } catch let error as KafkaError {
+                return machine.assignmentFailed(error)
+            }
+
+        case .sync(let generation, let memberID, let protocolName, let assignments):
+            do {
+                let request = SyncGroupRequest(
+                    groupId: groupID, generationId: generation, memberId: memberID,
+                    groupInstanceId: configuration.groupInstanceID, protocolType: ConsumerProtocol.protocolType,
+                    protocolName: protocolName, assignments: try GroupAssignment.encode(assignments, versions: versions))
+                let response = try await cluster.send(request, to: try await cluster.coordinator(forGroup: groupID))
+                var assigned: [TopicPartition] = []
+                if response.errorCode == 0 {
+                    do {
+                        assigned = try ConsumerProtocol.decodeAssignment(response.assignment)
+                    } catch {
+                        throw KafkaError(.protocolViolation, "SyncGroup assignment does not decode: \(error)")
+                    }
+                } else {
+                    invalidateIfMoved(response.errorCode)
+                }
+                return machine.syncResponse(errorCode: response.errorCode, assignment: assigned)
+            } catch let error as KafkaError where error.code != .protocolViolation {
+                cluster.invalidateCoordinator(forGroup: groupID)
+                return machine.syncFailed(error)
+            }
+
+        case .revoke(let partitions):
+            await revoke(partitions, commitAs: session.current)
+            session.set(nil)
+            return machine.revocationCompleted()
+
+        case .lose(let partitions):
+            session.set(nil)
+            stopDelivering(partitions)
+            await notify(.lost, partitions)
+            core.withPositions { $0.unassign(partitions) }
+            return machine.revocationCompleted()
+
+        case .apply(let change):
+            let member = GroupOffsets.Member(
+                generation: machine.generation, memberID: machine.memberID, groupInstanceID: configuration.groupInstanceID)
+            session.set(member)
+            if !change.revoked.isEmpty { await revoke(change.revoked, commitAs: member) }
+            core.withPositions { $0.assign(change.added, from: .committed) }
+            logger.info(
+                "Group assignment",
+                metadata: ["kafka.group": "\(groupID)", "kafka.generation": "\(machine.generation)",
+                           "kafka.assigned": "\(change.assigned)", "kafka.revoked": "\(change.revoked)"])
+            await notify(.assigned, change.added)
+            return machine.assignmentApplied()
+
+        case .heartbeat(let generation, let memberID):
+            do {
+                let response = try await cluster.send(
+                    HeartbeatRequest(
+                        groupId: groupID, generationId: generation, memberId: memberID,
+                        groupInstanceId: configuration.groupInstanceID),
+                    to: try await cluster.coordinator(forGroup: groupID))
+                if response.errorCode != 0 { invalidateIfMoved(response.errorCode) }
+                return machine.heartbeatResponse(errorCode: response.errorCode)
+            } catch let error as KafkaError {
+                cluster.invalidateCoordinator(forGroup: groupID)
+                return machine.heartbeatFailed(error)
+            }
+
+        case .leave(let memberID):
+            session.set(nil)
+            do {
+                let request = LeaveGroupRequest(
+                    groupId: groupID, memberId: memberID,
+                    members: [.init(memberId: memberID, groupInstanceId: configuration.groupInstanceID, reason: "consumer closing")])
+                _ = try await cluster.send(request, to: try await cluster.coordinator(forGroup: groupID))
+            } catch {
+                logger.debug("LeaveGroup failed", metadata: ["kafka.group": "\(groupID)", "error": "\(error)"])
+            }
+            machine.leaveCompleted()
+            return .none
+        }
+    }
+
+    /// Stops delivery, waits for the application to finish the record it holds, tells it,
+    /// commits what it consumed (commitOnRevoke), releases the partitions.
+    private func revoke(_ partitions: [TopicPartition], commitAs member: GroupOffsets.Member?) async {
+        stopDelivering(partitions)
+        await core.waitUntilReleased(Set(partitions))
+        await notify(.revoked, partitions)
+        if configuration.commitOnRevoke, let member {
+            let toCommit = core.offsetsToCommit(only: Set(partitions), includeInHand: false)
+            do {
+                try await offsets.commit(toCommit, member: member)
+                core.markCommitted(toCommit)
+                logger.debug("Committed on revoke", metadata: ["kafka.group": "\(groupID)", "kafka.offsets": "\(toCommit)"])
+            } catch {
+                logger.warning("Commit on revoke failed", metadata: ["kafka.group": "\(groupID)", "error": "\(error)"])
+            }
+        }
+        core.withPositions { $0.unassign(partitions) }
+    }
+
+    private func stopDelivering(_ partitions: [TopicPartition]) {
+        core.withPositions { positions in
+            for partition in partitions { positions.setPaused(partition, true) }
+        }
+    }
+
+    private func notify(_ kind: RebalanceEvent.Kind, _ partitions: [TopicPartition]) async {
+        await onRebalance?(RebalanceEvent(kind: kind, partitions: partitions))
+    }
+
+    private func invalidateIfMoved(_ code: Int16) {
+        let code = KafkaErrorCode(rawValue: code)
+        if code == .notCoordinator || code == .coordinatorNotAvailable {
+            cluster.invalidateCoordinator(forGroup: groupID)
+        }
+    }
+
+    private func joinRequest(memberID: String, owned: [TopicPartition], generation: Int32) throws -> JoinGroupRequest {
+        let subscription = ConsumerProtocol.Subscription(
+            topics: topics, ownedPartitions: owned, generation: generation)
+        let metadata = try ConsumerProtocol.encode(subscription)
+        return JoinGroupRequest(
+            groupId: groupID,
+            sessionTimeoutMs: Int32(clamping: configuration.sessionTimeout.wholeMilliseconds),
+            rebalanceTimeoutMs: Int32(clamping: configuration.maxPollInterval.wholeMilliseconds),
+            memberId: memberID, groupInstanceId: configuration.groupInstanceID,
+            protocolType: ConsumerProtocol.protocolType,
+            protocols: strategies.map { .init(name: $0.name, metadata: metadata) })
+    }
+}
