@@ -95,14 +95,16 @@ public struct RecordBatchBuilder: Sendable {
         appendRecord(
             keyLength: key?.readableBytes ?? -1, valueLength: value?.readableBytes ?? -1,
             headers: headers, timestamp: timestamp, offsetDelta: offsetDelta
-        ) { buffer in
-            if let key { buffer.writeImmutableBuffer(key) }
+        ) { pointer in
+            var p = pointer
+            if let key { p = RawBytes.copy(key, to: p) }
             if let value {
-                buffer.writeVarint(Int32(value.readableBytes))
-                buffer.writeImmutableBuffer(value)
+                p = RawBytes.writeVarint(Int64(value.readableBytes), to: p)
+                p = RawBytes.copy(value, to: p)
             } else {
-                buffer.writeVarint(-1)
+                p = RawBytes.writeVarint(-1, to: p)
             }
+            return p
         }
     }
 
@@ -115,14 +117,16 @@ public struct RecordBatchBuilder: Sendable {
         appendRecord(
             keyLength: keyBytes?.count ?? -1, valueLength: valueBytes?.count ?? -1,
             headers: headers, timestamp: timestamp, offsetDelta: offsetDelta
-        ) { buffer in
-            if let keyBytes { buffer.writeBytes(keyBytes) }
+        ) { pointer in
+            var p = pointer
+            if let keyBytes { p = RawBytes.copy(keyBytes, to: p) }
             if let valueBytes {
-                buffer.writeVarint(Int32(valueBytes.count))
-                buffer.writeBytes(valueBytes)
+                p = RawBytes.writeVarint(Int64(valueBytes.count), to: p)
+                p = RawBytes.copy(valueBytes, to: p)
             } else {
-                buffer.writeVarint(-1)
+                p = RawBytes.writeVarint(-1, to: p)
             }
+            return p
         }
     }
 
@@ -135,11 +139,13 @@ public struct RecordBatchBuilder: Sendable {
     }
 
     /// Writes: length varint, attributes, timestampDelta, offsetDelta, keyLength, then lets
-    /// `writeKeyAndValue` write the key bytes, value length and value bytes, then headers.
+    /// `writeKeyAndValue` write the key bytes, value length and value bytes (returning the
+    /// end), then headers. Everything but the headers goes through one raw-pointer write:
+    /// per-byte ByteBuffer writes cost an exclusivity check each, which dominated producing.
     @inlinable
     mutating func appendRecord(
         keyLength: Int, valueLength: Int, headers: [RecordHeader], timestamp: Int64, offsetDelta: Int32?,
-        writeKeyAndValue: (inout ByteBuffer) -> Void
+        writeKeyAndValue: (UnsafeMutableRawPointer) -> UnsafeMutableRawPointer
     ) {
         let delta = offsetDelta ?? Int32(truncatingIfNeeded: _recordCount)
         if _recordCount == 0 {
@@ -156,15 +162,23 @@ public struct RecordBatchBuilder: Sendable {
         let totalSize = VarintSize.signed(Int64(bodySize)) + bodySize
 
         var buffer = takeBuffer(reserving: totalSize)
-        buffer.writeVarint(Int32(bodySize))
-        buffer.writeInteger(UInt8(0))  // attributes
-        buffer.writeVarlong(timestampDelta)
-        buffer.writeVarint(delta)
-        buffer.writeVarint(Int32(keyLength))
-        writeKeyAndValue(&buffer)
-        if headers.isEmpty {
-            buffer.writeInteger(UInt8(0))  // varint 0
-        } else {
+        let fixedSize = totalSize - headersSize + (headers.isEmpty ? 1 : 0)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: fixedSize) { raw in
+            let start = raw.baseAddress!
+            var p = RawBytes.writeVarint(Int64(bodySize), to: start)
+            p.storeBytes(of: 0, as: UInt8.self)  // attributes
+            p += 1
+            p = RawBytes.writeVarint(timestampDelta, to: p)
+            p = RawBytes.writeVarint(Int64(delta), to: p)
+            p = RawBytes.writeVarint(Int64(keyLength), to: p)
+            p = writeKeyAndValue(p)
+            if headers.isEmpty {
+                p.storeBytes(of: 0, as: UInt8.self)  // varint 0
+                p += 1
+            }
+            return p - start
+        }
+        if !headers.isEmpty {
             buffer.writeVarint(Int32(headers.count))
             for header in headers { header.encode(to: &buffer) }
         }
@@ -294,5 +308,35 @@ public struct RecordBatchBuilder: Sendable {
         builder.append(key: control.keyBuffer(allocator: allocator), value: value, timestamp: timestamp)
         // Uncompressed building cannot fail.
         return try! builder.build()
+    }
+}
+
+/// Raw-memory writers for the record encoding hot path; callers reserve the room.
+@usableFromInline
+enum RawBytes {
+    /// Zigzag varint (the record format's varint and varlong alike).
+    @inlinable
+    static func writeVarint(_ value: Int64, to pointer: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        var v = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        var p = pointer
+        while v >= 0x80 {
+            p.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, as: UInt8.self)
+            p += 1
+            v >>= 7
+        }
+        p.storeBytes(of: UInt8(v), as: UInt8.self)
+        return p + 1
+    }
+
+    @inlinable
+    static func copy(_ bytes: UnsafeRawBufferPointer, to pointer: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return pointer }
+        pointer.copyMemory(from: base, byteCount: bytes.count)
+        return pointer + bytes.count
+    }
+
+    @inlinable
+    static func copy(_ buffer: ByteBuffer, to pointer: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        buffer.withUnsafeReadableBytes { copy($0, to: pointer) }
     }
 }

@@ -231,6 +231,7 @@ final class ProducerSender: Sendable {
                     completions.append((batch, .failure(error)))
                     failedRecords += batch.recordCount
                 case .bumpEpoch(let retryAfterBump, let error):
+                    logger.warning("sequence error; bumping the producer epoch", metadata: ["kafka.topic": "\(batch.topic)", "kafka.partition": "\(batch.partition)", "error": "\(error)"])
                     state.epochBumpRequested = true
                     if retryAfterBump {
                         batch.outcomeUnknown = false
@@ -253,7 +254,10 @@ final class ProducerSender: Sendable {
         for waiter in granted { waiter.grant(true) }
         if acknowledgedRecords > 0 { metrics.recordsSent.increment(by: acknowledgedRecords) }
         if failedRecords > 0 { metrics.recordErrors.increment(by: failedRecords) }
-        if retries > 0 { metrics.batchRetries.increment(by: retries) }
+        if retries > 0 {
+            metrics.batchRetries.increment(by: retries)
+            logger.debug("produce batches retried", metadata: ["kafka.node": "\(node)", "count": "\(retries)"])
+        }
         wakeup.signal()
     }
 
