@@ -41,6 +41,41 @@ struct ConnectionBrokerTests {
         }
     }
 
+    @Test func requestsWithoutResponseKeepCorrelationInStep() async throws {
+        try await ConnectionTestBroker.run { port in
+            let connection = try await connect(port)
+            defer { connection.close() }
+            _ = try await connection.send(MetadataRequest(topics: [.init(name: "fire")], allowAutoTopicCreation: true))
+            var builder = RecordBatchBuilder()
+            builder.append(key: nil, value: ByteBuffer(string: "x"), timestamp: 1_700_000_000_000)
+            let produce = ProduceRequest(acks: 0, timeoutMs: 1000, topicData: [
+                .init(name: "fire", partitionData: [.init(index: 0, records: try builder.build())]),
+            ])
+            let version = try connection.versions.version(for: .produce)
+            // The broker answers none of these; the next response must still match.
+            for _ in 0..<3 { try await connection.sendWithoutResponse(produce, version: version) }
+            let offsets = try await connection.send(ListOffsetsRequest(replicaId: -1, topics: [
+                .init(name: "fire", partitions: [.init(partitionIndex: 0, timestamp: -1)]),
+            ]))
+            #expect(offsets.topics.first?.partitions.first?.offset == 3)
+        }
+    }
+
+    @Test func aRequestMayWaitLongerThanTheRequestTimeout() async throws {
+        try await ConnectionTestBroker.run { port in
+            let connection = try await connect(port) { $0.requestTimeout = .milliseconds(200) }
+            defer { connection.close() }
+            _ = try await connection.send(MetadataRequest(topics: [.init(name: "quiet")], allowAutoTopicCreation: true))
+            // A 600 ms long poll outlives the 200 ms default but not its own 5 s timeout.
+            let fetch = FetchRequest(maxWaitMs: 600, minBytes: 1, topics: [
+                .init(topic: "quiet", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20)]),
+            ])
+            let response = try await connection.send(fetch, version: 12, timeout: .seconds(5))
+            #expect(response.errorCode == 0)
+            #expect(!connection.isClosed)
+        }
+    }
+
     @Test func closeFailsLaterRequestsRetriably() async throws {
         try await ConnectionTestBroker.run { port in
             let connection = try await connect(port)

@@ -51,14 +51,15 @@ public final class KafkaCluster: Sendable {
     static func bootstrapNodeID(_ index: Int) -> Int32 { -1 - Int32(index) }
 
     /// Sends to broker `node` at the highest negotiated version unless `version` is given.
-    /// Not retried: the caller knows whether its request is safe to repeat.
-    public func send<R: KafkaRequestMessage>(_ request: R, to node: Int32, version: Int16? = nil) async throws -> R.Response {
-        try await connection(to: node).send(request, version: version)
+    /// Not retried: the caller knows whether its request is safe to repeat. `timeout`
+    /// overrides the configured request timeout for this request.
+    public func send<R: KafkaRequestMessage>(_ request: R, to node: Int32, version: Int16? = nil, timeout: Duration? = nil) async throws -> R.Response {
+        try await connection(to: node).send(request, version: version, timeout: timeout)
     }
 
     /// Sends to whichever broker is reachable (an open connection first).
-    public func sendToAnyBroker<R: KafkaRequestMessage>(_ request: R, version: Int16? = nil) async throws -> R.Response {
-        try await anyConnection().send(request, version: version)
+    public func sendToAnyBroker<R: KafkaRequestMessage>(_ request: R, version: Int16? = nil, timeout: Duration? = nil) async throws -> R.Response {
+        try await anyConnection().send(request, version: version, timeout: timeout)
     }
 
     /// The open connection to `node`, opening it if needed.

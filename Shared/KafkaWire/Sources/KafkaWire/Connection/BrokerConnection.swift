@@ -28,15 +28,16 @@ public final class BrokerConnection: Sendable {
     public var isClosed: Bool { !channel.isActive }
 
     /// Writes now (calls made one after another are written in that order); the response is
-    /// awaited separately. Lets callers pipeline.
-    public func enqueue<R: KafkaRequestMessage>(_ request: R, version: Int16) -> PendingResponse<R.Response> {
+    /// awaited separately. Lets callers pipeline. `timeout` overrides the configured request
+    /// timeout for this request (JoinGroup must outlast a rebalance).
+    public func enqueue<R: KafkaRequestMessage>(_ request: R, version: Int16, timeout: Duration? = nil) -> PendingResponse<R.Response> {
         let frame: RequestFrame
         do {
             frame = try RequestFrame(request, version: version, clientID: clientID, allocator: channel.allocator)
         } catch {
             return PendingResponse(failed: error)
         }
-        let future = Self.write(frame, on: channel)
+        let future = Self.write(frame, on: channel, timeout: timeout.map(TimeAmount.init))
         return PendingResponse(future) { body throws(KafkaError) in
             try PendingResponse<R.Response>.decode(body, version: version)
         }
@@ -53,9 +54,9 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Sends and waits for the response; at the highest negotiated version unless `version` is given.
-    public func send<R: KafkaRequestMessage>(_ request: R, version: Int16? = nil) async throws -> R.Response {
+    public func send<R: KafkaRequestMessage>(_ request: R, version: Int16? = nil, timeout: Duration? = nil) async throws -> R.Response {
         let version = try version ?? versions.version(for: R.apiKey)
-        return try await enqueue(request, version: version).get()
+        return try await enqueue(request, version: version, timeout: timeout).get()
     }
 
     /// Closes now; outstanding requests fail with a retriable `connectionClosed`.
@@ -69,9 +70,9 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Writes a frame that expects a response; the future holds the body after the correlation id.
-    static func write(_ frame: RequestFrame, on channel: any Channel) -> EventLoopFuture<ByteBuffer> {
+    static func write(_ frame: RequestFrame, on channel: any Channel, timeout: TimeAmount? = nil) -> EventLoopFuture<ByteBuffer> {
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
-        channel.writeAndFlush(OutboundRequest(frame: frame, response: promise)).whenFailure { error in
+        channel.writeAndFlush(OutboundRequest(frame: frame, response: promise, timeout: timeout)).whenFailure { error in
             // Written on a closed channel the handler may be gone; completing twice is a no-op.
             promise.fail(kafkaError(error))
         }

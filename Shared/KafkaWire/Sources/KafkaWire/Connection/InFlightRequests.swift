@@ -60,6 +60,8 @@ struct InFlightRequests<Context> {
     var count: Int { outstanding.count }
     /// The request waiting longest: the next response must be its.
     var oldest: Entry? { outstanding.first }
+    /// Every outstanding request, oldest first.
+    var entries: CircularBuffer<Entry> { outstanding }
     var isEmpty: Bool { outstanding.isEmpty }
 
     /// A request is about to be written. With a `context` the request awaits a response;

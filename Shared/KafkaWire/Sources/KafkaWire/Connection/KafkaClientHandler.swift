@@ -5,8 +5,8 @@ import NIOCore
 /// Writes requests and matches responses on one broker connection. It decides nothing itself:
 /// every event goes to `InFlightRequests`, and the handler carries out the returned action.
 ///
-/// Timeouts: every request has the same timeout and responses come in order, so the oldest
-/// request always has the earliest deadline; one timer, set for the oldest, is enough.
+/// Timeouts: one timer, set for the earliest deadline among outstanding requests (usually the
+/// oldest; a request may carry a longer timeout of its own, as JoinGroup does).
 final class KafkaClientHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = OutboundRequest
@@ -23,7 +23,7 @@ final class KafkaClientHandler: ChannelDuplexHandler {
     struct CloseGracefully {}
 
     private var requests = InFlightRequests<Pending>()
-    private var timer: Scheduled<Void>?
+    private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
     private let requestTimeout: TimeAmount
     private let logger: Logger
 
@@ -36,13 +36,13 @@ final class KafkaClientHandler: ChannelDuplexHandler {
         var request = unwrapOutboundIn(data)
         let pending = request.response.map {
             Pending(apiKey: request.frame.apiKey, apiVersion: request.frame.apiVersion, promise: $0,
-                    deadline: .now() + requestTimeout)
+                    deadline: .now() + (request.timeout ?? requestTimeout))
         }
         switch requests.write(pending) {
         case .write(let correlationID):
             request.frame.setCorrelationID(correlationID)
             context.write(wrapOutboundOut(request.frame.buffer), promise: promise)
-            if pending != nil { armTimer(context: context) }
+            if let pending { armTimer(for: pending.deadline, context: context) }
         case .fail(let error):
             promise?.fail(error)
             request.response?.fail(error)
@@ -106,37 +106,42 @@ final class KafkaClientHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         let error = KafkaError(.connectionClosed, "connection closed")
         for entry in requests.closed(error) { entry.context.promise.fail(error) }
-        timer?.cancel()
+        timer?.task.cancel()
         timer = nil
     }
 
     /// Fails `entries` and closes the channel.
     private func fail(_ entries: [InFlightRequests<Pending>.Entry], _ error: KafkaError, context: ChannelHandlerContext) {
         for entry in entries { entry.context.promise.fail(error) }
-        timer?.cancel()
+        timer?.task.cancel()
         timer = nil
         context.close(promise: nil)
     }
 
-    private func armTimer(context: ChannelHandlerContext) {
-        guard timer == nil, let oldest = requests.oldest else { return }
+    /// Makes sure the timer fires by `deadline`.
+    private func armTimer(for deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let timer {
+            guard deadline < timer.deadline else { return }
+            timer.task.cancel()
+        }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(deadline: oldest.context.deadline) {
+        let task = context.eventLoop.scheduleTask(deadline: deadline) {
             let (handler, context) = loopBound.value
             handler.timer = nil
             handler.timerFired(context: context)
         }
+        timer = (deadline, task)
     }
 
     private func timerFired(context: ChannelHandlerContext) {
-        guard let oldest = requests.oldest else { return }
-        guard oldest.context.deadline <= .now() else {
-            armTimer(context: context)
+        let now = NIODeadline.now()
+        guard let expired = requests.entries.first(where: { $0.context.deadline <= now }) else {
+            if let next = requests.entries.map(\.context.deadline).min() { armTimer(for: next, context: context) }
             return
         }
-        guard let result = requests.timedOut(correlationID: oldest.correlationID) else { return }
+        guard let result = requests.timedOut(correlationID: expired.correlationID) else { return }
         let timeout = KafkaError(
-            .timedOut, "\(oldest.context.apiKey.name) v\(oldest.context.apiVersion) got no response within \(requestTimeout)")
+            .timedOut, "\(expired.context.apiKey.name) v\(expired.context.apiVersion) got no response in time")
         logger.warning("Closing connection: \(timeout.message)")
         result.timedOut?.context.promise.fail(timeout)
         fail(result.others, result.error, context: context)

@@ -40,4 +40,6 @@ struct RequestFrame {
 struct OutboundRequest {
     var frame: RequestFrame
     var response: EventLoopPromise<ByteBuffer>?
+    /// Overrides the connection's request timeout (JoinGroup waits for a whole rebalance).
+    var timeout: TimeAmount? = nil
 }
