@@ -29,6 +29,26 @@ struct ClusterBrokerTests {
         }
     }
 
+    @Test func concurrentCallersShareConnectionsAndMetadataRequests() async throws {
+        try await ConnectionTestBroker.run({ $0.defaultPartitions = 2 }) { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                let answers = try await withThrowingTaskGroup(of: ClusterMetadata.self) { group in
+                    for _ in 0..<50 {
+                        group.addTask { try await cluster.metadata(for: ["burst"], autoCreate: true, refresh: true) }
+                    }
+                    return try await group.reduce(into: [ClusterMetadata]()) { $0.append($1) }
+                }
+                #expect(answers.count == 50)
+                #expect(answers.allSatisfy { $0.topics["burst"]?.partitions.count == 2 })
+                let connections = try await withThrowingTaskGroup(of: ObjectIdentifier.self) { group in
+                    for _ in 0..<20 { group.addTask { ObjectIdentifier(try await cluster.connection(to: 1)) } }
+                    return try await group.reduce(into: Set<ObjectIdentifier>()) { $0.insert($1) }
+                }
+                #expect(connections.count == 1)
+            }
+        }
+    }
+
     @Test func reportsUnknownTopicsWithoutCreatingThem() async throws {
         try await ConnectionTestBroker.run { port in
             try await ConnectionTestBroker.withCluster(port: port) { cluster in

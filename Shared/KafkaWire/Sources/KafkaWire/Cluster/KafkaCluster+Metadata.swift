@@ -13,7 +13,26 @@ extension KafkaCluster {
             }
             if let cached { return cached }
         }
-        return try await retrying("Metadata") {
+        // Callers asking the same question at the same time (a burst of leader errors) share one request.
+        let key = MetadataQuestion(topics: topics.map(Set.init), autoCreate: autoCreate)
+        let fetch = state.withLockedValue { state in
+            if let running = state.metadataFetches[key] { return running }
+            let task = Task { try await self.fetchMetadata(for: topics, autoCreate: autoCreate) }
+            state.metadataFetches[key] = task
+            return task
+        }
+        defer { state.withLockedValue { if $0.metadataFetches[key] == fetch { $0.metadataFetches[key] = nil } } }
+        do {
+            return try await fetch.value
+        } catch let error as KafkaError {
+            throw error
+        } catch {
+            throw KafkaError(.cancelled, "Metadata: \(error)")
+        }
+    }
+
+    private func fetchMetadata(for topics: [String]?, autoCreate: Bool) async throws -> ClusterMetadata {
+        try await retrying("Metadata") {
             let connection = try await anyConnection()
             let version = try connection.versions.version(for: .metadata)
             let request = MetadataRequest(topics: topics, autoCreate: autoCreate, version: version)

@@ -26,6 +26,13 @@ public final class KafkaCluster: Sendable {
         var addresses: [Int32: BrokerAddress] = [:]
         var metadata = MetadataCache()
         var coordinators: [String: Int32] = [:]
+        var metadataFetches: [MetadataQuestion: Task<ClusterMetadata, any Error>] = [:]
+    }
+
+    /// What a Metadata request asks, to share one answer among callers asking the same.
+    struct MetadataQuestion: Hashable {
+        var topics: Set<String>?
+        var autoCreate: Bool
     }
 
     enum ConnectionSlot {
@@ -62,43 +69,52 @@ public final class KafkaCluster: Sendable {
         try await anyConnection().send(request, version: version, timeout: timeout)
     }
 
-    /// The open connection to `node`, opening it if needed.
+    /// The open connection to `node`, opening it if needed. Callers asking at the same time
+    /// share one connection attempt.
     public func connection(to node: Int32) async throws -> BrokerConnection {
-        if let existing = try openConnection(node) { return existing }
-        let task: Task<BrokerConnection, any Error>
-        let found = try state.withLockedValue { state throws -> Task<BrokerConnection, any Error>? in
-            guard !state.isShutdown else { throw KafkaError(.closed, "cluster client is shut down") }
-            switch state.connections[node] {
-            case .connected(let connection) where !connection.isClosed: return nil
-            case .connecting(let task): return task
-            default: break
+        switch try lookUpConnection(node) {
+        case .open(let connection):
+            return connection
+        case .connecting(let task):
+            do {
+                return try await task.value
+            } catch let error as KafkaError {
+                throw error
+            } catch is CancellationError {
+                throw KafkaError(.cancelled, "connecting to node \(node) cancelled")
+            } catch {
+                throw KafkaError(.connectionFailed, "node \(node): \(error)")
             }
-            guard let address = state.addresses[node] else { return nil }
-            let wait = state.backoffs[node]?.wait(from: .now) ?? .zero
-            let task = makeConnectTask(node: node, address: address, after: wait)
-            state.connections[node] = .connecting(task)
-            return task
-        }
-        if let found {
-            task = found
-        } else if let existing = try openConnection(node) {
-            return existing
-        } else {
-            // Unknown node: learn the brokers, then try once more.
+        case .unknownNode:
+            // Learn the brokers, then try once more.
             _ = try await metadata(for: [], refresh: true)
             guard state.withLockedValue({ $0.addresses[node] }) != nil else {
                 throw KafkaError(.connectionFailed, "broker node \(node) is not in the cluster metadata")
             }
             return try await connection(to: node)
         }
-        do {
-            return try await task.value
-        } catch let error as KafkaError {
-            throw error
-        } catch is CancellationError {
-            throw KafkaError(.cancelled, "connecting to node \(node) cancelled")
-        } catch {
-            throw KafkaError(.connectionFailed, "node \(node): \(error)")
+    }
+
+    private enum ConnectionLookup {
+        case open(BrokerConnection)
+        case connecting(Task<BrokerConnection, any Error>)
+        case unknownNode
+    }
+
+    /// The open connection, the attempt under way, or a new attempt (after any backoff).
+    private func lookUpConnection(_ node: Int32) throws -> ConnectionLookup {
+        try state.withLockedValue { state throws -> ConnectionLookup in
+            guard !state.isShutdown else { throw KafkaError(.closed, "cluster client is shut down") }
+            switch state.connections[node] {
+            case .connected(let connection) where !connection.isClosed: return .open(connection)
+            case .connecting(let task): return .connecting(task)
+            default: break
+            }
+            guard let address = state.addresses[node] else { return .unknownNode }
+            let wait = state.backoffs[node]?.wait(from: .now) ?? .zero
+            let task = makeConnectTask(node: node, address: address, after: wait)
+            state.connections[node] = .connecting(task)
+            return .connecting(task)
         }
     }
 
@@ -126,14 +142,6 @@ public final class KafkaCluster: Sendable {
                     try? await connection.channel.closeFuture.get()
                 }
             }
-        }
-    }
-
-    private func openConnection(_ node: Int32) throws -> BrokerConnection? {
-        try state.withLockedValue { state throws in
-            guard !state.isShutdown else { throw KafkaError(.closed, "cluster client is shut down") }
-            if case .connected(let connection) = state.connections[node], !connection.isClosed { return connection }
-            return nil
         }
     }
 
