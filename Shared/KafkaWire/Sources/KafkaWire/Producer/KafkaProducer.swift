@@ -68,8 +68,32 @@ public final class KafkaProducer: Service, Sendable {
     /// Buffers one record for sending and returns at once (or when buffer memory has room,
     /// at most `maxBlock` later, else `.bufferExhausted`). Await the handle's `metadata()`
     /// later for its partition and offset.
+    @inlinable
     public func enqueue(_ record: ProducerRecord) async throws -> DeliveryHandle {
+        // Inlined so the common case (room and metadata at hand) allocates no task frame.
         let timestamp = record.timestamp ?? wallClockMillis()
+        if let handle = try appendWithoutWaiting(record, timestamp: timestamp) { return handle }
+        return try await enqueueWaiting(record, timestamp: timestamp)
+    }
+
+    /// Appends when no waiting is needed; nil when metadata or memory must be awaited.
+    @usableFromInline
+    func appendWithoutWaiting(_ record: ProducerRecord, timestamp: Int64) throws -> DeliveryHandle? {
+        let result = state.withLockedValue { state in state.append(record, timestamp: timestamp, now: .now()) }
+        switch result {
+        case .appended(let handle, let wakeSender):
+            if wakeSender { wakeup.signal() }
+            return handle
+        case .needsMetadata, .needsMemory:
+            return nil
+        case .failed(let error):
+            throw error
+        }
+    }
+
+    /// The slow path: waits for the topic's metadata or for buffer room, then appends.
+    @usableFromInline
+    func enqueueWaiting(_ record: ProducerRecord, timestamp: Int64) async throws -> DeliveryHandle {
         var reserved = false
         var deadline: NIODeadline?
         while true {

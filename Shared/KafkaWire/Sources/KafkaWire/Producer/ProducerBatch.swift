@@ -7,14 +7,15 @@ import NIOCore
 ///
 /// Fields other than `completion` are guarded by the accumulator's lock while the batch is
 /// open, and by the sender afterwards; records' timestamps are read only after completion.
+@usableFromInline
 final class ProducerBatch: @unchecked Sendable {
     let id: UInt64
-    let topic: String
-    let partition: Int32
+    @usableFromInline let topic: String
+    @usableFromInline let partition: Int32
     let createdAt: NIODeadline
     var builder: RecordBatchBuilder
     /// Each record's create time, for its RecordMetadata.
-    var timestamps: [Int64] = []
+    @usableFromInline var timestamps: [Int64] = []
     /// Bytes reserved from the producer's buffer memory; released at completion.
     var reservedBytes = 0
 
@@ -37,10 +38,16 @@ final class ProducerBatch: @unchecked Sendable {
         case done(Result<BatchResult, KafkaError>)
     }
 
+    @usableFromInline
     struct BatchResult: Sendable {
-        var baseOffset: Int64
+        @usableFromInline var baseOffset: Int64
         /// -1 unless the topic uses LogAppendTime.
-        var logAppendTime: Int64
+        @usableFromInline var logAppendTime: Int64
+
+        init(baseOffset: Int64, logAppendTime: Int64) {
+            self.baseOffset = baseOffset
+            self.logAppendTime = logAppendTime
+        }
     }
 
     init(id: UInt64, topic: String, partition: Int32, builder: RecordBatchBuilder, now: NIODeadline) {
@@ -68,7 +75,17 @@ final class ProducerBatch: @unchecked Sendable {
         completion.withLockedValue { if case .done = $0 { true } else { false } }
     }
 
+    /// The outcome when there is one (no waiting, no task frame: the hot path of handles).
+    @usableFromInline
+    var completedResult: Result<BatchResult, KafkaError>? {
+        completion.withLockedValue { state in
+            if case .done(let result) = state { return result }
+            return nil
+        }
+    }
+
     /// Waits for the outcome.
+    @usableFromInline
     func result() async throws -> BatchResult {
         if case .done(let result)? = completion.withLockedValue({ state -> Completion? in
             if case .done = state { return state }
@@ -123,14 +140,31 @@ final class ProducerBatch: @unchecked Sendable {
 /// A record accepted by the producer: await `metadata()` for where it was written.
 /// Cheap to keep: a reference to the record's batch and its index in it.
 public struct DeliveryHandle: Sendable {
-    let batch: ProducerBatch
-    let index: Int32
+    @usableFromInline let batch: ProducerBatch
+    @usableFromInline let index: Int32
+
+    init(batch: ProducerBatch, index: Int32) {
+        self.batch = batch
+        self.index = index
+    }
 
     /// Waits until the record is acknowledged (or failed) and returns its partition and
     /// offset; throws the typed `KafkaError` that failed its batch.
+    @inlinable
     public func metadata() async throws -> RecordMetadata {
-        let result = try await batch.result()
-        return RecordMetadata(
+        // Inlined so awaiting an already delivered record allocates no task frame.
+        if let done = batch.completedResult { return metadata(for: try done.get()) }
+        return metadata(for: try await batch.result())
+    }
+
+    /// The outcome if the record's batch is complete, nil while it is in flight.
+    public var completedMetadata: Result<RecordMetadata, KafkaError>? {
+        batch.completedResult.map { $0.map { metadata(for: $0) } }
+    }
+
+    @inlinable
+    func metadata(for result: ProducerBatch.BatchResult) -> RecordMetadata {
+        RecordMetadata(
             topic: batch.topic, partition: batch.partition,
             offset: result.baseOffset < 0 ? -1 : result.baseOffset + Int64(index),
             timestamp: result.logAppendTime >= 0 ? result.logAppendTime : batch.timestamps[Int(index)])

@@ -74,11 +74,11 @@ struct RecordAccumulator: Sendable {
     /// Appends one record to its partition's open batch. `reserved` is true when the record's
     /// bytes were already granted by `memory` (a waiter's retry).
     mutating func append(
-        _ record: ProducerRecord, timestamp: Int64, now: NIODeadline, reserved: Bool = false,
+        _ record: ProducerRecord, timestamp: Int64, now: @autoclosure () -> NIODeadline, reserved: Bool = false,
         random: () -> Int = { Int.random(in: 0..<Int.max) }
     ) -> AppendResult {
         if isClosing { return .failed(KafkaError(.closed, "the producer is closed")) }
-        guard let topic = topics[record.topic], !topic.partitions.isEmpty else { return .needsMetadata }
+        guard let topic = lookUp(record.topic), !topic.partitions.isEmpty else { return .needsMetadata }
         let size = record.estimatedSize
         guard size + RecordBatchHeader.size <= settings.maxRequestSize else {
             return .failed(
@@ -122,7 +122,7 @@ struct RecordAccumulator: Sendable {
             let builder = RecordBatchBuilder(
                 compression: settings.compression, compressionLevel: settings.compressionLevel,
                 initialCapacity: Swift.min(settings.batchSize, Swift.max(size, 1024) * 16) + RecordBatchHeader.size)
-            batch = ProducerBatch(id: nextBatchID, topic: topic.name, partition: partition, builder: builder, now: now)
+            batch = ProducerBatch(id: nextBatchID, topic: topic.name, partition: partition, builder: builder, now: now())
             queue.open = batch
             incomplete[batch.id] = batch
             // The sender must learn of the linger deadline of a partition's first batch.
@@ -137,6 +137,16 @@ struct RecordAccumulator: Sendable {
             wake = true
         }
         return .appended(DeliveryHandle(batch: batch, index: index), wakeSender: wake)
+    }
+
+    /// The last topic appended to: most producers write one topic at a time, and comparing
+    /// its name is cheaper than hashing it for every record.
+    private var lastTopic: TopicQueues?
+
+    private mutating func lookUp(_ name: String) -> TopicQueues? {
+        if let lastTopic, lastTopic.name == name { return lastTopic }
+        lastTopic = topics[name]
+        return lastTopic
     }
 
     // MARK: Metadata

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// Milliseconds since the Unix epoch: record create times.
-@inline(__always)
+@inlinable
 func wallClockMillis() -> Int64 {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
