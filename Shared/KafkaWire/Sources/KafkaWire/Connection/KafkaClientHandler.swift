@@ -36,7 +36,7 @@ final class KafkaClientHandler: ChannelDuplexHandler {
         var request = unwrapOutboundIn(data)
         let pending = request.response.map {
             Pending(apiKey: request.frame.apiKey, apiVersion: request.frame.apiVersion, promise: $0,
-                    deadline: .now() + (request.timeout ?? requestTimeout))
+                    deadline: context.eventLoop.now + (request.timeout ?? requestTimeout))
         }
         switch requests.write(pending) {
         case .write(let correlationID):
@@ -134,7 +134,7 @@ final class KafkaClientHandler: ChannelDuplexHandler {
     }
 
     private func timerFired(context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         guard let expired = requests.entries.first(where: { $0.context.deadline <= now }) else {
             if let next = requests.entries.map(\.context.deadline).min() { armTimer(for: next, context: context) }
             return
