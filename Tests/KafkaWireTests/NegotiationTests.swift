@@ -64,10 +64,11 @@ struct NegotiationTests {
         #expect(try ApiVersionsNegotiation.interpret(try encode(refusal, version: 0), requestedVersion: 99) == .retry(version: 4))
     }
 
-    @Test func refusalWithoutAnAlternativeFails() throws {
+    @Test func refusalWithoutARangeFallsBackToV0() throws {
         let refusal = ApiVersionsResponse(errorCode: KafkaErrorCode.unsupportedVersion.rawValue, apiKeys: [])
+        #expect(try ApiVersionsNegotiation.interpret(try encode(refusal, version: 0), requestedVersion: 4) == .retry(version: 0))
         let error = #expect(throws: KafkaError.self) {
-            try ApiVersionsNegotiation.interpret(try encode(refusal, version: 0), requestedVersion: 4)
+            try ApiVersionsNegotiation.interpret(try encode(refusal, version: 0), requestedVersion: 0)
         }
         #expect(error?.code == .unsupportedVersion)
     }

@@ -31,7 +31,11 @@ enum ApiVersionsNegotiation {
             // The body is v0 whatever we asked for, so old brokers can tell us their range.
             let response = try decode(body, version: 0)
             guard let theirs = response.apiKeys.first(where: { $0.apiKey == APIKey.apiVersions.rawValue }) else {
-                throw KafkaError(.unsupportedVersion, "broker refused ApiVersions v\(requestedVersion) without offering another")
+                // No range offered: every broker knows v0, as Kafka's clients assume.
+                guard requestedVersion > 0 else {
+                    throw KafkaError(.unsupportedVersion, "broker refused ApiVersions v0")
+                }
+                return .retry(version: 0)
             }
             let next = min(theirs.maxVersion, ApiVersionsRequest.validVersions.upperBound)
             guard next < requestedVersion, next >= max(theirs.minVersion, ApiVersionsRequest.validVersions.lowerBound) else {
