@@ -20,6 +20,8 @@ final class ProducerSender: Sendable {
     private struct Flags {
         var refreshingMetadata = false
         var nextMetadataRefresh = NIODeadline.uptimeNanoseconds(0)
+        /// When to refresh every known topic (metadata.max.age), catching added partitions.
+        var nextPeriodicRefresh = NIODeadline.now()
         var initializingIdentity = false
         var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
     }
@@ -59,7 +61,9 @@ final class ProducerSender: Sendable {
                 }
                 if needsIdentity { startIdentityRequest(in: &group) }
                 var wakeAt = drain.nextWakeup
-                if !drain.topicsWithoutLeader.isEmpty, let retryAt = startMetadataRefresh(Array(drain.topicsWithoutLeader), now: now, in: &group) {
+                var refresh = drain.topicsWithoutLeader
+                if periodicRefreshDue(now: now) { refresh.formUnion(state.withLockedValue { $0.topicNames }) }
+                if !refresh.isEmpty, let retryAt = startMetadataRefresh(Array(refresh), now: now, in: &group) {
                     wakeAt = min(wakeAt ?? retryAt, retryAt)
                 }
                 for (leader, batches) in drain.requests {
@@ -350,6 +354,15 @@ final class ProducerSender: Sendable {
             self.wakeup.signal()
         }
         return nil
+    }
+
+    /// True once per metadata max age.
+    private func periodicRefreshDue(now: NIODeadline) -> Bool {
+        flags.withLockedValue { flags in
+            guard now >= flags.nextPeriodicRefresh else { return false }
+            flags.nextPeriodicRefresh = now + TimeAmount(configuration.client.metadataMaxAge)
+            return true
+        }
     }
 
     func refreshMetadata(_ topics: [String]) async {
