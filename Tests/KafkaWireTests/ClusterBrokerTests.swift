@@ -1,3 +1,4 @@
+import Foundation
 import KafkaBroker
 import KafkaProtocol
 import KafkaWire
@@ -117,6 +118,51 @@ struct ClusterBrokerTests {
                 try await connection.channelClosed()
                 #expect(try await cluster.send(MetadataRequest(topics: []), to: 1).brokers.count == 1)
             }
+        }
+    }
+
+    @Test func survivesABrokerRestart() async throws {
+        // First broker on a free port; the second takes over the same port and data.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kafkawire-restart-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var port = 0
+        var configuration = KafkaClientConfiguration(bootstrapServers: [])
+        configuration.reconnectBackoff = .milliseconds(10)
+        configuration.reconnectBackoffMax = .milliseconds(100)
+        configuration.retryBackoff = .milliseconds(10)
+        var cluster: KafkaCluster?
+        try await Self.withBroker(directory: directory, port: 0) { bound in
+            port = bound
+            configuration.bootstrapServers = [BrokerAddress(host: "127.0.0.1", port: bound)]
+            let client = KafkaCluster(configuration: configuration, logger: ConnectionTestBroker.logger)
+            cluster = client
+            let created = try await client.metadata(for: ["kept"], autoCreate: true)
+            #expect(created.topics["kept"]?.error == KafkaErrorCode.none)
+        }
+        let client = try #require(cluster)
+        // Down: requests fail with a retriable error instead of hanging.
+        let down = await #expect(throws: KafkaError.self) { _ = try await client.send(MetadataRequest(topics: []), to: 1) }
+        #expect(down?.isRetriable == true)
+        try await Self.withBroker(directory: directory, port: port) { _ in
+            let metadata = try await client.metadata(for: ["kept"], refresh: true)
+            #expect(metadata.topics["kept"]?.partitions.count == 1)
+        }
+        await client.shutdown()
+    }
+
+    static func withBroker(directory: String, port: Int, _ body: (Int) async throws -> Void) async throws {
+        var configuration = BrokerConfiguration(dataDirectory: directory)
+        configuration.port = port
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = try BrokerServer(configuration: configuration, logger: ConnectionTestBroker.logger) { _, port in
+            continuation.yield(port)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            var iterator = ports.makeAsyncIterator()
+            let bound = try #require(await iterator.next())
+            try await body(bound)
+            group.cancelAll()
         }
     }
 
