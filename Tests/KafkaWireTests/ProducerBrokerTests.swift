@@ -179,4 +179,19 @@ struct ProducerBrokerTests {
             #expect(last.offset == 1999)
         }
     }
+
+    /// Produce v3 (the first with record batches) and InitProducerId v0 still give an
+    /// idempotent producer; the newest versions are covered by every other test.
+    @Test func worksWithABrokerCappedAtTheOldestUsableVersions() async throws {
+        try await ProducerTestSupport.withBroker({ $0.maxVersions = [.produce: 3, .initProducerId: 0] }) { port in
+            let results = try await ProducerTestSupport.withProducer(ProducerTestSupport.configuration(port: port)) { producer in
+                var results: [RecordMetadata] = []
+                for i in 0..<5 { results.append(try await producer.send(ProducerRecord(topic: "old", key: "k", value: "v\(i)", partition: 0))) }
+                return results
+            }
+            #expect(results.map(\.offset) == Array(0..<5))
+            let stored = try await ProducerTestSupport.fetchAll(port: port, topic: "old", partition: 0)
+            #expect(stored.map(\.batch.baseSequence) == [0, 1, 2, 3, 4])
+        }
+    }
 }

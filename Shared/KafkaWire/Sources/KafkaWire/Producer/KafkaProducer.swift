@@ -20,7 +20,7 @@ import ServiceLifecycle
 /// let metadata = try await producer.send(ProducerRecord(topic: "orders", key: "o-1", value: "created"))
 /// // Many records in flight: enqueue returns once the record is buffered.
 /// let handle = try await producer.enqueue(record)
-/// let where = try await handle.metadata()
+/// let placed = try await handle.metadata()  // partition and offset
 /// ```
 public final class KafkaProducer: Service, Sendable {
     public let configuration: KafkaProducerConfiguration
