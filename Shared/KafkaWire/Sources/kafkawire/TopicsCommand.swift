@@ -20,7 +20,7 @@ struct TopicsCommand: AsyncParsableCommand {
             try await AdminCommandSupport.withAdmin(client) { admin in
                 let topics = try await admin.listTopics(includeInternal: includeInternal)
                 if client.json {
-                    try AdminCommandSupport.printJSON(topics.map { ["name": $0.name, "partitions": "\($0.partitions.count)"] })
+                    try AdminCommandSupport.printJSON(topics.map { ListedTopic(name: $0.name, partitions: $0.partitions.count) })
                     return
                 }
                 var table = TextTable(header: ["TOPIC", "PARTITIONS"])
@@ -28,6 +28,11 @@ struct TopicsCommand: AsyncParsableCommand {
                 print(table.render())
             }
         }
+    }
+
+    struct ListedTopic: Encodable {
+        var name: String
+        var partitions: Int
     }
 
     struct Create: AsyncParsableCommand {
