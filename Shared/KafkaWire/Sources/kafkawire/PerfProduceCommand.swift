@@ -61,6 +61,7 @@ struct PerfProduceCommand: AsyncParsableCommand {
         configuration.deliveryTimeout = .seconds(timeout)
         configuration.maxBlock = .seconds(timeout)
         if let batchSize { configuration.batchSize = batchSize }
+        try await Self.waitForTopic(topic, partitions: partitions, configuration: configuration.client, timeout: timeout)
         let producer = try KafkaProducer(configuration: configuration, logger: Logger(label: "kafkawire.perf"))
         let topic = self.topic, messages = self.messages, size = self.size, partitions = self.partitions
         let result = try await ProducerCommandSupport.withRunningProducer(producer) { producer in
@@ -121,6 +122,31 @@ struct PerfProduceCommand: AsyncParsableCommand {
         let (user1, sys1) = cpuTimes()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Result(delivered: delivered, errors: errors, elapsed: seconds, cpuUser: user1 - user0, cpuSys: sys1 - sys0)
+    }
+
+    /// Waits (as rdkafka-perf does) until the topic has `partitions` partitions with leaders.
+    static func waitForTopic(_ topic: String, partitions: Int32, configuration: KafkaClientConfiguration, timeout: Int) async throws {
+        let cluster = KafkaCluster(configuration: configuration, logger: Logger(label: "kafkawire.perf"))
+        defer { Task { await cluster.shutdown() } }
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        var last = "no metadata"
+        while ContinuousClock.now < deadline {
+            do {
+                let metadata = try await cluster.metadata(for: [topic], autoCreate: true, refresh: true)
+                if let found = metadata.topics[topic], found.error == .none {
+                    let led = found.partitions.filter { $0.leader >= 0 && $0.error == .none }.count
+                    if found.partitions.count >= partitions && led == found.partitions.count { return }
+                    last = "\(found.partitions.count) partitions, \(led) with a leader"
+                } else {
+                    last = "topic missing or in error"
+                }
+            } catch {
+                last = "\(error)"
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        ProducerCommandSupport.standardError("kafkawire perf produce: topic \(topic) not ready with \(partitions) partitions: \(last)")
+        throw ExitCode.failure
     }
 
     static func cpuTimes() -> (user: Double, sys: Double) {
