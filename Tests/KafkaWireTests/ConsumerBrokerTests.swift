@@ -62,6 +62,8 @@ struct ConsumerBrokerTests {
                     let afterResume = try await Support.take(1, from: &iterator)
                     #expect(afterResume.map(\.offset) == [1])
                     try consumer.seek(partition, to: .end)
+                    // The end is looked up asynchronously; produce only once it is known.
+                    try await waitUntil { consumer.position(of: partition) == 10 }
                     try await Support.produce(cluster, topic: "seek", partition: 0, values: ["new"])
                     let fresh = try await Support.take(1, from: &iterator)
                     #expect(fresh.map(\.offset) == [10])

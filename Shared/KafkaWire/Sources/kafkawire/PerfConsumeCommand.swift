@@ -53,11 +53,17 @@ struct PerfConsumeCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let cpu0 = ConsumerCommandSupport.cpuSeconds()
         let t0 = clock.now
-        let (seen, bytes) = try await withThrowingTaskGroup(of: (Int, Int)?.self) { group in
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(timeout))
+            consumer.triggerGracefulShutdown()
+        }
+        let (seen, bytes, end, cpu1) = try await withThrowingTaskGroup(of: Counted?.self) { group in
             group.addTask {
                 try await consumer.run()
                 return nil
             }
+            // A local copy: reading the @Option property costs more than a record.
+            let messages = messages
             group.addTask {
                 var seen = 0
                 var bytes = 0
@@ -68,25 +74,19 @@ struct PerfConsumeCommand: AsyncParsableCommand {
                         if seen >= messages { break }
                     }
                 }
+                // Timing ends at the last message, as rdkafka-perf's does.
+                let counted = Counted(seen: seen, bytes: bytes, end: clock.now, cpu: ConsumerCommandSupport.cpuSeconds())
                 consumer.triggerGracefulShutdown()
-                return (seen, bytes)
+                return counted
             }
-            group.addTask {
-                try await Task.sleep(for: .seconds(timeout))
-                consumer.triggerGracefulShutdown()
-                return nil
-            }
-            var result = (0, 0)
+            var result = Counted(seen: 0, bytes: 0, end: clock.now, cpu: ConsumerCommandSupport.cpuSeconds())
             while let next = try await group.next() {
-                if let next {
-                    result = next
-                    group.cancelAll()
-                }
+                if let next { result = next }
             }
-            return result
+            return (result.seen, result.bytes, result.end, result.cpu)
         }
-        let elapsed = max((clock.now - t0).seconds, 1e-9)
-        let cpu1 = ConsumerCommandSupport.cpuSeconds()
+        deadline.cancel()
+        let elapsed = max((end - t0).seconds, 1e-9)
         let user = cpu1.user - cpu0.user
         let system = cpu1.system - cpu0.system
         print(
@@ -97,6 +97,13 @@ struct PerfConsumeCommand: AsyncParsableCommand {
         if seen < messages {
             throw ValidationError("saw \(seen) of \(messages) messages before the deadline")
         }
+    }
+
+    private struct Counted: Sendable {
+        var seen: Int
+        var bytes: Int
+        var end: ContinuousClock.Instant
+        var cpu: (user: Double, system: Double)
     }
 
     private func waitForTopic(_ consumer: KafkaConsumer) async throws {

@@ -10,17 +10,27 @@ extension ByteBuffer {
 
     @inlinable
     public mutating func readUnsignedVarlong(maxBytes: Int = 10) throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        for _ in 0..<maxBytes {
-            guard let byte = self.readInteger(as: UInt8.self) else {
-                throw ProtocolError(.truncated, "varint ended early")
+        // Reads the raw bytes in place and moves the reader index once: record decoding
+        // reads several varints per record, and byte-by-byte readInteger dominated it.
+        let (result, length) = withUnsafeReadableBytes { bytes -> (UInt64, Int) in
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            var index = 0
+            while index < bytes.count && index < maxBytes {
+                let byte = bytes[index]
+                result |= UInt64(byte & 0x7f) << shift
+                index += 1
+                if byte & 0x80 == 0 { return (result, index) }
+                shift += 7
             }
-            result |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
+            return (0, index < maxBytes ? -1 : -2)
         }
-        throw ProtocolError(.malformedVarint, "varint longer than \(maxBytes) bytes")
+        guard length > 0 else {
+            if length == -1 { throw ProtocolError(.truncated, "varint ended early") }
+            throw ProtocolError(.malformedVarint, "varint longer than \(maxBytes) bytes")
+        }
+        moveReaderIndex(forwardBy: length)
+        return result
     }
 
     @inlinable

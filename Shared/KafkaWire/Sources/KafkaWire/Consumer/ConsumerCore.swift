@@ -8,6 +8,12 @@ import NIOCore
 ///
 /// The buffer is bounded in bytes: the fetch loop starts no fetch while it is full, so at
 /// most one answer per broker is in flight while the application works through the last.
+///
+/// Handing out a record is the hot path (millions per second), so it touches no dictionary:
+/// the iterator keeps a snapshot of `changes`, and only when positions changed since does it
+/// check its chunk is still current; the consumed offset is written to the positions lazily
+/// (`flushDelivered`) before anyone else reads or changes them.
+@usableFromInline
 final class ConsumerCore: @unchecked Sendable {
     enum Lifecycle { case running, finished, failed(any Error) }
 
@@ -17,10 +23,19 @@ final class ConsumerCore: @unchecked Sendable {
     private var bufferedBytes = 0
     private var lifecycle = Lifecycle.running
     private var reader: CheckedContinuation<FetchedChunk?, any Error>?
-    /// The record the application took last and has not finished with: it calls `next()`
-    /// again when done. Commits other than explicit ones stop before it.
-    private var inHand: (partition: TopicPartition, offset: Int64)?
-    private var inHandWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Bumped by every change to positions from outside the iterator.
+    private var changes: UInt64 = 0
+
+    /// The chunk being delivered, the last offset handed out of it, and whether that offset
+    /// still has to be written to `positions`.
+    private var delivering: (partition: TopicPartition, epoch: UInt64)?
+    private var lastHandedOffset: Int64 = -1
+    private var unflushed = false
+    /// The application holds the last record handed out (it has not asked for the next).
+    /// Commits other than explicit ones stop before it; revocations wait for it.
+    private var holding = false
+    private var holdingWaiters: [CheckedContinuation<Void, Never>] = []
+
     private var fetchingNodes: Set<Int32> = []
     private var stopRequested = false
 
@@ -37,13 +52,27 @@ final class ConsumerCore: @unchecked Sendable {
     func wake() { wakeups.yield() }
 
     func withPositions<T>(_ body: (inout FetchPositions) throws -> T) rethrows -> T {
-        let result = try lock.withLock { try body(&positions) }
+        let result = try lock.withLock {
+            flushDelivered()
+            changes &+= 1
+            return try body(&positions)
+        }
         wake()
         return result
     }
 
     func readPositions<T>(_ body: (FetchPositions) throws -> T) rethrows -> T {
-        try lock.withLock { try body(positions) }
+        try lock.withLock {
+            flushDelivered()
+            return try body(positions)
+        }
+    }
+
+    /// Under the lock: records the last handed-out offset in the positions.
+    private func flushDelivered() {
+        guard unflushed, let delivering else { return }
+        positions.delivered(delivering.partition, epoch: delivering.epoch, offset: lastHandedOffset)
+        unflushed = false
     }
 
     // MARK: Fetch loop side
@@ -73,6 +102,7 @@ final class ConsumerCore: @unchecked Sendable {
             guard !chunk.records.isEmpty else { return nil }
             if let reader {
                 self.reader = nil
+                startDelivering(chunk)
                 return reader
             }
             buffer.append(chunk)
@@ -84,28 +114,43 @@ final class ConsumerCore: @unchecked Sendable {
 
     // MARK: Application side
 
-    /// Hands out the record at `offset` unless its partition moved on; marks the one handed
-    /// out before as done.
-    func handOut(_ partition: TopicPartition, epoch: UInt64, offset: Int64) -> Bool {
-        let (ok, waiters): (Bool, [CheckedContinuation<Void, Never>]) = lock.withLock {
-            let waiters = releaseInHand()
-            guard positions.isCurrent(partition, epoch: epoch) else { return (false, waiters) }
-            positions.delivered(partition, epoch: epoch, offset: offset)
-            inHand = (partition, offset)
-            return (true, waiters)
+    /// Hands out the record at `offset` of the current chunk unless its partition moved on
+    /// since `snapshot` (which it refreshes); marks the record handed out before as done.
+    @usableFromInline
+    func handOut(offset: Int64, snapshot: inout UInt64) -> Bool {
+        lock.lock()
+        let waiters = release()
+        if snapshot != changes {
+            flushDelivered()
+            guard let delivering, positions.isCurrent(delivering.partition, epoch: delivering.epoch) else {
+                lock.unlock()
+                resume(waiters)
+                return false
+            }
+            snapshot = changes
         }
-        for waiter in waiters { waiter.resume() }
-        return ok
+        lastHandedOffset = offset
+        unflushed = true
+        holding = true
+        lock.unlock()
+        resume(waiters)
+        return true
     }
 
     /// The next chunk to deliver (current ones only); nil once the consumer has stopped.
+    /// The caller's snapshot must be reset (see `handOut`).
     func nextChunk() async throws -> FetchedChunk? {
         try await withCheckedThrowingContinuation { continuation in
             let (result, waiters): (Result<FetchedChunk?, any Error>?, [CheckedContinuation<Void, Never>]) = lock.withLock {
-                let waiters = releaseInHand()
+                let waiters = release()
+                flushDelivered()
+                delivering = nil
                 while let chunk = buffer.popFirst() {
                     bufferedBytes -= chunk.byteCount
-                    if positions.isCurrent(chunk.partition, epoch: chunk.epoch) { return (.success(chunk), waiters) }
+                    if positions.isCurrent(chunk.partition, epoch: chunk.epoch) {
+                        startDelivering(chunk)
+                        return (.success(chunk), waiters)
+                    }
                 }
                 switch lifecycle {
                 case .finished: return (.success(nil), waiters)
@@ -115,25 +160,42 @@ final class ConsumerCore: @unchecked Sendable {
                     return (nil, waiters)
                 }
             }
-            for waiter in waiters { waiter.resume() }
+            resume(waiters)
             wake()
             if let result { continuation.resume(with: result) }
         }
     }
 
-    /// Under the lock: the application is done with the record in hand.
-    private func releaseInHand() -> [CheckedContinuation<Void, Never>] {
-        inHand = nil
-        defer { inHandWaiters = [] }
-        return inHandWaiters
+    /// Under the lock.
+    private func startDelivering(_ chunk: FetchedChunk) {
+        delivering = (chunk.partition, chunk.epoch)
+        unflushed = false
+    }
+
+    /// Under the lock: the application is done with the record it held.
+    private func release() -> [CheckedContinuation<Void, Never>] {
+        holding = false
+        guard !holdingWaiters.isEmpty else { return [] }
+        defer { holdingWaiters = [] }
+        return holdingWaiters
+    }
+
+    private func resume(_ waiters: [CheckedContinuation<Void, Never>]) {
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// The record the application holds, if any.
+    private var held: (partition: TopicPartition, offset: Int64)? {
+        guard holding, let delivering else { return nil }
+        return (delivering.partition, lastHandedOffset)
     }
 
     /// Returns once the application is no longer holding a record of `partitions`.
     func waitUntilReleased(_ partitions: Set<TopicPartition>) async {
         await withCheckedContinuation { continuation in
             let done = lock.withLock {
-                guard let held = inHand, partitions.contains(held.partition) else { return true }
-                inHandWaiters.append(continuation)
+                guard let held, partitions.contains(held.partition) else { return true }
+                holdingWaiters.append(continuation)
                 return false
             }
             if done { continuation.resume() }
@@ -150,8 +212,7 @@ final class ConsumerCore: @unchecked Sendable {
             return reader
         }
         if let error { waiting?.resume(throwing: error) } else { waiting?.resume(returning: nil) }
-        let waiters = lock.withLock { releaseInHand() }
-        for waiter in waiters { waiter.resume() }
+        resume(lock.withLock { release() })
     }
 
     // MARK: Commits
@@ -160,8 +221,9 @@ final class ConsumerCore: @unchecked Sendable {
     /// it holds counts as not yet processed (auto commit, commit on revoke).
     func offsetsToCommit(only: Set<TopicPartition>? = nil, includeInHand: Bool) -> [TopicPartition: Int64] {
         lock.withLock {
+            flushDelivered()
             var offsets = positions.uncommitted(only: only)
-            if !includeInHand, let held = inHand, let consumed = offsets[held.partition], consumed > held.offset {
+            if !includeInHand, let held, let consumed = offsets[held.partition], consumed > held.offset {
                 offsets[held.partition] = held.offset
             }
             return offsets
@@ -169,15 +231,23 @@ final class ConsumerCore: @unchecked Sendable {
     }
 
     func markCommitted(_ offsets: [TopicPartition: Int64]) {
-        lock.withLock { positions.markCommitted(offsets) }
+        lock.withLock {
+            flushDelivered()
+            positions.markCommitted(offsets)
+        }
     }
 
     // MARK: Stopping
 
     var isStopRequested: Bool { lock.withLock { stopRequested } }
 
+    /// The application asked to stop: the record it holds counts as done.
     func requestStop() {
-        lock.withLock { stopRequested = true }
+        let waiters = lock.withLock {
+            stopRequested = true
+            return release()
+        }
+        resume(waiters)
         wake()
     }
 }

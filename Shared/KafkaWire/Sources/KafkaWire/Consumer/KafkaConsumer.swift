@@ -79,6 +79,9 @@ public final class KafkaConsumer: Service, Sendable {
                 self.triggerGracefulShutdown()
             }
             core.finish()
+        } catch where Task.isCancelled {
+            // Cancelled rather than shut down: stop without an error, as a Service should.
+            core.finish()
         } catch {
             core.finish(error)
             await cluster.shutdown()
@@ -163,6 +166,16 @@ public final class KafkaConsumer: Service, Sendable {
     public func seek(_ partition: TopicPartition, to position: SeekPosition) throws {
         guard core.withPositions({ $0.seek(partition, to: position) }) else {
             throw KafkaError(.invalidConfiguration, "cannot seek \(partition): not assigned")
+        }
+    }
+
+    /// The offset of the next record the application will get from `partition`; nil while
+    /// it is being looked up (after a seek to the beginning, end or a timestamp, or before
+    /// the committed offset is known) or when the partition is not assigned.
+    public func position(of partition: TopicPartition) -> Int64? {
+        core.readPositions { positions in
+            guard let state = positions.partitions[partition], case .offset(let fetchFrom) = state.position else { return nil }
+            return state.consumed ?? fetchFrom
         }
     }
 
