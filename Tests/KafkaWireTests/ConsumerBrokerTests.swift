@@ -103,6 +103,65 @@ struct ConsumerBrokerTests {
         try await groupScenario(strategies: [.cooperativeSticky])
     }
 
+    @Test func manualCommitIsReadBackAndAGroupResumesFromIt() async throws {
+        try await ConnectionTestBroker.run { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                try await Support.createTopic(cluster, "resume", partitions: 1)
+                try await Support.produce(cluster, topic: "resume", partition: 0, values: (0..<10).map { "v\($0)" })
+                let partition = TopicPartition("resume", 0)
+                func member() throws -> KafkaConsumer {
+                    var configuration = KafkaConsumerConfiguration(
+                        client: Support.client(port), consumption: .group(id: "resumers", topics: ["resume"]))
+                    configuration.autoOffsetReset = .earliest
+                    configuration.enableAutoCommit = false
+                    configuration.commitOnRevoke = false
+                    configuration.sessionTimeout = .seconds(6)
+                    configuration.heartbeatInterval = .milliseconds(200)
+                    return try KafkaConsumer(configuration: configuration, logger: ConnectionTestBroker.logger)
+                }
+                try await Support.withRunning(try member()) { consumer in
+                    var iterator = consumer.messages.makeAsyncIterator()
+                    let first = try await Support.take(4, from: &iterator)
+                    #expect(first.map(\.offset) == [0, 1, 2, 3])
+                    // commit() covers every record handed out, the one in hand included.
+                    try await consumer.commit()
+                    let committed = try await consumer.committed([partition])
+                    #expect(committed == [partition: 4])
+                }
+                try await Support.withRunning(try member()) { consumer in
+                    var iterator = consumer.messages.makeAsyncIterator()
+                    let rest = try await Support.take(6, from: &iterator)
+                    #expect(rest.map(\.offset) == [4, 5, 6, 7, 8, 9])
+                }
+            }
+        }
+    }
+
+    @Test func leaderRebalancesWhenASubscribedTopicAppears() async throws {
+        try await ConnectionTestBroker.run({ $0.autoCreateTopics = false }) { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                var configuration = KafkaConsumerConfiguration(
+                    client: Support.client(port), consumption: .group(id: "early", topics: ["later"]))
+                configuration.autoOffsetReset = .earliest
+                configuration.sessionTimeout = .seconds(6)
+                configuration.heartbeatInterval = .milliseconds(200)
+                let log = RebalanceLog()
+                let consumer = try KafkaConsumer(configuration: configuration, logger: ConnectionTestBroker.logger) { event in
+                    await log.append(event)
+                }
+                try await Support.withRunning(consumer) { consumer in
+                    try await waitUntil { await log.events.first == RebalanceEvent(kind: .assigned, partitions: []) }
+                    try await Support.createTopic(cluster, "later", partitions: 2)
+                    try await Support.produce(cluster, topic: "later", partition: 1, values: ["hello"])
+                    var iterator = consumer.messages.makeAsyncIterator()
+                    let records = try await Support.take(1, from: &iterator)
+                    #expect(records.map { String(buffer: $0.value!) } == ["hello"])
+                    #expect(consumer.assignment == [TopicPartition("later", 0), TopicPartition("later", 1)])
+                }
+            }
+        }
+    }
+
     /// Member A consumes all 4 partitions alone; B joins; after the rebalance each record
     /// produced later goes to exactly one of them, and A's revoked partitions were committed
     /// so B does not read A's records again.

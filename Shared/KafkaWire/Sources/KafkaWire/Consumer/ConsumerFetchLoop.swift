@@ -9,11 +9,13 @@ struct ConsumerFetchLoop: Sendable {
     let core: ConsumerCore
     let topicIDs: TopicIDs
     let configuration: KafkaConsumerConfiguration
+    let metrics: ConsumerMetrics
     let logger: Logger
 
     func run() async throws {
         let fetcher = ConsumerFetcher(
-            cluster: cluster, core: core, topicIDs: topicIDs, configuration: configuration, logger: logger)
+            cluster: cluster, core: core, topicIDs: topicIDs, configuration: configuration, metrics: metrics,
+            logger: logger)
         let lookup = OffsetLookup(cluster: cluster, core: core, configuration: configuration, logger: logger)
         let backoff = configuration.client.retryBackoff
         try await withThrowingDiscardingTaskGroup { group in

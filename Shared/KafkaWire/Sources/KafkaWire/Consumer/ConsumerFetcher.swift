@@ -10,6 +10,7 @@ struct ConsumerFetcher: Sendable {
     let core: ConsumerCore
     let topicIDs: TopicIDs
     let configuration: KafkaConsumerConfiguration
+    let metrics: ConsumerMetrics
     let logger: Logger
 
     /// Returns whether metadata should be refreshed (a leader moved or the broker failed).
@@ -19,8 +20,10 @@ struct ConsumerFetcher: Sendable {
         do {
             let connection = try await cluster.connection(to: node)
             version = try fetchVersion(connection.versions, topics: Set(partitions.map(\.partition.topic)))
+            metrics.fetches.increment()
             response = try await connection.send(request(for: partitions, version: version), version: version)
         } catch let error as KafkaError where error.isRetriable || error.code == .cancelled {
+            metrics.fetchFailures.increment()
             logger.debug("Fetch failed", metadata: ["kafka.node_id": "\(node)", "error": "\(error)"])
             for item in partitions {
                 core.withPositions { positions in
@@ -67,6 +70,8 @@ struct ConsumerFetcher: Sendable {
             } catch {
                 throw KafkaError(.protocolViolation, "\(item.partition) at offset \(item.offset): \(error)")
             }
+            metrics.records.increment(by: decoded.records.count)
+            metrics.bytes.increment(by: decoded.bytes)
             core.deliver(
                 FetchedChunk(partition: item.partition, epoch: item.epoch, records: decoded.records, byteCount: decoded.bytes),
                 next: decoded.nextOffset)

@@ -24,6 +24,7 @@ public final class KafkaConsumer: Service, Sendable {
     let core: ConsumerCore
     private let topicIDs = TopicIDs()
     private let session = GroupSession()
+    private let metrics = ConsumerMetrics()
     private let logger: Logger
     private let onRebalance: RebalanceHandler?
     private let groupEvents: AsyncStream<GroupEvent>
@@ -101,7 +102,8 @@ public final class KafkaConsumer: Service, Sendable {
 
     private func runTasks() async throws {
         let fetchLoop = ConsumerFetchLoop(
-            cluster: cluster, core: core, topicIDs: topicIDs, configuration: configuration, logger: logger)
+            cluster: cluster, core: core, topicIDs: topicIDs, configuration: configuration, metrics: metrics,
+            logger: logger)
         try await withThrowingTaskGroup(of: Child.self) { group in
             switch configuration.consumption.base {
             case .partitions:
@@ -112,7 +114,7 @@ public final class KafkaConsumer: Service, Sendable {
             case .group(let id, let topics):
                 let member = ConsumerGroupMember(
                     cluster: cluster, core: core, session: session, groupID: id, topics: topics,
-                    configuration: configuration, onRebalance: onRebalance, logger: logger)
+                    configuration: configuration, onRebalance: onRebalance, metrics: metrics, logger: logger)
                 let events = groupEvents
                 group.addTask {
                     try await fetchLoop.run()
@@ -154,7 +156,9 @@ public final class KafkaConsumer: Service, Sendable {
         do {
             try await GroupOffsets(cluster: cluster, groupID: groupID).commit(offsets, member: member)
             core.markCommitted(offsets)
+            metrics.commits.increment()
         } catch {
+            metrics.commitFailures.increment()
             logger.debug("Auto commit failed", metadata: ["kafka.group": "\(groupID)", "error": "\(error)"])
         }
     }
@@ -208,8 +212,14 @@ public final class KafkaConsumer: Service, Sendable {
         guard let member = session.current else {
             throw KafkaError(.broker(.rebalanceInProgress), "commit: the member is between generations")
         }
-        try await GroupOffsets(cluster: cluster, groupID: groupID).commit(offsets, member: member)
+        do {
+            try await GroupOffsets(cluster: cluster, groupID: groupID).commit(offsets, member: member)
+        } catch {
+            metrics.commitFailures.increment()
+            throw error
+        }
         core.markCommitted(offsets)
+        metrics.commits.increment()
     }
 
     /// The group's committed offsets for `partitions` (-1: none).

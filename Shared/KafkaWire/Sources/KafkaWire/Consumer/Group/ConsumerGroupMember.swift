@@ -13,6 +13,7 @@ struct ConsumerGroupMember: Sendable {
     let topics: [String]
     let configuration: KafkaConsumerConfiguration
     let onRebalance: RebalanceHandler?
+    let metrics: ConsumerMetrics
     let logger: Logger
 
     private var offsets: GroupOffsets { GroupOffsets(cluster: cluster, groupID: groupID) }
@@ -24,7 +25,7 @@ struct ConsumerGroupMember: Sendable {
                 cooperative: strategies.allSatisfy { $0.assignor.supportsCooperative },
                 isStatic: configuration.groupInstanceID != nil))
         var events = events.makeAsyncIterator()
-        var versions: [String: Int16] = [:]
+        var leader = LeaderState()
         var leaving = false
         var action = machine.start()
         while true {
@@ -38,18 +39,23 @@ struct ConsumerGroupMember: Sendable {
             if action == .none {
                 switch await events.next() {
                 case .heartbeatDue?:
-                    action = machine.heartbeatDue()
+                    if machine.isStable, await leader.assignmentIsStale(cluster: cluster, topics: topics) {
+                        logger.info("Subscribed topics changed; rebalancing", metadata: ["kafka.group": "\(groupID)"])
+                        action = machine.rejoinRequested()
+                    } else {
+                        action = machine.heartbeatDue()
+                    }
                 case .leave?, nil:
                     continue
                 }
                 continue
             }
-            action = try await perform(action, on: &machine, versions: &versions)
+            action = try await perform(action, on: &machine, leader: &leader)
         }
     }
 
     private func perform(
-        _ action: GroupMemberStateMachine.Action, on machine: inout GroupMemberStateMachine, versions: inout [String: Int16]
+        _ action: GroupMemberStateMachine.Action, on machine: inout GroupMemberStateMachine, leader: inout LeaderState
     ) async throws -> GroupMemberStateMachine.Action {
         switch action {
         case .none:
@@ -58,7 +64,7 @@ struct ConsumerGroupMember: Sendable {
             throw error
         case .backoff(let next):
             try await Task.sleep(for: configuration.client.retryBackoff)
-            return try await perform(next, on: &machine, versions: &versions)
+            return try await perform(next, on: &machine, leader: &leader)
 
         case .findCoordinator:
             do {
@@ -70,6 +76,7 @@ struct ConsumerGroupMember: Sendable {
             }
 
         case .join(let memberID, let owned, let generation):
+            leader = LeaderState()
             do {
                 let response = try await cluster.send(
                     try joinRequest(memberID: memberID, owned: owned, generation: generation),
@@ -88,7 +95,7 @@ struct ConsumerGroupMember: Sendable {
         case .computeAssignment(let protocolName, let members):
             do {
                 let decoded = try GroupAssignment.members(members)
-                versions = Dictionary(decoded.map { ($0.member.memberID, $0.version) }, uniquingKeysWith: { a, _ in a })
+                leader.versions = Dictionary(decoded.map { ($0.member.memberID, $0.version) }, uniquingKeysWith: { a, _ in a })
                 let assignors = decoded.map(\.member)
                 let metadata = try await cluster.metadata(for: GroupAssignment.topics(of: assignors), refresh: true)
                 var counts: [String: Int32] = [:]
@@ -97,6 +104,7 @@ struct ConsumerGroupMember: Sendable {
                 }
                 let assignment = try GroupAssignment.compute(
                     protocolName: protocolName, members: assignors, partitionCounts: counts)
+                leader.assigned(counts, topics: GroupAssignment.topics(of: assignors), retry: configuration.client.metadataMaxAge)
                 logger.debug("Computed group assignment", metadata: ["kafka.group": "\(groupID)", "kafka.assignment": "\(assignment)"])
                 return machine.assignmentComputed(assignment)
             } catch let error as KafkaError {
@@ -108,7 +116,7 @@ struct ConsumerGroupMember: Sendable {
                 let request = SyncGroupRequest(
                     groupId: groupID, generationId: generation, memberId: memberID,
                     groupInstanceId: configuration.groupInstanceID, protocolType: ConsumerProtocol.protocolType,
-                    protocolName: protocolName, assignments: try GroupAssignment.encode(assignments, versions: versions))
+                    protocolName: protocolName, assignments: try GroupAssignment.encode(assignments, versions: leader.versions))
                 let response = try await cluster.send(request, to: try await cluster.coordinator(forGroup: groupID))
                 var assigned: [TopicPartition] = []
                 if response.errorCode == 0 {
@@ -149,6 +157,7 @@ struct ConsumerGroupMember: Sendable {
                 metadata: ["kafka.group": "\(groupID)", "kafka.generation": "\(machine.generation)",
                            "kafka.assigned": "\(change.assigned)", "kafka.revoked": "\(change.revoked)"])
             await notify(.assigned, change.added)
+            metrics.rebalances.increment()
             return machine.assignmentApplied()
 
         case .heartbeat(let generation, let memberID):
@@ -191,8 +200,10 @@ struct ConsumerGroupMember: Sendable {
             do {
                 try await offsets.commit(toCommit, member: member)
                 core.markCommitted(toCommit)
+                metrics.commits.increment()
                 logger.debug("Committed on revoke", metadata: ["kafka.group": "\(groupID)", "kafka.offsets": "\(toCommit)"])
             } catch {
+                metrics.commitFailures.increment()
                 logger.warning("Commit on revoke failed", metadata: ["kafka.group": "\(groupID)", "error": "\(error)"])
             }
         }
@@ -227,5 +238,34 @@ struct ConsumerGroupMember: Sendable {
             memberId: memberID, groupInstanceId: configuration.groupInstanceID,
             protocolType: ConsumerProtocol.protocolType,
             protocols: strategies.map { .init(name: $0.name, metadata: metadata) })
+    }
+}
+
+/// What the leader remembers of the assignment it computed: each member's protocol version,
+/// and the partition counts, to rebalance when they change (topics created or grown), as
+/// Java's leader does on metadata refreshes.
+struct LeaderState: Sendable {
+    var versions: [String: Int16] = [:]
+    private var counts: [String: Int32]?
+    private var topics: [String] = []
+    private var nextCheck = ContinuousClock.now
+    private var interval: Duration = .seconds(300)
+
+    mutating func assigned(_ counts: [String: Int32], topics: [String], retry: Duration) {
+        self.counts = counts
+        self.topics = topics
+        // A subscribed topic that does not exist yet is looked for more often.
+        interval = topics.allSatisfy { counts[$0] != nil } ? retry : .seconds(1)
+        nextCheck = .now + interval
+    }
+
+    /// Whether the partition counts differ from the assigned ones (checked once per interval).
+    mutating func assignmentIsStale(cluster: KafkaCluster, topics _: [String]) async -> Bool {
+        guard let counts, ContinuousClock.now >= nextCheck else { return false }
+        nextCheck = .now + interval
+        guard let metadata = try? await cluster.metadata(for: topics, refresh: true) else { return false }
+        var current: [String: Int32] = [:]
+        for (name, topic) in metadata.topics where topic.error == .none { current[name] = Int32(topic.partitions.count) }
+        return current != counts
     }
 }
