@@ -3,11 +3,13 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// The producer's background work, one loop for all brokers (as the Java client's Sender):
-/// drains ready batches into one ProduceRequest per leader, writes it on the leader's
-/// connection in drain order (so sequences reach the broker in order), and handles each
-/// answer in its own child task. It also gets the producer id, bumps the epoch after
-/// sequence errors, and refreshes metadata when leaders are unknown.
+/// The producer's background work: one loop (as the Java client's Sender) drains ready
+/// batches into one ProduceRequest per leader and hands it to that broker's writer task,
+/// which encodes it and writes it on the broker's connection in drain order (so sequences
+/// reach the broker in order, and a broker that is slow to connect holds up only its own
+/// partitions); each answer is handled in its own child task. The loop also gets the
+/// producer id, bumps the epoch after sequence errors, and refreshes metadata when leaders
+/// are unknown.
 final class ProducerSender: Sendable {
     let state: NIOLockedValueBox<RecordAccumulator>
     let cluster: KafkaCluster
@@ -24,6 +26,8 @@ final class ProducerSender: Sendable {
         var nextPeriodicRefresh = NIODeadline.now()
         var initializingIdentity = false
         var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
+        /// Each broker's writer queue.
+        var writers: [Int32: AsyncStream<[ProducerBatch]>.Continuation] = [:]
     }
 
     private let flags = NIOLockedValueBox(Flags())
@@ -67,7 +71,7 @@ final class ProducerSender: Sendable {
                     wakeAt = min(wakeAt ?? retryAt, retryAt)
                 }
                 for (leader, batches) in drain.requests {
-                    await send(batches, to: leader, in: &group)
+                    dispatch(batches, to: leader, in: &group)
                 }
                 if drain.requests.isEmpty {
                     if let wakeAt { scheduleWakeup(at: wakeAt) }
@@ -81,9 +85,33 @@ final class ProducerSender: Sendable {
                 }
                 fail(pending, KafkaError(.closed, "the producer stopped before the batch was acknowledged"), wasInFlight: false)
             }
+            let writers = flags.withLockedValue { flags in
+                defer { flags.writers = [:] }
+                return Array(flags.writers.values)
+            }
+            for writer in writers { writer.finish() }
             await cluster.shutdown()
         }
         flags.withLockedValue { $0.timer?.task.cancel() }
+    }
+
+    /// Queues a request's batches for the leader's writer, starting the writer on first use.
+    private func dispatch(_ batches: [ProducerBatch], to leader: Int32, in group: inout DiscardingTaskGroup) {
+        if let writer = flags.withLockedValue({ $0.writers[leader] }) {
+            writer.yield(batches)
+            return
+        }
+        // Unbounded is bounded in fact: at most maxInFlight requests per broker are drained.
+        let (stream, writer) = AsyncStream.makeStream(of: [ProducerBatch].self)
+        flags.withLockedValue { $0.writers[leader] = writer }
+        group.addTask {
+            await withDiscardingTaskGroup { answers in
+                for await batches in stream {
+                    await self.send(batches, to: leader, in: &answers)
+                }
+            }
+        }
+        writer.yield(batches)
     }
 
     // MARK: Sending
