@@ -95,6 +95,7 @@ public struct PartitionLag: Sendable, Hashable {
     public var partition: Int32
     /// nil when the group has committed nothing for the partition.
     public var committedOffset: Int64?
+    /// -1 when the end could not be looked up (the topic was deleted, say).
     public var endOffset: Int64
 
     public init(topic: String, partition: Int32, committedOffset: Int64?, endOffset: Int64) {
@@ -104,8 +105,9 @@ public struct PartitionLag: Sendable, Hashable {
         self.endOffset = endOffset
     }
 
-    /// nil without a committed offset.
+    /// nil without a committed offset or a known end.
     public var lag: Int64? {
-        committedOffset.map { max(0, endOffset - $0) }
+        guard let committedOffset, endOffset >= 0 else { return nil }
+        return max(0, endOffset - committedOffset)
     }
 }
