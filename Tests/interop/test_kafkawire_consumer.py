@@ -127,11 +127,11 @@ def test_consume_from_offset_timestamp_partition_and_count(broker):
 class KafkaWireMember:
     """`kafkawire consume --group --follow --json` as a subprocess; records land in `seen`."""
 
-    def __init__(self, bootstrap: str, topic: str, group: str, seen: list):
+    def __init__(self, bootstrap: str, topic: str, group: str, seen: list, strategy: str = "range"):
         self.proc = subprocess.Popen(
             [kafkawire_bin(), "consume", "--brokers", bootstrap, "--topic", topic, "--group", group,
              "--follow", "--json", "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500",
-             "--assignment-strategy", "range", "--log-level", "info"],
+             "--assignment-strategy", strategy, "--log-level", "info"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.seen = seen
         self.lock = threading.Lock()
@@ -160,13 +160,13 @@ class KafkaWireMember:
 class ConfluentMember:
     """A confluent-kafka member that commits what it processed when partitions are revoked."""
 
-    def __init__(self, bootstrap: str, topic: str, group: str, seen: list):
+    def __init__(self, bootstrap: str, topic: str, group: str, seen: list, strategy: str = "range"):
         self.seen = seen
         self.processed = {}
         self.assignment = set()
         self.consumer = Consumer({
             "bootstrap.servers": bootstrap, "group.id": group, "client.id": "confluent-member",
-            "partition.assignment.strategy": "range", "session.timeout.ms": 10000,
+            "partition.assignment.strategy": strategy, "session.timeout.ms": 10000,
             "heartbeat.interval.ms": 500, "auto.offset.reset": "earliest", "enable.auto.commit": False,
         })
         self.consumer.subscribe([topic], on_assign=self._on_assign, on_revoke=self._on_revoke)
@@ -178,7 +178,8 @@ class ConfluentMember:
             self.consumer.commit(offsets=offsets, asynchronous=False)
 
     def _on_assign(self, consumer, partitions):
-        self.assignment = {tp.partition for tp in partitions}
+        # Cooperative protocols announce only the added partitions.
+        self.assignment |= {tp.partition for tp in partitions}
 
     def _on_revoke(self, consumer, partitions):
         self._commit([tp.partition for tp in partitions])
@@ -282,4 +283,50 @@ def test_group_with_kafkawire_and_confluent_members(broker):
     wait_for(lambda: len(cf.assignment) == 6, "the group to drop the killed member", poller=cf, timeout=60)
     wait_for(lambda: set(values()) >= produced, "every record at least once", poller=cf)
     cf.close()
+    assert set(values()) == produced
+
+
+@pytest.mark.timeout(180)
+def test_cooperative_sticky_group_with_confluent_member(broker):
+    """Both members speak cooperative-sticky: the subscription's ownedPartitions and the
+    generation, and the leader's withheld partitions, must be understood both ways."""
+    topic, group = "kw-group-cooperative", "kw-group-cooperative"
+    create_topic(broker.bootstrap, topic, 6)
+    seen = []
+    produced = produce(broker.bootstrap, topic, "first", 30)
+
+    def values():
+        return [v for (_w, _p, _o, v) in list(seen)]
+
+    def wait_for(condition, what, poller=None, timeout=60.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if poller is not None:
+                poller.poll(0.2)
+            else:
+                time.sleep(0.2)
+            if condition():
+                return
+        raise AssertionError(f"timed out waiting for {what}; seen {len(seen)} records")
+
+    kw = KafkaWireMember(broker.bootstrap, topic, group, seen, strategy="cooperative-sticky")
+    wait_for(lambda: set(values()) >= produced, "kafkawire alone to read the first records")
+    cf = ConfluentMember(broker.bootstrap, topic, group, seen, strategy="cooperative-sticky")
+    wait_for(lambda: len(cf.assignment) == 3, "the incremental hand-over of three partitions", poller=cf)
+    mark = len(seen)
+    produced |= produce(broker.bootstrap, topic, "split", 30)
+    wait_for(lambda: set(values()) >= produced, "both members to read the split records", poller=cf)
+    kw_partitions = {p for (w, p, _o, _v) in seen[mark:] if w == "kafkawire"}
+    cf_partitions = {p for (w, p, _o, _v) in seen[mark:] if w == "confluent"}
+    assert kw_partitions.isdisjoint(cf_partitions), (kw_partitions, cf_partitions)
+    assert kw_partitions | cf_partitions == set(range(6))
+    kw.stop()
+    wait_for(lambda: len(cf.assignment) == 6, "the confluent member to take every partition", poller=cf)
+    produced |= produce(broker.bootstrap, topic, "after-leave", 10)
+    wait_for(lambda: set(values()) >= produced, "the records after the leave", poller=cf)
+    cf.close()
+    counts = {}
+    for (_w, p, o, _v) in seen:
+        counts[(p, o)] = counts.get((p, o), 0) + 1
+    assert not {k for k, n in counts.items() if n > 1}, "records processed twice"
     assert set(values()) == produced
