@@ -143,6 +143,26 @@ struct ConsumerFetchPositionsTests {
         #expect(nothing.nextOffset == nil)
     }
 
+    @Test func readsLegacyMessageSets() throws {
+        // Two magic 0 messages (offsets 5 and 6), as Kafka stored them before 0.10.
+        var records = ByteBuffer()
+        for (offset, value) in [(Int64(5), "old"), (6, "older")] {
+            records.writeInteger(offset)
+            records.writeInteger(Int32(4 + 1 + 1 + 4 + 4 + value.utf8.count))
+            records.writeInteger(UInt32(0))  // CRC, not checked here
+            records.writeInteger(Int8(0))  // magic
+            records.writeInteger(Int8(0))  // attributes
+            records.writeInteger(Int32(-1))  // null key
+            records.writeInteger(Int32(value.utf8.count))
+            records.writeString(value)
+        }
+        let decoded = try FetchedRecordsDecoder.decode(records, fetchOffset: 6, verifyCRC: false)
+        #expect(decoded.records.map(\.offset) == [6])
+        #expect(decoded.records.first?.value == ByteBuffer(string: "older"))
+        #expect(decoded.records.first?.key == nil)
+        #expect(decoded.nextOffset == 7)
+    }
+
     @Test func corruptBatchesFail() throws {
         var records = try batch(base: 0, count: 2)
         records.setInteger(UInt8(0xff), at: records.writerIndex - 1)

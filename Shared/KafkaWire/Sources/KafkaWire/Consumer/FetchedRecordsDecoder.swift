@@ -9,6 +9,8 @@ import NIOCore
 ///   records below the fetch offset are skipped.
 /// - Control batches (transaction markers) are skipped, but the position moves past them.
 /// - A partial batch at the end (the broker cuts at the size limit) is left for the next fetch.
+/// - Message sets of the formats before v2 (magic 0 and 1, in topics written by old clients)
+///   are read through `LegacyMessageSet`.
 enum FetchedRecordsDecoder {
     struct Decoded {
         var records: [Record]
@@ -18,6 +20,12 @@ enum FetchedRecordsDecoder {
     }
 
     static func decode(_ records: ByteBuffer, fetchOffset: Int64, verifyCRC: Bool) throws -> Decoded {
+        if LegacyMessageSet.isLegacy(records, at: records.readerIndex) {
+            let all = try LegacyMessageSet.decode(records, verifyCRC: verifyCRC)
+            return Decoded(
+                records: all.filter { $0.offset >= fetchOffset }, nextOffset: all.last.map { $0.offset + 1 },
+                bytes: records.readableBytes)
+        }
         var iterator = RecordBatchIterator(records)
         var result: [Record] = []
         var next: Int64?
