@@ -119,6 +119,12 @@ struct AdminBrokerTests {
                 #expect(group.members.map(\.memberID) == [joined.memberId])
                 #expect(group.members.first?.assignment == ["t": [0, 1]])
                 #expect(try await admin.listGroups().first?.protocolType == "consumer")
+                // Assigned but never committed: listed, without a committed offset or lag.
+                let lag = try await admin.consumerLag(group: "g")
+                #expect(lag == [
+                    PartitionLag(topic: "t", partition: 0, committedOffset: nil, endOffset: 0),
+                    PartitionLag(topic: "t", partition: 1, committedOffset: nil, endOffset: 0),
+                ])
             }
         }
     }

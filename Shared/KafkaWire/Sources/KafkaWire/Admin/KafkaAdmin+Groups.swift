@@ -56,19 +56,33 @@ extension KafkaAdmin {
         }
     }
 
-    /// Committed offset, end offset and lag of every partition the group has committed.
+    /// Committed offset, end offset and lag of every partition the group has committed or
+    /// has assigned to a member (those without a commit have no committed offset and no lag).
     public func consumerLag(group id: String) async throws -> [PartitionLag] {
         try await measured("ConsumerLag") {
-            let committed = try await committedOffsets(group: id)
-            let ends = try await listOffsets(committed.map { ($0.topic, $0.partition, .latest) })
+            var committed: [String: [Int32: Int64]] = [:]
+            for entry in try await committedOffsets(group: id) where entry.offset >= 0 {
+                committed[entry.topic, default: [:]][entry.partition] = entry.offset
+            }
+            var partitions = Set(committed.flatMap { topic, offsets in offsets.keys.map { TopicPartitionKey(topic: topic, partition: $0) } })
+            for member in try await describeGroup(id).members {
+                for (topic, assigned) in member.assignment {
+                    for partition in assigned { partitions.insert(TopicPartitionKey(topic: topic, partition: partition)) }
+                }
+            }
+            let ends = try await listOffsets(partitions.map { ($0.topic, $0.partition, .latest) })
             var endOffsets: [String: [Int32: Int64]] = [:]
-            for end in ends { endOffsets[end.topic, default: [:]][end.partition] = end.offset }
-            return committed.map { entry in
-                PartitionLag(topic: entry.topic, partition: entry.partition,
-                             committedOffset: entry.offset >= 0 ? entry.offset : nil,
-                             endOffset: endOffsets[entry.topic]?[entry.partition] ?? -1)
+            for end in ends where end.error == .none { endOffsets[end.topic, default: [:]][end.partition] = end.offset }
+            return partitions.map { key in
+                PartitionLag(topic: key.topic, partition: key.partition, committedOffset: committed[key.topic]?[key.partition],
+                             endOffset: endOffsets[key.topic]?[key.partition] ?? -1)
             }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
         }
+    }
+
+    private struct TopicPartitionKey: Hashable {
+        var topic: String
+        var partition: Int32
     }
 
     /// Offsets the group committed, for every topic it committed to (OffsetFetch with all topics).
