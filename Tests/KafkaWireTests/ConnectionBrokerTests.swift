@@ -88,6 +88,18 @@ struct ConnectionBrokerTests {
         }
     }
 
+    @Test func gracefulCloseAnswersWhatWasSent() async throws {
+        try await ConnectionTestBroker.run { port in
+            let connection = try await connect(port)
+            let version = try connection.versions.version(for: .metadata)
+            let pending = (0..<10).map { _ in connection.enqueue(MetadataRequest(topics: []), version: version) }
+            connection.closeGracefully()
+            #expect(connection.isClosed)
+            for response in pending { #expect(try await response.get().brokers.count == 1) }
+            try await connection.channelClosed()
+        }
+    }
+
     @Test func refusesAnUnreachableBroker() async throws {
         var configuration = KafkaClientConfiguration(bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: 1)])
         configuration.connectTimeout = .seconds(2)

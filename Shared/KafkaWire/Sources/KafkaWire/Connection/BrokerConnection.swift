@@ -1,5 +1,6 @@
 import KafkaProtocol
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One TCP connection to one broker, with the API versions negotiated when it opened.
@@ -16,6 +17,8 @@ public final class BrokerConnection: Sendable {
     public let versions: NegotiatedVersions
     let channel: any Channel
     private let clientID: String
+    /// Set by `closeGracefully`: the channel stays open for outstanding responses only.
+    private let draining = NIOLockedValueBox(false)
 
     init(nodeID: Int32, address: BrokerAddress, versions: NegotiatedVersions, channel: any Channel, clientID: String) {
         self.nodeID = nodeID
@@ -25,7 +28,8 @@ public final class BrokerConnection: Sendable {
         self.clientID = clientID
     }
 
-    public var isClosed: Bool { !channel.isActive }
+    /// True once closed, or closing gracefully (no new requests are accepted).
+    public var isClosed: Bool { draining.withLockedValue { $0 } || !channel.isActive }
 
     /// Writes now (calls made one after another are written in that order); the response is
     /// awaited separately. Lets callers pipeline. `timeout` overrides the configured request
@@ -66,6 +70,7 @@ public final class BrokerConnection: Sendable {
 
     /// Stops accepting requests and closes once the outstanding ones are answered.
     public func closeGracefully() {
+        draining.withLockedValue { $0 = true }
         channel.triggerUserOutboundEvent(KafkaClientHandler.CloseGracefully(), promise: nil)
     }
 
