@@ -180,6 +180,25 @@ struct ClusterBrokerTests {
         #expect(closed?.code == .closed)
     }
 
+    @Test func reconnectsAfterAFailureOnlyAfterTheBackoff() async throws {
+        var configuration = KafkaClientConfiguration(bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: 1)])
+        configuration.reconnectBackoff = .milliseconds(300)
+        configuration.reconnectBackoffMax = .seconds(2)
+        let cluster = KafkaCluster(configuration: configuration, logger: ConnectionTestBroker.logger)
+        let clock = ContinuousClock()
+        var elapsed: [Duration] = []
+        for _ in 0..<3 {
+            let start = clock.now
+            await #expect(throws: KafkaError.self) { _ = try await cluster.connection(to: -1) }
+            elapsed.append(clock.now - start)
+        }
+        // First attempt at once; then 300 ms, then 600 ms (±20% jitter).
+        #expect(elapsed[0] < .milliseconds(200))
+        #expect(elapsed[1] >= .milliseconds(240) && elapsed[1] < .milliseconds(1500))
+        #expect(elapsed[2] >= .milliseconds(480))
+        await cluster.shutdown()
+    }
+
     @Test func fallsBackToTheNextBootstrapServer() async throws {
         try await ConnectionTestBroker.run { port in
             var configuration = KafkaClientConfiguration(bootstrapServers: [
