@@ -101,13 +101,13 @@ struct ClusterBrokerTests {
             try await ConnectionTestBroker.withCluster(port: port, { $0.requestTimeout = .milliseconds(300) }) { cluster in
                 _ = try await cluster.metadata(for: ["slow"], autoCreate: true)
                 let connection = try await cluster.connection(to: 1)
-                // A long-poll fetch on an empty partition: the broker holds it for 1.5 s.
-                let fetch = FetchRequest(maxWaitMs: 1500, minBytes: 1, topics: [
+                // A long-poll fetch on an empty partition: the broker holds it for 2.5 s.
+                let fetch = FetchRequest(maxWaitMs: 2500, minBytes: 1, topics: [
                     .init(topic: "slow", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20)]),
                 ])
                 let slow = connection.enqueue(fetch, version: 12)
                 let behind = connection.enqueue(MetadataRequest(topics: []), version: try connection.versions.version(for: .metadata))
-                // timedOut (not an answer) shows it failed before the broker's 1.5 s were up.
+                // timedOut (not an answer) shows it failed before the broker's 2.5 s were up.
                 let timeout = await #expect(throws: KafkaError.self) { _ = try await slow.get() }
                 #expect(timeout?.code == .timedOut)
                 #expect(timeout?.isRetriable == true)
