@@ -46,6 +46,18 @@ struct ClusterRetryTests {
         #expect(attempts.withLockedValue { $0 } == 4)
     }
 
+    @Test func metadataOlderThanMaxAgeIsFetchedAgain() async throws {
+        try await ConnectionTestBroker.run { port in
+            try await ConnectionTestBroker.withCluster(port: port, { $0.metadataMaxAge = .milliseconds(200) }) { cluster in
+                #expect(try await cluster.metadata(for: ["aging"], autoCreate: true).topics["aging"]?.error == KafkaErrorCode.none)
+                _ = try await cluster.send(DeleteTopicsRequest(topicNames: ["aging"], timeoutMs: 1000), to: 1, version: 3)
+                #expect(try await cluster.metadata(for: ["aging"]).topics["aging"]?.error == KafkaErrorCode.none)
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await cluster.metadata(for: ["aging"]).topics["aging"]?.error == .unknownTopicOrPartition)
+            }
+        }
+    }
+
     @Test func invalidatedMetadataIsFetchedAgain() async throws {
         try await ConnectionTestBroker.run { port in
             try await ConnectionTestBroker.withCluster(port: port) { cluster in
