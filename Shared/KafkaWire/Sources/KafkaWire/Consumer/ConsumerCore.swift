@@ -21,6 +21,8 @@ final class ConsumerCore: @unchecked Sendable {
     private var positions = FetchPositions()
     private var buffer = CircularBuffer<FetchedChunk>()
     private var bufferedBytes = 0
+    /// Bytes of fetched answers waiting to be decoded: they count against the bound too.
+    private var decodingBytes = 0
     private var lifecycle = Lifecycle.running
     private var reader: CheckedContinuation<FetchedChunk?, any Error>?
     /// Bumped by every change to positions from outside the iterator.
@@ -77,7 +79,7 @@ final class ConsumerCore: @unchecked Sendable {
 
     // MARK: Fetch loop side
 
-    var hasRoom: Bool { lock.withLock { bufferedBytes < maxBufferedBytes } }
+    var hasRoom: Bool { lock.withLock { bufferedBytes + decodingBytes < maxBufferedBytes } }
 
     /// Claims `node` for a fetch; false when one is already outstanding there.
     func beginFetch(node: Int32, partitions: [FetchPositions.Fetchable]) -> Bool {
@@ -94,12 +96,23 @@ final class ConsumerCore: @unchecked Sendable {
         wake()
     }
 
-    /// Applies a partition's fetch answer: moves its position to `next` and queues the
-    /// records, unless the partition moved on meanwhile.
-    func deliver(_ chunk: FetchedChunk, next: Int64?) {
+    /// Applies a partition's fetch answer before its records are decoded: moves the position
+    /// to `next` so the next fetch can start, and reserves `bytes` of the buffer for the
+    /// decoded records. False when the partition moved on meanwhile (the answer is stale).
+    func fetched(_ partition: TopicPartition, epoch: UInt64, next: Int64?, bytes: Int) -> Bool {
+        lock.withLock {
+            guard positions.fetchCompleted(partition, epoch: epoch, next: next) else { return false }
+            decodingBytes += bytes
+            return true
+        }
+    }
+
+    /// Queues decoded records (releasing the reservation `fetched` made for `reserved`
+    /// bytes), unless the partition moved on meanwhile.
+    func deliver(_ chunk: FetchedChunk, reserved: Int) {
         let waiting: CheckedContinuation<FetchedChunk?, any Error>? = lock.withLock {
-            guard positions.fetchCompleted(chunk.partition, epoch: chunk.epoch, next: next) else { return nil }
-            guard !chunk.records.isEmpty else { return nil }
+            decodingBytes -= reserved
+            guard !chunk.records.isEmpty, positions.isCurrent(chunk.partition, epoch: chunk.epoch) else { return nil }
             if let reader {
                 self.reader = nil
                 startDelivering(chunk)
@@ -110,6 +123,7 @@ final class ConsumerCore: @unchecked Sendable {
             return nil
         }
         waiting?.resume(returning: chunk)
+        wake()
     }
 
     // MARK: Application side

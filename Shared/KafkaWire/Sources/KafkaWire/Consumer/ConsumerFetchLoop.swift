@@ -18,7 +18,9 @@ struct ConsumerFetchLoop: Sendable {
             logger: logger)
         let lookup = OffsetLookup(cluster: cluster, core: core, configuration: configuration, logger: logger)
         let backoff = configuration.client.retryBackoff
+        let (answers, decode) = AsyncStream.makeStream(of: [ConsumerFetcher.Undecoded].self)
         try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await fetcher.decodeLoop(answers) }
             var wakeups = core.wakeupStream.makeAsyncIterator()
             var refreshMetadata = false
             var nextRetry = ContinuousClock.now
@@ -43,7 +45,7 @@ struct ConsumerFetchLoop: Sendable {
                     for (node, items) in core.readPositions({ $0.fetchableByLeader }) where core.beginFetch(node: node, partitions: items) {
                         group.addTask {
                             defer { core.endFetch(node: node) }
-                            if try await fetcher.fetch(node: node, partitions: items) {
+                            if try await fetcher.fetch(node: node, partitions: items, decode: decode) {
                                 cluster.invalidateMetadata()
                             }
                         }
@@ -51,6 +53,7 @@ struct ConsumerFetchLoop: Sendable {
                 }
                 _ = await wakeups.next()
             }
+            decode.finish()
             group.cancelAll()
         }
     }

@@ -13,8 +13,18 @@ struct ConsumerFetcher: Sendable {
     let metrics: ConsumerMetrics
     let logger: Logger
 
+    /// One partition's records from an answer, waiting for the decoder.
+    struct Undecoded: Sendable {
+        var item: FetchPositions.Fetchable
+        var records: ByteBuffer
+    }
+
     /// Returns whether metadata should be refreshed (a leader moved or the broker failed).
-    func fetch(node: Int32, partitions: [FetchPositions.Fetchable]) async throws -> Bool {
+    /// Records go to `decode` undecoded: positions move on first, so the next fetch is on
+    /// the wire while these records are decompressed and parsed.
+    func fetch(
+        node: Int32, partitions: [FetchPositions.Fetchable], decode: AsyncStream<[Undecoded]>.Continuation
+    ) async throws -> Bool {
         let response: FetchResponse
         let version: Int16
         do {
@@ -35,6 +45,7 @@ struct ConsumerFetcher: Sendable {
         }
         var byPartition = Dictionary(uniqueKeysWithValues: partitions.map { ($0.partition, $0) })
         var refresh = false
+        var undecoded: [Undecoded] = []
         let topLevel = KafkaErrorCode(rawValue: response.errorCode)
         if topLevel != .none {
             logger.debug("Fetch answered with an error", metadata: ["kafka.node_id": "\(node)", "error": "\(topLevel)"])
@@ -45,7 +56,7 @@ struct ConsumerFetcher: Sendable {
                 for data in topic.partitions {
                     let key = TopicPartition(name, data.partitionIndex)
                     guard let item = byPartition.removeValue(forKey: key) else { continue }
-                    refresh = try apply(data, to: item) || refresh
+                    refresh = try apply(data, to: item, undecoded: &undecoded) || refresh
                 }
             }
         }
@@ -53,10 +64,13 @@ struct ConsumerFetcher: Sendable {
         for item in byPartition.values {
             core.withPositions { _ = $0.fetchCompleted(item.partition, epoch: item.epoch, next: nil) }
         }
+        if !undecoded.isEmpty { decode.yield(undecoded) }
         return refresh
     }
 
-    private func apply(_ data: FetchResponse.PartitionData, to item: FetchPositions.Fetchable) throws -> Bool {
+    private func apply(
+        _ data: FetchResponse.PartitionData, to item: FetchPositions.Fetchable, undecoded: inout [Undecoded]
+    ) throws -> Bool {
         let code = KafkaErrorCode(rawValue: data.errorCode)
         switch code {
         case .none:
@@ -64,17 +78,15 @@ struct ConsumerFetcher: Sendable {
                 core.withPositions { _ = $0.fetchCompleted(item.partition, epoch: item.epoch, next: nil) }
                 return false
             }
-            let decoded: FetchedRecordsDecoder.Decoded
+            let next: Int64?
             do {
-                decoded = try FetchedRecordsDecoder.decode(records, fetchOffset: item.offset, verifyCRC: configuration.checkCRCs)
+                next = try FetchedRecordsDecoder.nextOffset(records, fetchOffset: item.offset)
             } catch {
                 throw KafkaError(.protocolViolation, "\(item.partition) at offset \(item.offset): \(error)")
             }
-            metrics.records.increment(by: decoded.records.count)
-            metrics.bytes.increment(by: decoded.bytes)
-            core.deliver(
-                FetchedChunk(partition: item.partition, epoch: item.epoch, records: decoded.records, byteCount: decoded.bytes),
-                next: decoded.nextOffset)
+            if core.fetched(item.partition, epoch: item.epoch, next: next, bytes: records.readableBytes) {
+                undecoded.append(Undecoded(item: item, records: records))
+            }
             return false
         case .offsetOutOfRange:
             let reset = configuration.autoOffsetReset.seekPosition
@@ -136,5 +148,31 @@ struct ConsumerFetcher: Sendable {
                 topic: topic, topicId: version >= 13 ? topicIDs.id(of: topic) ?? .zero : .zero, partitions: byTopic[topic]!)
         }
         return request
+    }
+}
+
+extension ConsumerFetcher {
+    /// Decodes fetched records in the order the answers came and queues them for the
+    /// application. One decoder for all brokers keeps each partition's records in order
+    /// even when its leader moves.
+    func decodeLoop(_ answers: AsyncStream<[Undecoded]>) async throws {
+        for await answer in answers {
+            for part in answer {
+                let decoded: FetchedRecordsDecoder.Decoded
+                do {
+                    decoded = try FetchedRecordsDecoder.decode(
+                        part.records, fetchOffset: part.item.offset, verifyCRC: configuration.checkCRCs)
+                } catch {
+                    throw KafkaError(.protocolViolation, "\(part.item.partition) at offset \(part.item.offset): \(error)")
+                }
+                metrics.records.increment(by: decoded.records.count)
+                metrics.bytes.increment(by: decoded.bytes)
+                core.deliver(
+                    FetchedChunk(
+                        partition: part.item.partition, epoch: part.item.epoch, records: decoded.records,
+                        byteCount: part.records.readableBytes),
+                    reserved: part.records.readableBytes)
+            }
+        }
     }
 }

@@ -19,6 +19,20 @@ enum FetchedRecordsDecoder {
         var bytes: Int
     }
 
+    /// Where the next fetch starts, from the batch headers alone (no decompression), so the
+    /// next fetch can go out while this answer is decoded. Nil when no complete batch came.
+    static func nextOffset(_ records: ByteBuffer, fetchOffset: Int64) throws -> Int64? {
+        if LegacyMessageSet.isLegacy(records, at: records.readerIndex) {
+            return try decode(records, fetchOffset: fetchOffset, verifyCRC: false).nextOffset
+        }
+        var iterator = RecordBatchIterator(records)
+        var next: Int64?
+        while let raw = try iterator.nextRaw() {
+            if raw.header.lastOffset >= fetchOffset { next = raw.header.lastOffset + 1 }
+        }
+        return next
+    }
+
     static func decode(_ records: ByteBuffer, fetchOffset: Int64, verifyCRC: Bool) throws -> Decoded {
         if LegacyMessageSet.isLegacy(records, at: records.readerIndex) {
             let all = try LegacyMessageSet.decode(records, verifyCRC: verifyCRC)
