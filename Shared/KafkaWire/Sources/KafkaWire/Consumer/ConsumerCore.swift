@@ -112,7 +112,7 @@ final class ConsumerCore: @unchecked Sendable {
     func deliver(_ chunk: FetchedChunk, reserved: Int) {
         let waiting: CheckedContinuation<FetchedChunk?, any Error>? = lock.withLock {
             decodingBytes -= reserved
-            guard !chunk.records.isEmpty, positions.isCurrent(chunk.partition, epoch: chunk.epoch) else { return nil }
+            guard !chunk.batches.isEmpty, positions.isCurrent(chunk.partition, epoch: chunk.epoch) else { return nil }
             if let reader {
                 self.reader = nil
                 startDelivering(chunk)

@@ -165,11 +165,11 @@ extension ConsumerFetcher {
                 } catch {
                     throw KafkaError(.protocolViolation, "\(part.item.partition) at offset \(part.item.offset): \(error)")
                 }
-                metrics.records.increment(by: decoded.records.count)
+                metrics.records.increment(by: decoded.count)
                 metrics.bytes.increment(by: decoded.bytes)
                 core.deliver(
                     FetchedChunk(
-                        partition: part.item.partition, epoch: part.item.epoch, records: decoded.records,
+                        partition: part.item.partition, epoch: part.item.epoch, batches: decoded.batches,
                         byteCount: part.records.readableBytes),
                     reserved: part.records.readableBytes)
             }

@@ -6,7 +6,8 @@ import KafkaProtocol
 struct FetchedChunk: Sendable {
     var partition: TopicPartition
     var epoch: UInt64
-    var records: [Record]
+    /// The records, batch by batch (none empty).
+    var batches: [[Record]]
     /// Bytes of the batches the records came from: what the prefetch bound counts.
     var byteCount: Int
 }

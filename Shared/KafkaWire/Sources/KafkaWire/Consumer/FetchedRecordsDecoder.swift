@@ -13,7 +13,11 @@ import NIOCore
 ///   are read through `LegacyMessageSet`.
 enum FetchedRecordsDecoder {
     struct Decoded {
-        var records: [Record]
+        /// Records per batch, not concatenated: joining them would copy every record.
+        var batches: [[Record]]
+        /// Every record, in order.
+        var records: [Record] { batches.flatMap { $0 } }
+        var count: Int { batches.reduce(0) { $0 + $1.count } }
         /// Where the next fetch starts; nil when no complete batch came (fetch the same offset).
         var nextOffset: Int64?
         var bytes: Int
@@ -36,12 +40,12 @@ enum FetchedRecordsDecoder {
     static func decode(_ records: ByteBuffer, fetchOffset: Int64, verifyCRC: Bool) throws -> Decoded {
         if LegacyMessageSet.isLegacy(records, at: records.readerIndex) {
             let all = try LegacyMessageSet.decode(records, verifyCRC: verifyCRC)
+            let kept = all.filter { $0.offset >= fetchOffset }
             return Decoded(
-                records: all.filter { $0.offset >= fetchOffset }, nextOffset: all.last.map { $0.offset + 1 },
-                bytes: records.readableBytes)
+                batches: kept.isEmpty ? [] : [kept], nextOffset: all.last.map { $0.offset + 1 }, bytes: records.readableBytes)
         }
         var iterator = RecordBatchIterator(records)
-        var result: [Record] = []
+        var result: [[Record]] = []
         var next: Int64?
         var bytes = 0
         while let raw = try iterator.nextRaw() {
@@ -52,11 +56,12 @@ enum FetchedRecordsDecoder {
             if header.isControl || header.recordCount == 0 { continue }
             let batch = try raw.decode(verifyCRC: verifyCRC)
             if header.baseOffset >= fetchOffset {
-                result.append(contentsOf: batch.records)
+                result.append(batch.records)
             } else {
-                result.append(contentsOf: batch.records.lazy.filter { $0.offset >= fetchOffset })
+                let kept = batch.records.filter { $0.offset >= fetchOffset }
+                if !kept.isEmpty { result.append(kept) }
             }
         }
-        return Decoded(records: result, nextOffset: next, bytes: bytes)
+        return Decoded(batches: result, nextOffset: next, bytes: bytes)
     }
 }

@@ -17,11 +17,12 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         @usableFromInline let core: ConsumerCore
-        // The chunk being delivered, unpacked so the per-record path copies nothing.
-        @usableFromInline var records: [Record] = []
+        // The chunk being delivered, reversed so records are moved out with popLast (no
+        // reference counting per record): the current batch, and the batches after it.
+        @usableFromInline var current: [Record] = []
+        @usableFromInline var pending: [[Record]] = []
         @usableFromInline var topic = ""
         @usableFromInline var partition: Int32 = 0
-        @usableFromInline var index = 0
         @usableFromInline var snapshot: UInt64 = .max
 
         init(core: ConsumerCore) {
@@ -47,30 +48,35 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
         @inlinable
         mutating func nextBuffered() -> ConsumerRecord? {
-            while index < records.count {
-                let record = records[index]
-                index += 1
-                guard core.handOut(offset: record.offset, snapshot: &snapshot) else {
-                    // Seeked, paused or revoked since it was fetched: drop the rest.
-                    records = []
-                    return nil
+            while true {
+                if let record = current.popLast() {
+                    guard core.handOut(offset: record.offset, snapshot: &snapshot) else {
+                        // Seeked, paused or revoked since it was fetched: drop the rest.
+                        current = []
+                        pending = []
+                        return nil
+                    }
+                    return ConsumerRecord(
+                        topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
+                        key: record.key, value: record.value, headers: record.headers)
                 }
-                return ConsumerRecord(
-                    topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
-                    key: record.key, value: record.value, headers: record.headers)
+                guard let batch = pending.popLast() else { return nil }
+                current = batch
+                current.reverse()
             }
-            return nil
         }
 
         @usableFromInline
         mutating func nextChunk(isolation actor: isolated (any Actor)? = #isolation) async throws -> ConsumerRecord? {
             while true {
-                records = []
-                guard let next = try await core.nextChunk() else { return nil }
-                records = next.records
-                topic = next.partition.topic
-                partition = next.partition.partition
-                index = 0
+                current = []
+                pending = []
+                guard var chunk = try await core.nextChunk() else { return nil }
+                // Take the batches without sharing them, so reversing copies nothing.
+                swap(&pending, &chunk.batches)
+                pending.reverse()
+                topic = chunk.partition.topic
+                partition = chunk.partition.partition
                 // Check the new chunk once, then only after positions change.
                 snapshot = .max
                 if let record = nextBuffered() { return record }
