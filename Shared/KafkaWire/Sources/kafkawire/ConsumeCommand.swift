@@ -129,10 +129,19 @@ struct ConsumeCommand: AsyncParsableCommand {
     /// --partition, or every partition of the topic.
     private func partitionsToRead(client: KafkaClientConfiguration, logger: Logger) async throws -> [TopicPartition] {
         if let partition { return [TopicPartition(topic, partition)] }
-        let probe = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: client, consumption: .partitions([TopicPartition(topic, 0)])),
-            logger: logger)
-        return try await probe.partitions(of: topic).map { TopicPartition(topic, $0) }
+        let cluster = KafkaCluster(configuration: client, logger: logger)
+        let metadata: ClusterMetadata
+        do {
+            metadata = try await cluster.metadata(for: [topic])
+            await cluster.shutdown()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        guard let info = metadata.topics[topic], info.error == .none, !info.partitions.isEmpty else {
+            throw ValidationError("topic \(topic) does not exist")
+        }
+        return info.partitions.map { TopicPartition(topic, $0.index) }.sorted()
     }
 
     private func consume(_ consumer: KafkaConsumer, ends: [TopicPartition: Int64]?, logger: Logger) async throws {
