@@ -330,3 +330,42 @@ def test_cooperative_sticky_group_with_confluent_member(broker):
         counts[(p, o)] = counts.get((p, o), 0) + 1
     assert not {k for k, n in counts.items() if n > 1}, "records processed twice"
     assert set(values()) == produced
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("hard", [False, True], ids=["restart", "kill9"])
+def test_follow_survives_a_broker_restart(broker, hard):
+    """A following consumer reconnects after the broker goes away and comes back, and
+    continues from where it was: every record once, in order per partition."""
+    topic = f"kw-follow-restart-{int(hard)}"
+    create_topic(broker.bootstrap, topic, 2)
+    seen = []
+    first = produce(broker.bootstrap, topic, "before", 50, partitions=2)
+    proc = subprocess.Popen(
+        [kafkawire_bin(), "consume", "--brokers", broker.bootstrap, "--topic", topic, "--follow", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader = threading.Thread(
+        target=lambda: seen.extend((json.loads(line)["partition"], json.loads(line)["offset"],
+                                    b64(json.loads(line)["value_b64"])) for line in proc.stdout),
+        daemon=True)
+    reader.start()
+
+    def wait_for(condition, what, timeout=60.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; seen {len(seen)}")
+
+    try:
+        wait_for(lambda: {v for (_p, _o, v) in list(seen)} >= first, "the records before the restart")
+        broker.restart(hard=hard)
+        second = produce(broker.bootstrap, topic, "after", 50, partitions=2)
+        wait_for(lambda: {v for (_p, _o, v) in list(seen)} >= first | second, "the records after the restart")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+    for p in range(2):
+        offsets = [o for (q, o, _v) in seen if q == p]
+        assert offsets == list(range(100)), f"partition {p}: {offsets[:5]}... ({len(offsets)})"
