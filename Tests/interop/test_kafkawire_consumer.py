@@ -369,3 +369,25 @@ def test_follow_survives_a_broker_restart(broker, hard):
     for p in range(2):
         offsets = [o for (q, o, _v) in seen if q == p]
         assert offsets == list(range(100)), f"partition {p}: {offsets[:5]}... ({len(offsets)})"
+
+
+@pytest.mark.timeout(120)
+def test_group_member_survives_a_broker_restart(broker):
+    """The coordinator forgets the member when the broker restarts: the member loses its
+    partitions, joins again and goes on from the committed offsets (at least once)."""
+    topic, group = "kw-group-restart", "kw-group-restart"
+    create_topic(broker.bootstrap, topic, 3)
+    seen = []
+    first = produce(broker.bootstrap, topic, "before", 20, partitions=3)
+    kw = KafkaWireMember(broker.bootstrap, topic, group, seen)
+    deadline = time.monotonic() + 60
+    while not {v for (_w, _p, _o, v) in list(seen)} >= first:
+        assert time.monotonic() < deadline, f"seen {len(seen)} before the restart"
+        time.sleep(0.1)
+    broker.restart(hard=True)
+    second = produce(broker.bootstrap, topic, "after", 20, partitions=3)
+    deadline = time.monotonic() + 60
+    while not {v for (_w, _p, _o, v) in list(seen)} >= first | second:
+        assert time.monotonic() < deadline, f"seen {len(seen)} after the restart:\n" + b"".join(kw.stderr).decode()[-3000:]
+        time.sleep(0.1)
+    kw.stop()
