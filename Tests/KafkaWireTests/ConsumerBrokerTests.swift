@@ -162,6 +162,47 @@ struct ConsumerBrokerTests {
         }
     }
 
+    @Test func aSlowRebalanceHandlerDoesNotCostTheSession() async throws {
+        try await ConnectionTestBroker.run { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                try await Support.createTopic(cluster, "slow", partitions: 2)
+                func member(_ log: RebalanceLog, handlerDelay: Duration) throws -> KafkaConsumer {
+                    var configuration = KafkaConsumerConfiguration(
+                        client: Support.client(port), consumption: .group(id: "slow", topics: ["slow"]))
+                    configuration.autoOffsetReset = .earliest
+                    configuration.sessionTimeout = .seconds(6)
+                    configuration.heartbeatInterval = .milliseconds(300)
+                    // Commits would refresh the session too; leave it to heartbeats.
+                    configuration.enableAutoCommit = false
+                    return try KafkaConsumer(configuration: configuration, logger: ConnectionTestBroker.logger) { event in
+                        await log.append(event)
+                        if event.kind == .assigned && !event.partitions.isEmpty { try? await Task.sleep(for: handlerDelay) }
+                    }
+                }
+                let fastLog = RebalanceLog()
+                let slowLog = RebalanceLog()
+                let fast = try member(fastLog, handlerDelay: .zero)
+                let slow = try member(slowLog, handlerDelay: .seconds(8))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await fast.run() }
+                    try await waitUntil { fast.assignment.count == 2 }
+                    group.addTask { try await slow.run() }
+                    // The slow member's handler outlasts its session timeout; the fast member's
+                    // heartbeats make the coordinator check sessions meanwhile.
+                    try await waitUntil { await slowLog.events.contains { $0.kind == .assigned && !$0.partitions.isEmpty } }
+                    try await Task.sleep(for: .seconds(9))
+                    #expect(fast.assignment.count == 1)
+                    #expect(slow.assignment.count == 1)
+                    slow.triggerGracefulShutdown()
+                    fast.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+                let events = await slowLog.events
+                #expect(!events.contains { $0.kind == .lost }, "\(events)")
+            }
+        }
+    }
+
     /// Member A consumes all 4 partitions alone; B joins; after the rebalance each record
     /// produced later goes to exactly one of them, and A's revoked partitions were committed
     /// so B does not read A's records again.

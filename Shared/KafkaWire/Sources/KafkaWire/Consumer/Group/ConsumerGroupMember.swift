@@ -135,7 +135,7 @@ struct ConsumerGroupMember: Sendable {
             }
 
         case .revoke(let partitions):
-            await revoke(partitions, commitAs: session.current)
+            await keepingAlive(machine) { await revoke(partitions, commitAs: session.current) }
             session.set(nil)
             return machine.revocationCompleted()
 
@@ -150,13 +150,14 @@ struct ConsumerGroupMember: Sendable {
             let member = GroupOffsets.Member(
                 generation: machine.generation, memberID: machine.memberID, groupInstanceID: configuration.groupInstanceID)
             session.set(member)
-            if !change.revoked.isEmpty { await revoke(change.revoked, commitAs: member) }
+            let alive = machine
+            if !change.revoked.isEmpty { await keepingAlive(alive) { await revoke(change.revoked, commitAs: member) } }
             core.withPositions { $0.assign(change.added, from: .committed) }
             logger.info(
                 "Group assignment",
                 metadata: ["kafka.group": "\(groupID)", "kafka.generation": "\(machine.generation)",
                            "kafka.assigned": "\(change.assigned)", "kafka.revoked": "\(change.revoked)"])
-            await notify(.assigned, change.added)
+            await keepingAlive(alive) { await notify(.assigned, change.added) }
             metrics.rebalances.increment()
             return machine.assignmentApplied()
 
@@ -213,6 +214,30 @@ struct ConsumerGroupMember: Sendable {
     private func stopDelivering(_ partitions: [TopicPartition]) {
         core.withPositions { positions in
             for partition in partitions { positions.setPaused(partition, true) }
+        }
+    }
+
+    /// Runs `work` (the application's handler, a commit) while heartbeats keep the member's
+    /// session alive, as Java's heartbeat thread does during rebalance callbacks; a handler
+    /// slower than the session timeout would otherwise get the member expelled.
+    private func keepingAlive(_ machine: GroupMemberStateMachine, _ work: @Sendable () async -> Void) async {
+        let generation = machine.generation
+        let memberID = machine.memberID
+        guard !memberID.isEmpty else { return await work() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: configuration.heartbeatInterval)
+                    guard !Task.isCancelled else { return }
+                    _ = try? await cluster.send(
+                        HeartbeatRequest(
+                            groupId: groupID, generationId: generation, memberId: memberID,
+                            groupInstanceId: configuration.groupInstanceID),
+                        to: try await cluster.coordinator(forGroup: groupID))
+                }
+            }
+            await work()
+            group.cancelAll()
         }
     }
 
