@@ -19,22 +19,7 @@ enum ProducerTestSupport {
         _ adjust: (inout BrokerConfiguration) -> Void = { _ in },
         _ body: (Int) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kafkawire-producer-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = BrokerConfiguration(dataDirectory: directory)
-        configuration.port = 0
-        adjust(&configuration)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = try BrokerServer(configuration: configuration, logger: logger) { _, port in continuation.yield(port) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            try await body(port)
-            group.cancelAll()
-        }
+        try await ConnectionTestBroker.run(adjust, body)
     }
 
     static func configuration(port: Int) -> KafkaProducerConfiguration {

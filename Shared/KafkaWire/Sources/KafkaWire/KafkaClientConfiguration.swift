@@ -20,6 +20,19 @@ public struct BrokerAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Parses a bootstrap list, "host:port[,host:port...]" (spaces around entries allowed),
+    /// as given on command lines and in KAFKA_BOOTSTRAP_SERVERS-style settings.
+    public static func list(_ text: String) throws -> [BrokerAddress] {
+        let entries = text.split(separator: ",").map { $0.filter { $0 != " " } }.filter { !$0.isEmpty }
+        guard !entries.isEmpty else { throw KafkaError(.invalidConfiguration, "no broker address in \"\(text)\"") }
+        return try entries.map { entry in
+            guard let address = BrokerAddress(entry) else {
+                throw KafkaError(.invalidConfiguration, "not a HOST:PORT broker address: \(entry)")
+            }
+            return address
+        }
+    }
 }
 
 /// Settings shared by every KafkaWire client (producer, consumer, admin): how to find and talk

@@ -18,13 +18,7 @@ struct ClientOptions: ParsableArguments {
     var logLevel: Logger.Level = .error
 
     func configuration() throws -> KafkaClientConfiguration {
-        var addresses: [BrokerAddress] = []
-        for text in brokers.split(separator: ",") {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard let address = BrokerAddress(trimmed) else { throw ValidationError("not a HOST:PORT broker address: \(trimmed)") }
-            addresses.append(address)
-        }
-        guard !addresses.isEmpty else { throw ValidationError("--brokers is empty") }
+        let addresses = try ClientCommandSupport.brokers(brokers)
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         var configuration = KafkaClientConfiguration(bootstrapServers: addresses)
         configuration.clientID = "kafkawire-cli"

@@ -91,7 +91,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "kafkawire.consume")
-        var client = KafkaClientConfiguration(bootstrapServers: try ConsumerCommandSupport.brokers(brokers))
+        var client = KafkaClientConfiguration(bootstrapServers: try ClientCommandSupport.brokers(brokers))
         client.clientID = "kafkawire-consume"
         let start = try startPosition()
 

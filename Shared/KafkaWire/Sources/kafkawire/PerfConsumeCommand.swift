@@ -40,7 +40,7 @@ struct PerfConsumeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "kafkawire.perf")
         guard partitions > 0, messages >= 0 else { throw ValidationError("bad --partitions/--messages") }
-        var client = KafkaClientConfiguration(bootstrapServers: try ConsumerCommandSupport.brokers(brokers))
+        var client = KafkaClientConfiguration(bootstrapServers: try ClientCommandSupport.brokers(brokers))
         client.clientID = "kafkawire-perf"
         let assigned = (0..<partitions).map { TopicPartition(topic, $0) }
         var configuration = KafkaConsumerConfiguration(client: client, consumption: .partitions(assigned))
@@ -51,7 +51,7 @@ struct PerfConsumeCommand: AsyncParsableCommand {
         try await waitForTopic(consumer)
 
         let clock = ContinuousClock()
-        let cpu0 = ConsumerCommandSupport.cpuSeconds()
+        let cpu0 = ClientCommandSupport.cpuSeconds()
         let t0 = clock.now
         let deadline = Task {
             try await Task.sleep(for: .seconds(timeout))
@@ -75,11 +75,11 @@ struct PerfConsumeCommand: AsyncParsableCommand {
                     }
                 }
                 // Timing ends at the last message, as rdkafka-perf's does.
-                let counted = Counted(seen: seen, bytes: bytes, end: clock.now, cpu: ConsumerCommandSupport.cpuSeconds())
+                let counted = Counted(seen: seen, bytes: bytes, end: clock.now, cpu: ClientCommandSupport.cpuSeconds())
                 consumer.triggerGracefulShutdown()
                 return counted
             }
-            var result = Counted(seen: 0, bytes: 0, end: clock.now, cpu: ConsumerCommandSupport.cpuSeconds())
+            var result = Counted(seen: 0, bytes: 0, end: clock.now, cpu: ClientCommandSupport.cpuSeconds())
             while let next = try await group.next() {
                 if let next { result = next }
             }

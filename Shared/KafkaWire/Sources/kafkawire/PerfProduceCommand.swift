@@ -93,7 +93,7 @@ struct PerfProduceCommand: AsyncParsableCommand {
         // Metadata first (as rdkafka-perf waits for the topic): not part of the timing.
         _ = try await producer.send(ProducerRecord(topic: topic, value: ByteBuffer(), partition: 0))
         var payload = ByteBuffer(bytes: (0..<size).map { UInt8(ascii: "a") + UInt8((($0 * 7) + $0 / 26) % 26) })
-        let (user0, sys0) = cpuTimes()
+        let (user0, sys0) = ClientCommandSupport.cpuSeconds()
         let start = ContinuousClock.now
         // Awaiting handles in windows keeps memory flat; most are complete when awaited.
         var pending = CircularBuffer<DeliveryHandle>(initialCapacity: 1 << 17)
@@ -119,7 +119,7 @@ struct PerfProduceCommand: AsyncParsableCommand {
         await producer.flush()
         while let handle = pending.popFirst() { await settle(handle) }
         let elapsed = ContinuousClock.now - start
-        let (user1, sys1) = cpuTimes()
+        let (user1, sys1) = ClientCommandSupport.cpuSeconds()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Result(delivered: delivered, errors: errors, elapsed: seconds, cpuUser: user1 - user0, cpuSys: sys1 - sys0)
     }
@@ -147,17 +147,6 @@ struct PerfProduceCommand: AsyncParsableCommand {
         }
         ProducerCommandSupport.standardError("kafkawire perf produce: topic \(topic) not ready with \(partitions) partitions: \(last)")
         throw ExitCode.failure
-    }
-
-    static func cpuTimes() -> (user: Double, sys: Double) {
-        var usage = rusage()
-        #if canImport(Glibc)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
     }
 }
 

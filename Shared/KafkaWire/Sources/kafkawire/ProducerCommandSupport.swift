@@ -20,13 +20,7 @@ enum ProducerCommandSupport {
     }
 
     static func clientConfiguration(_ brokers: String) throws -> KafkaClientConfiguration {
-        let addresses = try brokers.split(separator: ",").map { text -> BrokerAddress in
-            guard let address = BrokerAddress(String(text.trimmingPrefix(" "))) else {
-                throw ValidationError("not a HOST:PORT broker address: \(text)")
-            }
-            return address
-        }
-        guard !addresses.isEmpty else { throw ValidationError("--brokers is empty") }
+        let addresses = try ClientCommandSupport.brokers(brokers)
         var configuration = KafkaClientConfiguration(bootstrapServers: addresses)
         configuration.clientID = "kafkawire-cli"
         return configuration

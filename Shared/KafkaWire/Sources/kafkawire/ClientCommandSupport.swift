@@ -8,17 +8,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Plumbing shared by `consume` and `perf consume`.
-enum ConsumerCommandSupport {
+/// Plumbing shared by the client subcommands: broker lists, CPU time for the perf commands.
+enum ClientCommandSupport {
     static func brokers(_ text: String) throws -> [BrokerAddress] {
-        let addresses = try text.split(separator: ",").map { item -> BrokerAddress in
-            guard let address = BrokerAddress(item.filter { $0 != " " }) else {
-                throw ValidationError("not a HOST:PORT broker address: \(item)")
-            }
-            return address
+        do {
+            return try BrokerAddress.list(text)
+        } catch let error as KafkaError {
+            throw ValidationError(error.message)
         }
-        guard !addresses.isEmpty else { throw ValidationError("--brokers is empty") }
-        return addresses
     }
 
     /// Seconds of CPU this process used so far (user, system).
