@@ -22,4 +22,12 @@ struct KafkaErrorTests {
         #expect(BrokerAddress(":9092") == nil)
         #expect(BrokerAddress("h:70000") == nil)
     }
+
+    @Test func parsesBootstrapLists() throws {
+        #expect(try BrokerAddress.list("a:1, b:2,[::1]:3") == [
+            BrokerAddress(host: "a", port: 1), BrokerAddress(host: "b", port: 2), BrokerAddress(host: "::1", port: 3),
+        ])
+        #expect(throws: KafkaError.self) { try BrokerAddress.list(" , ") }
+        #expect(throws: KafkaError.self) { try BrokerAddress.list("a:1,b") }
+    }
 }
