@@ -72,6 +72,30 @@ struct ClusterBrokerTests {
         }
     }
 
+    @Test func aWaitingJoinGroupDoesNotHoldUpOtherRequestsToTheSameBroker() async throws {
+        // The broker holds a new group's first JoinGroup for the initial rebalance delay.
+        try await ConnectionTestBroker.run({ $0.groups.initialRebalanceDelayMilliseconds = 2000 }) { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                let coordinatorConnection = try await cluster.coordinatorConnection(forGroup: "slow")
+                #expect(coordinatorConnection !== (try await cluster.connection(to: 1)))
+                let join = Task {
+                    try await coordinatorConnection.send(
+                        JoinGroupRequest(
+                            groupId: "slow", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
+                            protocolType: "consumer", protocols: [.init(name: "range", metadata: ByteBuffer())]),
+                        version: 3)
+                }
+                let clock = ContinuousClock()
+                let started = clock.now
+                _ = try await cluster.metadata(for: nil, refresh: true)
+                #expect(clock.now - started < .milliseconds(1500))
+                let joined = try await join.value
+                #expect(joined.errorCode == 0)
+                #expect(clock.now - started >= .milliseconds(1500))
+            }
+        }
+    }
+
     @Test func brokerSideCloseFailsInFlightRequestsRetriablyAndTheClusterReconnects() async throws {
         // The broker closes a connection that sends a version it does not offer (Metadata
         // above v8 here); the requests queued behind that one never get an answer.

@@ -38,4 +38,18 @@ extension KafkaCluster {
     public func invalidateCoordinator(forGroup group: String) {
         state.withLockedValue { _ = $0.coordinators.removeValue(forKey: group) }
     }
+
+    /// The connection for group-protocol requests to `group`'s coordinator. It is a second
+    /// connection to that broker, as the Java client keeps one (node id `Int32.max - id`):
+    /// brokers answer a connection's requests in order, so a JoinGroup that waits for a
+    /// rebalance must not sit in front of the fetches to the same broker.
+    public func coordinatorConnection(forGroup group: String) async throws -> BrokerConnection {
+        try await connection(to: Self.coordinatorSlot(try await coordinator(forGroup: group)))
+    }
+
+    /// The connection-pool key of a coordinator connection to broker `node`.
+    static func coordinatorSlot(_ node: Int32) -> Int32 { Int32.max - node }
+
+    /// The broker behind a connection-pool key (itself, unless it is a coordinator slot).
+    static func brokerNode(of key: Int32) -> Int32 { key > Int32.max / 2 ? Int32.max - key : key }
 }

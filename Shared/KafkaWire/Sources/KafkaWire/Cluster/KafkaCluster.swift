@@ -88,7 +88,7 @@ public final class KafkaCluster: Sendable {
         case .unknownNode:
             // Learn the brokers, then try once more.
             _ = try await metadata(for: [], refresh: true)
-            guard state.withLockedValue({ $0.addresses[node] }) != nil else {
+            guard state.withLockedValue({ $0.addresses[Self.brokerNode(of: node)] }) != nil else {
                 throw KafkaError(.connectionFailed, "broker node \(node) is not in the cluster metadata")
             }
             return try await connection(to: node)
@@ -110,7 +110,7 @@ public final class KafkaCluster: Sendable {
             case .connecting(let task): return .connecting(task)
             default: break
             }
-            guard let address = state.addresses[node] else { return .unknownNode }
+            guard let address = state.addresses[Self.brokerNode(of: node)] else { return .unknownNode }
             let wait = state.backoffs[node]?.wait(from: .now) ?? .zero
             let task = makeConnectTask(node: node, address: address, after: wait)
             state.connections[node] = .connecting(task)

@@ -12,6 +12,10 @@ struct ConsumerGroupMember: Sendable {
     let groupID: String
     let topics: [String]
     let configuration: KafkaConsumerConfiguration
+
+    /// JoinGroup and SyncGroup wait for the whole group, up to the rebalance timeout; the
+    /// Java client allows that plus 5 s before giving up on the request.
+    private var rebalanceRequestTimeout: Duration { configuration.maxPollInterval + .seconds(5) }
     let onRebalance: RebalanceHandler?
     let metrics: ConsumerMetrics
     let logger: Logger
@@ -78,9 +82,9 @@ struct ConsumerGroupMember: Sendable {
         case .join(let memberID, let owned, let generation):
             leader = LeaderState()
             do {
-                let response = try await cluster.send(
+                let response = try await cluster.coordinatorConnection(forGroup: groupID).send(
                     try joinRequest(memberID: memberID, owned: owned, generation: generation),
-                    to: try await cluster.coordinator(forGroup: groupID))
+                    timeout: rebalanceRequestTimeout)
                 logger.debug(
                     "JoinGroup answered",
                     metadata: ["kafka.group": "\(groupID)", "kafka.generation": "\(response.generationId)",
@@ -117,7 +121,7 @@ struct ConsumerGroupMember: Sendable {
                     groupId: groupID, generationId: generation, memberId: memberID,
                     groupInstanceId: configuration.groupInstanceID, protocolType: ConsumerProtocol.protocolType,
                     protocolName: protocolName, assignments: try GroupAssignment.encode(assignments, versions: leader.versions))
-                let response = try await cluster.send(request, to: try await cluster.coordinator(forGroup: groupID))
+                let response = try await cluster.coordinatorConnection(forGroup: groupID).send(request, timeout: rebalanceRequestTimeout)
                 var assigned: [TopicPartition] = []
                 if response.errorCode == 0 {
                     do {
@@ -163,11 +167,10 @@ struct ConsumerGroupMember: Sendable {
 
         case .heartbeat(let generation, let memberID):
             do {
-                let response = try await cluster.send(
+                let response = try await cluster.coordinatorConnection(forGroup: groupID).send(
                     HeartbeatRequest(
                         groupId: groupID, generationId: generation, memberId: memberID,
-                        groupInstanceId: configuration.groupInstanceID),
-                    to: try await cluster.coordinator(forGroup: groupID))
+                        groupInstanceId: configuration.groupInstanceID))
                 if response.errorCode != 0 { invalidateIfMoved(response.errorCode) }
                 return machine.heartbeatResponse(errorCode: response.errorCode)
             } catch let error as KafkaError {
@@ -181,7 +184,7 @@ struct ConsumerGroupMember: Sendable {
                 let request = LeaveGroupRequest(
                     groupId: groupID, memberId: memberID,
                     members: [.init(memberId: memberID, groupInstanceId: configuration.groupInstanceID, reason: "consumer closing")])
-                _ = try await cluster.send(request, to: try await cluster.coordinator(forGroup: groupID))
+                _ = try await cluster.coordinatorConnection(forGroup: groupID).send(request)
             } catch {
                 logger.debug("LeaveGroup failed", metadata: ["kafka.group": "\(groupID)", "error": "\(error)"])
             }
@@ -229,11 +232,10 @@ struct ConsumerGroupMember: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: configuration.heartbeatInterval)
                     guard !Task.isCancelled else { return }
-                    _ = try? await cluster.send(
+                    _ = try? await cluster.coordinatorConnection(forGroup: groupID).send(
                         HeartbeatRequest(
                             groupId: groupID, generationId: generation, memberId: memberID,
-                            groupInstanceId: configuration.groupInstanceID),
-                        to: try await cluster.coordinator(forGroup: groupID))
+                            groupInstanceId: configuration.groupInstanceID))
                 }
             }
             await work()

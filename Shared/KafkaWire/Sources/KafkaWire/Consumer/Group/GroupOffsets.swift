@@ -16,7 +16,7 @@ struct GroupOffsets: Sendable {
     /// Committed offsets (-1 for none) of `partitions`.
     func fetch(_ partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
         try await withCoordinator { coordinator in
-            let connection = try await cluster.connection(to: coordinator)
+            let connection = try await cluster.connection(to: KafkaCluster.coordinatorSlot(coordinator))
             let version = try connection.versions.version(for: .offsetFetch)
             let grouped = ConsumerProtocol.group(partitions)
             var request = OffsetFetchRequest()
@@ -74,7 +74,7 @@ struct GroupOffsets: Sendable {
                 })
         }
         try await withCoordinator { coordinator in
-            let response = try await cluster.send(request, to: coordinator)
+            let response = try await cluster.send(request, to: KafkaCluster.coordinatorSlot(coordinator))
             for topic in response.topics {
                 for partition in topic.partitions {
                     try Self.check(partition.errorCode, "OffsetCommit \(topic.name)-\(partition.partitionIndex)")
