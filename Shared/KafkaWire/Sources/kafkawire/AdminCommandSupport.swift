@@ -34,11 +34,7 @@ enum AdminCommandSupport {
     static func withAdmin(_ options: ClientOptions, _ body: (KafkaAdmin) async throws -> Void) async throws {
         let configuration = try options.configuration()
         let level = options.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        ClientCommandSupport.bootstrapLogging(level)
         let admin = KafkaAdmin(configuration: configuration, logger: Logger(label: "kafkawire"))
         do {
             try await body(admin)

@@ -73,11 +73,7 @@ struct BrokerCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
+        ClientCommandSupport.bootstrapLogging(logLevel)
         let logger = Logger(label: "kafkawire.broker")
 
         var configuration = BrokerConfiguration(dataDirectory: dataDir)

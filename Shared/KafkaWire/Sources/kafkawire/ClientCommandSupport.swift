@@ -8,8 +8,17 @@ import Glibc
 import Darwin
 #endif
 
-/// Plumbing shared by the client subcommands: broker lists, CPU time for the perf commands.
+/// Plumbing shared by the subcommands: logging, broker lists, CPU time for the perf commands.
 enum ClientCommandSupport {
+    /// Every subcommand logs to stderr at its `--log-level`; only executables bootstrap logging.
+    static func bootstrapLogging(_ level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
     static func brokers(_ text: String) throws -> [BrokerAddress] {
         do {
             return try BrokerAddress.list(text)

@@ -85,11 +85,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
+        ClientCommandSupport.bootstrapLogging(logLevel)
         let logger = Logger(label: "kafkawire.consume")
         var client = KafkaClientConfiguration(bootstrapServers: try ClientCommandSupport.brokers(brokers))
         client.clientID = "kafkawire-consume"

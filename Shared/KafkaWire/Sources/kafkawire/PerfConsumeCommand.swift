@@ -33,11 +33,7 @@ struct PerfConsumeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
+        ClientCommandSupport.bootstrapLogging(logLevel)
         let logger = Logger(label: "kafkawire.perf")
         guard partitions > 0, messages >= 0 else { throw ValidationError("bad --partitions/--messages") }
         var client = KafkaClientConfiguration(bootstrapServers: try ClientCommandSupport.brokers(brokers))

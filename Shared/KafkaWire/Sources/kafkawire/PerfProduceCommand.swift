@@ -50,7 +50,7 @@ struct PerfProduceCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func run() async throws {
-        ProducerCommandSupport.bootstrapLogging(logLevel)
+        ClientCommandSupport.bootstrapLogging(logLevel)
         guard partitions > 0, messages >= 0, size >= 0 else { throw ValidationError("bad --partitions/--messages/--size") }
         var configuration = KafkaProducerConfiguration(client: try ProducerCommandSupport.clientConfiguration(brokers))
         configuration.client.clientID = "kafkawire-perf"

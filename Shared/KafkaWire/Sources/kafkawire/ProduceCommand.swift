@@ -55,7 +55,7 @@ struct ProduceCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func run() async throws {
-        ProducerCommandSupport.bootstrapLogging(logLevel)
+        ClientCommandSupport.bootstrapLogging(logLevel)
         var configuration = KafkaProducerConfiguration(client: try ProducerCommandSupport.clientConfiguration(brokers))
         configuration.compression = try ProducerCommandSupport.codec(compression)
         configuration.acks = try ProducerCommandSupport.acks(acks)

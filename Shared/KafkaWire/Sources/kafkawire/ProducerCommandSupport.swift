@@ -11,14 +11,6 @@ import Darwin
 
 /// Option parsing and producer plumbing shared by the client subcommands.
 enum ProducerCommandSupport {
-    static func bootstrapLogging(_ level: Logger.Level) {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }
-
     static func clientConfiguration(_ brokers: String) throws -> KafkaClientConfiguration {
         let addresses = try ClientCommandSupport.brokers(brokers)
         var configuration = KafkaClientConfiguration(bootstrapServers: addresses)
