@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "KafkaBroker", targets: ["KafkaBroker"]),
         .library(name: "KafkaWire", targets: ["KafkaWire"]),
         .executable(name: "kafkawire", targets: ["kafkawire"]),
+        .library(name: "Events", targets: ["Events"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -78,6 +79,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "\(kafkaWire)/Sources/kafkawire"
+        ),
+
+        // The Order's domain: events, envelope, decide/evolve, the fold rule, upcasters. No Kafka, no I/O.
+        .target(name: "Events", path: "Shared/Events/Sources/Events"),
+
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events"],
+            path: "Tests/EventsTests",
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "KafkaProtocolTests",

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Events to and from Kafka records (`EventRecord`): JSON bodies with sorted keys (so the
+/// bytes are deterministic), the envelope in headers.
+public enum EventCodec {
+    public static func encode(_ recorded: RecordedEvent) -> EventRecord {
+        let envelope = recorded.envelope
+        var headers = [
+            EventRecord.Header(EventHeader.eventType, envelope.eventType.rawValue),
+            EventRecord.Header(EventHeader.eventId, envelope.eventId.uuidString.lowercased()),
+            EventRecord.Header(EventHeader.schemaVersion, String(envelope.schemaVersion)),
+            EventRecord.Header(EventHeader.aggregateVersion, String(envelope.aggregateVersion)),
+            EventRecord.Header(EventHeader.commandId, envelope.commandId),
+            EventRecord.Header(EventHeader.occurredAt, envelope.occurredAt.rfc3339),
+            EventRecord.Header(EventHeader.contentType, EventHeader.jsonContentType),
+        ]
+        if let traceparent = envelope.traceparent {
+            headers.append(EventRecord.Header(EventHeader.traceparent, traceparent))
+        }
+        return EventRecord(key: Array(envelope.orderId.utf8), value: encodeBody(recorded.event), headers: headers)
+    }
+
+    /// The JSON body of an event at its current schema version.
+    public static func encodeBody(_ event: OrderEvent) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            let data: Data
+            switch event {
+            case .placed(let body): data = try encoder.encode(body)
+            case .itemAdded(let body): data = try encoder.encode(body)
+            case .itemRemoved(let body): data = try encoder.encode(body)
+            case .confirmed(let body): data = try encoder.encode(body)
+            case .shipped(let body): data = try encoder.encode(body)
+            case .delivered(let body): data = try encoder.encode(body)
+            case .cancelled(let body): data = try encoder.encode(body)
+            }
+            return Array(data)
+        } catch {
+            // Plain structs of strings and integers always encode.
+            preconditionFailure("encoding \(event.type.rawValue) failed: \(error)")
+        }
+    }
+
+    /// The aggregate version alone: all the fold rule needs to call an event void, so a void
+    /// record is never decoded further.
+    public static func aggregateVersion(of record: EventRecord) throws(EventDecodingError) -> Int64 {
+        guard let text = record.header(EventHeader.aggregateVersion) else {
+            throw .missingHeader(EventHeader.aggregateVersion)
+        }
+        guard let version = Int64(text), version >= 1 else {
+            throw .malformedHeader(name: EventHeader.aggregateVersion, value: text)
+        }
+        return version
+    }
+
+    /// The whole event, with older schema versions upcast to the current one.
+    public static func decode(_ record: EventRecord) throws(EventDecodingError) -> RecordedEvent {
+        guard let orderId = record.keyString else { throw .missingHeader("key") }
+        let typeName = try required(EventHeader.eventType, in: record)
+        guard let type = EventType(rawValue: typeName) else { throw .unknownEventType(typeName) }
+        let versionText = try required(EventHeader.schemaVersion, in: record)
+        guard let schemaVersion = Int(versionText), schemaVersion >= 1 else {
+            throw .malformedHeader(name: EventHeader.schemaVersion, value: versionText)
+        }
+        if schemaVersion > type.currentSchemaVersion {
+            throw .newerSchemaVersion(type, found: schemaVersion, newestKnown: type.currentSchemaVersion)
+        }
+        if let contentType = record.header(EventHeader.contentType), contentType != EventHeader.jsonContentType {
+            throw .unsupportedContentType(contentType)
+        }
+        let idText = try required(EventHeader.eventId, in: record)
+        guard let eventId = UUID(uuidString: idText) else { throw .malformedHeader(name: EventHeader.eventId, value: idText) }
+        let commandId = try required(EventHeader.commandId, in: record)
+        let timeText = try required(EventHeader.occurredAt, in: record)
+        guard let occurredAt = Timestamp(rfc3339: timeText) else {
+            throw .malformedHeader(name: EventHeader.occurredAt, value: timeText)
+        }
+        let envelope = EventEnvelope(
+            eventId: eventId, orderId: orderId, aggregateVersion: try aggregateVersion(of: record), eventType: type,
+            schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt,
+            traceparent: record.header(EventHeader.traceparent))
+        let event = try decodeBody(record.value ?? [], type: type, schemaVersion: schemaVersion)
+        return RecordedEvent(envelope: envelope, event: event)
+    }
+
+    /// A body written at `schemaVersion` (≤ current), as the current version's event.
+    public static func decodeBody(_ bytes: [UInt8], type: EventType, schemaVersion: Int) throws(EventDecodingError) -> OrderEvent {
+        let data = Data(bytes)
+        do {
+            switch (type, schemaVersion) {
+            case (.orderPlaced, 1): return .placed(Upcasters.orderPlaced(fromV1: try decoder.decode(OrderPlacedV1.self, from: data)))
+            case (.orderPlaced, _): return .placed(try decoder.decode(OrderPlaced.self, from: data))
+            case (.itemAdded, _): return .itemAdded(try decoder.decode(ItemAdded.self, from: data))
+            case (.itemRemoved, _): return .itemRemoved(try decoder.decode(ItemRemoved.self, from: data))
+            case (.orderConfirmed, _): return .confirmed(try decoder.decode(OrderConfirmed.self, from: data))
+            case (.orderShipped, _): return .shipped(try decoder.decode(OrderShipped.self, from: data))
+            case (.orderDelivered, _): return .delivered(try decoder.decode(OrderDelivered.self, from: data))
+            case (.orderCancelled, _): return .cancelled(try decoder.decode(OrderCancelled.self, from: data))
+            }
+        } catch {
+            throw .malformedBody(type, schemaVersion: schemaVersion, reason: describe(error))
+        }
+    }
+
+    private static var decoder: JSONDecoder { JSONDecoder() }
+
+    private static func required(_ name: String, in record: EventRecord) throws(EventDecodingError) -> String {
+        guard let value = record.header(name) else { throw .missingHeader(name) }
+        return value
+    }
+}
+
+/// A short, stable description of a JSON decoding failure (the field path and what was wrong).
+func describe(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return String(describing: error) }
+    func path(_ context: DecodingError.Context) -> String {
+        let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+        return keys.isEmpty ? "body" : keys.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+        return "\(path(context) == "body" ? "" : path(context) + ".")\(key.stringValue) is missing"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+        return "\(path(context)): \(context.debugDescription)"
+    case .dataCorrupted(let context):
+        return "\(path(context)): \(context.debugDescription)"
+    @unknown default:
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,54 @@
+/// The Kafka record of an event, without Kafka: key = order id (UTF-8), value = the JSON body,
+/// headers = the envelope as UTF-8 strings. Services convert this to and from their Kafka
+/// client's record type; this is the one place that knows the layout.
+public struct EventRecord: Hashable, Sendable {
+    public struct Header: Hashable, Sendable {
+        public var name: String
+        public var value: [UInt8]?
+
+        public init(name: String, value: [UInt8]?) {
+            self.name = name
+            self.value = value
+        }
+
+        public init(_ name: String, _ text: String) {
+            self.init(name: name, value: Array(text.utf8))
+        }
+    }
+
+    public var key: [UInt8]?
+    public var value: [UInt8]?
+    public var headers: [Header]
+
+    public init(key: [UInt8]?, value: [UInt8]?, headers: [Header]) {
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+
+    /// The first header of that name, as UTF-8 text (nil when absent, null or not UTF-8).
+    public func header(_ name: String) -> String? {
+        guard let bytes = headers.first(where: { $0.name == name })?.value else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// The key as text: the order id.
+    public var keyString: String? { key.flatMap { String(validating: $0, as: UTF8.self) } }
+}
+
+/// Header names of the envelope, as in the architecture's "Kafka layout".
+public enum EventHeader {
+    public static let eventType = "event-type"
+    public static let eventId = "event-id"
+    public static let schemaVersion = "schema-version"
+    public static let aggregateVersion = "aggregate-version"
+    public static let commandId = "command-id"
+    public static let occurredAt = "occurred-at"
+    public static let contentType = "content-type"
+    public static let traceparent = "traceparent"
+
+    public static let jsonContentType = "application/json"
+
+    /// In the order they are written.
+    public static let all = [eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent]
+}
