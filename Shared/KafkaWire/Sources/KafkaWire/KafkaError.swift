@@ -7,7 +7,7 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
         private enum Base: Hashable, Sendable {
             case broker(KafkaErrorCode)
             case connectionFailed, connectionClosed, timedOut, unsupportedVersion, protocolViolation
-            case invalidConfiguration, closed, bufferExhausted, unknownTopic, fenced, cancelled
+            case invalidConfiguration, closed, bufferExhausted, unknownTopic, fenced, cancelled, notAssigned
         }
 
         private let base: Base
@@ -37,6 +37,9 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unknownTopic = Code(.unknownTopic)
         /// The producer was fenced or hit a fatal sequence error it could not recover from.
         public static let fenced = Code(.fenced)
+        /// The consumer does not (or no longer) read the partition: a rebalance took it, or it
+        /// was never assigned. Expected when waiting across rebalances.
+        public static let notAssigned = Code(.notAssigned)
 
         /// The broker error code, when this is one.
         public var brokerCode: KafkaErrorCode? {

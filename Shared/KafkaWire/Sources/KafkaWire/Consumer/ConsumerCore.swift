@@ -38,6 +38,8 @@ final class ConsumerCore: @unchecked Sendable {
     private var holding = false
     private var holdingWaiters: [CheckedContinuation<Void, Never>] = []
 
+    private var watchers = PositionWatchers()
+
     private var fetchingNodes: Set<Int32> = []
     private var stopRequested = false
 
@@ -54,11 +56,13 @@ final class ConsumerCore: @unchecked Sendable {
     func wake() { wakeups.yield() }
 
     func withPositions<T>(_ body: (inout FetchPositions) throws -> T) rethrows -> T {
-        let result = try lock.withLock {
+        let (result, settled) = try lock.withLock {
             flushDelivered()
             changes &+= 1
-            return try body(&positions)
+            let result = try body(&positions)
+            return (result, watchers.settle(positions))
         }
+        resumeWatchers(settled)
         wake()
         return result
     }
@@ -97,32 +101,44 @@ final class ConsumerCore: @unchecked Sendable {
     }
 
     /// Applies a partition's fetch answer before its records are decoded: moves the position
-    /// to `next` so the next fetch can start, and reserves `bytes` of the buffer for the
-    /// decoded records. False when the partition moved on meanwhile (the answer is stale).
-    func fetched(_ partition: TopicPartition, epoch: UInt64, next: Int64?, bytes: Int) -> Bool {
-        lock.withLock {
-            guard positions.fetchCompleted(partition, epoch: epoch, next: next) else { return false }
+    /// to `next` so the next fetch can start, records the watermarks, and reserves `bytes` of
+    /// the buffer for the decoded records. False when the partition moved on meanwhile (the
+    /// answer is stale).
+    func fetched(
+        _ partition: TopicPartition, epoch: UInt64, next: Int64?, watermarks: PartitionWatermarks? = nil, bytes: Int
+    ) -> Bool {
+        let (accepted, settled): (Bool, [Settled]) = lock.withLock {
+            guard positions.fetchCompleted(partition, epoch: epoch, next: next, watermarks: watermarks, withRecords: true) else {
+                return (false, [])
+            }
             decodingBytes += bytes
-            return true
+            return (true, watchers.settle(positions))
         }
+        resumeWatchers(settled)
+        return accepted
     }
 
     /// Queues decoded records (releasing the reservation `fetched` made for `reserved`
     /// bytes), unless the partition moved on meanwhile.
     func deliver(_ chunk: FetchedChunk, reserved: Int) {
-        let waiting: CheckedContinuation<FetchedChunk?, any Error>? = lock.withLock {
+        let (waiting, settled): (CheckedContinuation<FetchedChunk?, any Error>?, [Settled]) = lock.withLock {
             decodingBytes -= reserved
-            guard !chunk.batches.isEmpty, positions.isCurrent(chunk.partition, epoch: chunk.epoch) else { return nil }
+            guard !chunk.batches.isEmpty, positions.isCurrent(chunk.partition, epoch: chunk.epoch) else {
+                // Nothing of it for the application (transaction markers only, or stale).
+                positions.answerDelivered(chunk.partition, epoch: chunk.epoch)
+                return (nil, watchers.settle(positions))
+            }
             if let reader {
                 self.reader = nil
                 startDelivering(chunk)
-                return reader
+                return (reader, [])
             }
             buffer.append(chunk)
             bufferedBytes += chunk.byteCount
-            return nil
+            return (nil, [])
         }
         waiting?.resume(returning: chunk)
+        resumeWatchers(settled)
         wake()
     }
 
@@ -146,8 +162,15 @@ final class ConsumerCore: @unchecked Sendable {
         lastHandedOffset = offset
         unflushed = true
         holding = true
+        // Someone waits for a partition to catch up: the record handed out may be the last.
+        var settled: [Settled] = []
+        if !watchers.isEmpty {
+            flushDelivered()
+            settled = watchers.settle(positions)
+        }
         lock.unlock()
         resume(waiters)
+        if !settled.isEmpty { resumeWatchers(settled) }
         return true
     }
 
@@ -155,26 +178,30 @@ final class ConsumerCore: @unchecked Sendable {
     /// The caller's snapshot must be reset (see `handOut`).
     func nextChunk() async throws -> FetchedChunk? {
         try await withCheckedThrowingContinuation { continuation in
-            let (result, waiters): (Result<FetchedChunk?, any Error>?, [CheckedContinuation<Void, Never>]) = lock.withLock {
+            let (result, waiters, settled): (Result<FetchedChunk?, any Error>?, [CheckedContinuation<Void, Never>], [Settled]) = lock.withLock {
                 let waiters = release()
                 flushDelivered()
+                // The application asks for more: it has been handed all of the last chunk.
+                if let delivering { positions.answerDelivered(delivering.partition, epoch: delivering.epoch) }
                 delivering = nil
+                let settled = watchers.settle(positions)
                 while let chunk = buffer.popFirst() {
                     bufferedBytes -= chunk.byteCount
                     if positions.isCurrent(chunk.partition, epoch: chunk.epoch) {
                         startDelivering(chunk)
-                        return (.success(chunk), waiters)
+                        return (.success(chunk), waiters, settled)
                     }
                 }
                 switch lifecycle {
-                case .finished: return (.success(nil), waiters)
-                case .failed(let error): return (.failure(error), waiters)
+                case .finished: return (.success(nil), waiters, settled)
+                case .failed(let error): return (.failure(error), waiters, settled)
                 case .running:
                     reader = continuation
-                    return (nil, waiters)
+                    return (nil, waiters, settled)
                 }
             }
             resume(waiters)
+            resumeWatchers(settled)
             wake()
             if let result { continuation.resume(with: result) }
         }
@@ -217,16 +244,54 @@ final class ConsumerCore: @unchecked Sendable {
     }
 
     /// Ends the record sequence: after the buffered records with nil, or with `error` at once.
+    /// Tasks waiting on positions stop with `.closed`.
     func finish(_ error: (any Error)? = nil) {
-        let waiting: CheckedContinuation<FetchedChunk?, any Error>? = lock.withLock {
-            guard case .running = lifecycle else { return nil }
+        let (waiting, watching): (CheckedContinuation<FetchedChunk?, any Error>?, [PositionWatchers.Continuation]) = lock.withLock {
+            guard case .running = lifecycle else { return (nil, []) }
             lifecycle = error.map { .failed($0) } ?? .finished
             if error != nil { buffer.removeAll(); bufferedBytes = 0 }
             defer { reader = nil }
-            return reader
+            return (reader, watchers.removeAll())
         }
         if let error { waiting?.resume(throwing: error) } else { waiting?.resume(returning: nil) }
         resume(lock.withLock { release() })
+        for watcher in watching { watcher.resume(throwing: KafkaError(.closed, "the consumer stopped")) }
+    }
+
+    // MARK: Waiting on positions
+
+    typealias Settled = (PositionWatchers.Continuation, Result<Void, any Error>)
+
+    /// Returns once `condition` holds for the positions, checked now and after every change.
+    /// Throws the condition's error, `.closed` once the consumer stopped, `.cancelled` when
+    /// the calling task is cancelled.
+    func waitUntil(_ condition: @escaping PositionWatchers.Condition) async throws {
+        let id = lock.withLock { watchers.nextID() }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: PositionWatchers.Continuation) in
+                let outcome: Result<Void, any Error>? = lock.withLock {
+                    flushDelivered()
+                    if case .running = lifecycle {} else {
+                        watchers.decidedEarly(id)
+                        return .failure(KafkaError(.closed, "the consumer stopped"))
+                    }
+                    if let decided = condition(positions) {
+                        watchers.decidedEarly(id)
+                        return decided.mapError { $0 }
+                    }
+                    return watchers.add(id, condition, continuation) ? nil : .failure(Self.cancelled)
+                }
+                if let outcome { continuation.resume(with: outcome) }
+            }
+        } onCancel: {
+            lock.withLock { watchers.cancel(id) }?.resume(throwing: Self.cancelled)
+        }
+    }
+
+    private static let cancelled = KafkaError(.cancelled, "waiting for the consumer's positions was cancelled")
+
+    private func resumeWatchers(_ settled: [Settled]) {
+        for (continuation, outcome) in settled { continuation.resume(with: outcome) }
     }
 
     // MARK: Commits

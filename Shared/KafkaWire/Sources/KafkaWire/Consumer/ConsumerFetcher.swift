@@ -74,8 +74,14 @@ struct ConsumerFetcher: Sendable {
         let code = KafkaErrorCode(rawValue: data.errorCode)
         switch code {
         case .none:
+            // Every answer says where the partition ends, an empty one too.
+            let watermarks = data.highWatermark >= 0
+                ? PartitionWatermarks(
+                    highWatermark: data.highWatermark, logStartOffset: data.logStartOffset,
+                    lastStableOffset: data.lastStableOffset)
+                : nil
             guard let records = data.records, records.readableBytes > 0 else {
-                core.withPositions { _ = $0.fetchCompleted(item.partition, epoch: item.epoch, next: nil) }
+                core.withPositions { _ = $0.fetchCompleted(item.partition, epoch: item.epoch, next: nil, watermarks: watermarks) }
                 return false
             }
             let next: Int64?
@@ -84,7 +90,7 @@ struct ConsumerFetcher: Sendable {
             } catch {
                 throw KafkaError(.protocolViolation, "\(item.partition) at offset \(item.offset): \(error)")
             }
-            if core.fetched(item.partition, epoch: item.epoch, next: next, bytes: records.readableBytes) {
+            if core.fetched(item.partition, epoch: item.epoch, next: next, watermarks: watermarks, bytes: records.readableBytes) {
                 undecoded.append(Undecoded(item: item, records: records))
             }
             return false

@@ -29,6 +29,11 @@ struct FetchPositions: Sendable {
         var consumed: Int64? = nil
         /// Last offset committed for it, so unchanged partitions are not committed again.
         var committed: Int64? = nil
+        /// From the last fetch answer; kept across seeks (they describe the log, not us).
+        var watermarks: PartitionWatermarks? = nil
+        /// Fetch answers with records, taken under the current epoch, that the application
+        /// has not been handed all of yet (see `FetchPositions+Progress`).
+        var undelivered = 0
     }
 
     /// A partition ready to fetch: position known, leader known, not paused, not in flight.
@@ -53,10 +58,13 @@ struct FetchPositions: Sendable {
 
     // MARK: Assignment and seeking
 
-    /// Adds partitions (already assigned ones are left as they are).
+    /// Adds partitions (already assigned ones are left as they are). A known offset is where
+    /// the application starts, as after a seek to it.
     mutating func assign(_ added: [TopicPartition], from position: Position) {
         for partition in added where partitions[partition] == nil {
-            partitions[partition] = Partition(position: position, epoch: freshEpoch())
+            var state = Partition(position: position, epoch: freshEpoch())
+            if case .offset(let offset) = position { state.consumed = offset }
+            partitions[partition] = state
         }
     }
 
@@ -71,6 +79,7 @@ struct FetchPositions: Sendable {
         guard var state = partitions[partition] else { return false }
         state.epoch = freshEpoch()
         state.fetching = false
+        state.undelivered = 0
         if case .offset(let offset) = target.base {
             state.position = .offset(offset)
             state.consumed = offset
@@ -89,6 +98,7 @@ struct FetchPositions: Sendable {
         if paused {
             state.epoch = freshEpoch()
             state.fetching = false
+            state.undelivered = 0
             if case .offset = state.position, let consumed = state.consumed { state.position = .offset(consumed) }
         }
         partitions[partition] = state
@@ -164,14 +174,28 @@ struct FetchPositions: Sendable {
     }
 
     /// A fetch answer for the partition: `next` is where the following fetch starts (nil:
-    /// unchanged). Returns false when the answer is stale (seeked or revoked meanwhile).
+    /// unchanged), `watermarks` what the leader reported, `withRecords` whether records
+    /// follow for the application. Returns false when the answer is stale (seeked or revoked
+    /// meanwhile).
     @discardableResult
-    mutating func fetchCompleted(_ partition: TopicPartition, epoch: UInt64, next: Int64?) -> Bool {
+    mutating func fetchCompleted(
+        _ partition: TopicPartition, epoch: UInt64, next: Int64?, watermarks: PartitionWatermarks? = nil,
+        withRecords: Bool = false
+    ) -> Bool {
         guard var state = partitions[partition], state.epoch == epoch else { return false }
         state.fetching = false
         if let next { state.position = .offset(next) }
+        if let watermarks { state.watermarks = watermarks }
+        if withRecords { state.undelivered += 1 }
         partitions[partition] = state
         return true
+    }
+
+    /// The records of one fetch answer (see `fetchCompleted(withRecords:)`) were all handed
+    /// out, or dropped before any was (none to deliver).
+    mutating func answerDelivered(_ partition: TopicPartition, epoch: UInt64) {
+        guard let state = partitions[partition], state.epoch == epoch, state.undelivered > 0 else { return }
+        partitions[partition]!.undelivered -= 1
     }
 
     /// OFFSET_OUT_OF_RANGE: reset with the policy's position, or nil to stop the partition

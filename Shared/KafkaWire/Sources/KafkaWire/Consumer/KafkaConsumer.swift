@@ -23,7 +23,7 @@ public final class KafkaConsumer: Service, Sendable {
     let cluster: KafkaCluster
     let core: ConsumerCore
     private let topicIDs = TopicIDs()
-    private let session = GroupSession()
+    private let session: GroupSession
     private let metrics = ConsumerMetrics()
     private let logger: Logger
     private let onRebalance: RebalanceHandler?
@@ -43,6 +43,7 @@ public final class KafkaConsumer: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onRebalance = onRebalance
+        self.session = GroupSession(subscriptionUserData: configuration.subscriptionUserData)
         var client = configuration.client
         if configuration.consumption.groupID != nil {
             // A JoinGroup waits for the slowest member, up to its session timeout: the
@@ -64,6 +65,19 @@ public final class KafkaConsumer: Service, Sendable {
 
     /// Partitions currently assigned (manual ones, or the group's share).
     public var assignment: [TopicPartition] { core.readPositions { $0.assigned } }
+
+    /// What this group member received in the last completed rebalance, with the leader's
+    /// user data (also in the `.assigned` `RebalanceEvent`). Nil before the first rebalance,
+    /// after the member lost its partitions or left, and without group consumption.
+    public var memberAssignment: MemberAssignment? { session.assignment }
+
+    /// Replaces the subscription user data and rejoins the group, so the leader assigns with
+    /// the new data (as Java's enforceRebalance after a change of subscriptionUserData).
+    /// The rejoin waits until the member is between rebalances. Group consumption only.
+    public func updateSubscriptionUserData(_ userData: ByteBuffer?) {
+        session.updateSubscriptionUserData(userData)
+        groupEventsContinuation.yield(.rejoin)
+    }
 
     // MARK: Running
 

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Settings of a `KafkaConsumer`. Defaults follow the Java client's (the property name is
 /// given for each), so a configuration ported from Java behaves the same.
 public struct KafkaConsumerConfiguration: Sendable {
@@ -93,6 +95,12 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Static membership (group.instance.id): a restarted member with the same id gets its
     /// partitions back without a rebalance. Nil: dynamic membership.
     public var groupInstanceID: String? = nil
+    /// Opaque bytes this member puts in its group subscription (ConsumerProtocolSubscription
+    /// userData, Java's subscriptionUserData), for the leader's assignor to read: e.g. the
+    /// URL the instance serves at, so the leader can tell every member who owns what (see
+    /// `PartitionAssignmentStrategy.attachingUserData`). Changed later with
+    /// `KafkaConsumer.updateSubscriptionUserData`.
+    public var subscriptionUserData: ByteBuffer? = nil
 
     public init(client: KafkaClientConfiguration, consumption: Consumption) {
         self.client = client

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What a completed rebalance changes for this member.
 struct AssignmentChange: Hashable, Sendable {
     /// Everything the member owns after the change.
@@ -6,4 +8,6 @@ struct AssignmentChange: Hashable, Sendable {
     var added: [TopicPartition]
     /// Owned before, not now (cooperative only; eager members revoke all before joining).
     var revoked: [TopicPartition]
+    /// What the leader attached to this member's assignment.
+    var userData: ByteBuffer? = nil
 }

@@ -1,5 +1,6 @@
 import KafkaProtocol
 import Logging
+import NIOCore
 
 /// Carries out the actions of `GroupMemberStateMachine` over the network: FindCoordinator,
 /// JoinGroup, the leader's assignment, SyncGroup, Heartbeat, LeaveGroup, and on the
@@ -40,6 +41,11 @@ struct ConsumerGroupMember: Sendable {
                 if leave != .none || machine.state == .left { action = leave }
             }
             if machine.state == .left { return }
+            if action == .none, !leaving, machine.isStable, session.takeRejoinRequest() {
+                logger.info("Subscription user data changed; rebalancing", metadata: ["kafka.group": "\(groupID)"])
+                action = machine.rejoinRequested()
+                continue
+            }
             if action == .none {
                 switch await events.next() {
                 case .heartbeatDue?:
@@ -49,7 +55,7 @@ struct ConsumerGroupMember: Sendable {
                     } else {
                         action = machine.heartbeatDue()
                     }
-                case .leave?, nil:
+                case .leave?, .rejoin?, nil:
                     continue
                 }
                 continue
@@ -106,9 +112,11 @@ struct ConsumerGroupMember: Sendable {
                 for (name, topic) in metadata.topics where topic.error == .none {
                     counts[name] = Int32(topic.partitions.count)
                 }
-                let assignment = try GroupAssignment.compute(
-                    protocolName: protocolName, members: assignors, partitionCounts: counts)
+                let shares = try GroupAssignment.compute(
+                    protocolName: protocolName, strategies: strategies, members: assignors, partitionCounts: counts)
+                leader.userData = shares.compactMapValues(\.userData)
                 leader.assigned(counts, topics: GroupAssignment.topics(of: assignors), retry: configuration.client.metadataMaxAge)
+                let assignment = shares.mapValues(\.partitions)
                 logger.debug("Computed group assignment", metadata: ["kafka.group": "\(groupID)", "kafka.assignment": "\(assignment)"])
                 return machine.assignmentComputed(assignment)
             } catch let error as KafkaError {
@@ -120,9 +128,14 @@ struct ConsumerGroupMember: Sendable {
                 let request = SyncGroupRequest(
                     groupId: groupID, generationId: generation, memberId: memberID,
                     groupInstanceId: configuration.groupInstanceID, protocolType: ConsumerProtocol.protocolType,
-                    protocolName: protocolName, assignments: try GroupAssignment.encode(assignments, versions: leader.versions))
+                    protocolName: protocolName,
+                    assignments: try GroupAssignment.encode(
+                        Dictionary(uniqueKeysWithValues: assignments.map { member, partitions in
+                            (member, GroupAssignment.Share(partitions: partitions, userData: leader.userData[member]))
+                        }),
+                        versions: leader.versions))
                 let response = try await cluster.coordinatorConnection(forGroup: groupID).send(request, timeout: rebalanceRequestTimeout)
-                var assigned: [TopicPartition] = []
+                var assigned = ConsumerProtocol.Assignment(partitions: [])
                 if response.errorCode == 0 {
                     do {
                         assigned = try ConsumerProtocol.decodeAssignment(response.assignment)
@@ -132,7 +145,7 @@ struct ConsumerGroupMember: Sendable {
                 } else {
                     invalidateIfMoved(response.errorCode)
                 }
-                return machine.syncResponse(errorCode: response.errorCode, assignment: assigned)
+                return machine.syncResponse(errorCode: response.errorCode, assignment: assigned.partitions, userData: assigned.userData)
             } catch let error as KafkaError where error.code != .protocolViolation {
                 cluster.invalidateCoordinator(forGroup: groupID)
                 return machine.syncFailed(error)
@@ -145,6 +158,7 @@ struct ConsumerGroupMember: Sendable {
 
         case .lose(let partitions):
             session.set(nil)
+            session.assignment = nil
             stopDelivering(partitions)
             await notify(.lost, partitions)
             core.withPositions { $0.unassign(partitions) }
@@ -161,7 +175,13 @@ struct ConsumerGroupMember: Sendable {
                 "Group assignment",
                 metadata: ["kafka.group": "\(groupID)", "kafka.generation": "\(machine.generation)",
                            "kafka.assigned": "\(change.assigned)", "kafka.revoked": "\(change.revoked)"])
-            await keepingAlive(alive) { await notify(.assigned, change.added) }
+            let received = MemberAssignment(
+                generation: machine.generation, memberID: machine.memberID, partitions: change.assigned,
+                userData: change.userData)
+            session.assignment = received
+            await keepingAlive(alive) {
+                await onRebalance?(RebalanceEvent(kind: .assigned, partitions: change.added, assignment: received))
+            }
             metrics.rebalances.increment()
             return machine.assignmentApplied()
 
@@ -180,6 +200,7 @@ struct ConsumerGroupMember: Sendable {
 
         case .leave(let memberID):
             session.set(nil)
+            session.assignment = nil
             do {
                 let request = LeaveGroupRequest(
                     groupId: groupID, memberId: memberID,
@@ -255,8 +276,10 @@ struct ConsumerGroupMember: Sendable {
     }
 
     private func joinRequest(memberID: String, owned: [TopicPartition], generation: Int32) throws -> JoinGroupRequest {
+        // The user data takes no part in the cooperative protocol: owned partitions and their
+        // generation have fields of their own (subscription version 2 and later).
         let subscription = ConsumerProtocol.Subscription(
-            topics: topics, ownedPartitions: owned, generation: generation)
+            topics: topics, userData: session.subscriptionUserData, ownedPartitions: owned, generation: generation)
         let metadata = try ConsumerProtocol.encode(subscription)
         return JoinGroupRequest(
             groupId: groupID,
@@ -273,6 +296,8 @@ struct ConsumerGroupMember: Sendable {
 /// Java's leader does on metadata refreshes.
 struct LeaderState: Sendable {
     var versions: [String: Int16] = [:]
+    /// What the assignor attached to each member's assignment.
+    var userData: [String: ByteBuffer] = [:]
     private var counts: [String: Int32]?
     private var topics: [String] = []
     private var nextCheck = ContinuousClock.now

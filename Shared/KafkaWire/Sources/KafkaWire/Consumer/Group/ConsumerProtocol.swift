@@ -61,14 +61,23 @@ enum ConsumerProtocol {
         return buffer
     }
 
-    /// The partitions of a SyncGroup assignment; an empty buffer (a member the leader gave
-    /// nothing, as some clients write it) is no partitions.
-    static func decodeAssignment(_ bytes: ByteBuffer) throws -> [TopicPartition] {
+    /// A member's share as decoded from a SyncGroup answer.
+    struct Assignment: Hashable, Sendable {
+        var partitions: [TopicPartition]
+        /// What the leader's assignor attached for this member (Java's Assignment.userData).
+        var userData: ByteBuffer? = nil
+    }
+
+    /// A SyncGroup assignment; an empty buffer (a member the leader gave nothing, as some
+    /// clients write it) is no partitions and no user data.
+    static func decodeAssignment(_ bytes: ByteBuffer) throws -> Assignment {
         var buffer = bytes
-        if buffer.readableBytes == 0 { return [] }
+        if buffer.readableBytes == 0 { return Assignment(partitions: []) }
         let version = try readVersion(&buffer)
         let body = try ConsumerProtocolAssignment(from: &buffer, version: min(version, highestVersion))
-        return body.assignedPartitions.flatMap { tp in tp.partitions.map { TopicPartition(tp.topic, $0) } }
+        return Assignment(
+            partitions: body.assignedPartitions.flatMap { tp in tp.partitions.map { TopicPartition(tp.topic, $0) } },
+            userData: body.userData)
     }
 
     private static func readVersion(_ buffer: inout ByteBuffer) throws -> Int16 {

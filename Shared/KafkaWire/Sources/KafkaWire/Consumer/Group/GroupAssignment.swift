@@ -17,7 +17,7 @@ enum GroupAssignment {
                 AssignorMember(
                     memberID: member.memberId, groupInstanceID: member.groupInstanceId,
                     topics: subscription.topics, ownedPartitions: subscription.ownedPartitions,
-                    generation: subscription.generation),
+                    generation: subscription.generation, userData: subscription.userData),
                 subscription.version
             )
         }
@@ -28,26 +28,39 @@ enum GroupAssignment {
         Set(members.flatMap(\.topics)).sorted()
     }
 
-    /// Runs `protocolName`'s assignor. Throws `.invalidConfiguration` for an assignor this
-    /// client does not have (the coordinator only picks one every member offered, so this
-    /// means a misbehaving coordinator).
+    /// Each member's share: its partitions and what the leader attaches for it.
+    struct Share: Hashable, Sendable {
+        var partitions: [TopicPartition]
+        var userData: ByteBuffer? = nil
+    }
+
+    /// Runs `protocolName`'s assignor as configured in `strategies` (with its user data
+    /// provider, if any). Throws `.invalidConfiguration` for an assignor this member did not
+    /// offer (the coordinator only picks one every member offered, so this means a
+    /// misbehaving coordinator).
     static func compute(
-        protocolName: String, members: [AssignorMember], partitionCounts: [String: Int32]
-    ) throws -> [String: [TopicPartition]] {
-        guard let strategy = PartitionAssignmentStrategy.named(protocolName) else {
-            throw KafkaError(.invalidConfiguration, "group chose assignor \"\(protocolName)\", which this client lacks")
+        protocolName: String, strategies: [PartitionAssignmentStrategy], members: [AssignorMember],
+        partitionCounts: [String: Int32]
+    ) throws -> [String: Share] {
+        guard let strategy = strategies.first(where: { $0.name == protocolName }) else {
+            throw KafkaError(.invalidConfiguration, "group chose assignor \"\(protocolName)\", which this member did not offer")
         }
-        return strategy.assignor.assign(members: members, partitionCounts: partitionCounts)
+        let partitions = strategy.assignor.assign(members: members, partitionCounts: partitionCounts)
+        let userData = strategy.userData?.provider(members, partitions) ?? [:]
+        return Dictionary(uniqueKeysWithValues: partitions.map { member, owned in
+            (member, Share(partitions: owned, userData: userData[member]))
+        })
     }
 
     /// Each member's assignment in the consumer-protocol version of its subscription, so
     /// older clients can read it.
-    static func encode(_ assignments: [String: [TopicPartition]], versions: [String: Int16]) throws -> [SyncGroupRequest.SyncGroupRequestAssignment] {
-        try assignments.keys.sorted().map { memberID in
+    static func encode(_ shares: [String: Share], versions: [String: Int16]) throws -> [SyncGroupRequest.SyncGroupRequestAssignment] {
+        try shares.keys.sorted().map { memberID in
             let version = min(versions[memberID] ?? ConsumerProtocol.highestVersion, ConsumerProtocol.highestVersion)
+            let share = shares[memberID]!
             return SyncGroupRequest.SyncGroupRequestAssignment(
                 memberId: memberID,
-                assignment: try ConsumerProtocol.encodeAssignment(assignments[memberID]!, version: version))
+                assignment: try ConsumerProtocol.encodeAssignment(share.partitions, userData: share.userData, version: version))
         }
     }
 }

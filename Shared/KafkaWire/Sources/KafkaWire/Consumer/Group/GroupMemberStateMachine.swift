@@ -1,4 +1,5 @@
 import KafkaProtocol
+import NIOCore
 
 /// One member's side of the classic consumer-group protocol, as a value type: events
 /// (responses, timers, requests) go in, one action comes out for the driver to carry out,
@@ -171,8 +172,9 @@ struct GroupMemberStateMachine: Sendable {
         return error.isRetriable ? .backoff(join()) : fail(error)
     }
 
-    /// SyncGroup answered: `assignment` is this member's decoded partitions (ignored on error).
-    mutating func syncResponse(errorCode: Int16, assignment: [TopicPartition]) -> Action {
+    /// SyncGroup answered: `assignment` is this member's decoded partitions and `userData`
+    /// what the leader attached to them (both ignored on error).
+    mutating func syncResponse(errorCode: Int16, assignment: [TopicPartition], userData: ByteBuffer? = nil) -> Action {
         guard state == .syncing else { return .none }
         let code = KafkaErrorCode(rawValue: errorCode)
         switch code {
@@ -182,7 +184,8 @@ struct GroupMemberStateMachine: Sendable {
             let change = AssignmentChange(
                 assigned: assignment.sorted(),
                 added: new.subtracting(old).sorted(),
-                revoked: old.subtracting(new).sorted())
+                revoked: old.subtracting(new).sorted(),
+                userData: userData)
             state = .applying(change)
             return .apply(change)
         case .rebalanceInProgress:

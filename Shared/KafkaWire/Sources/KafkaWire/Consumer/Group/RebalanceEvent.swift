@@ -19,11 +19,19 @@ public struct RebalanceEvent: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var kind: Kind
+    /// The partitions this step adds, revokes or loses (cooperative members are told only
+    /// the ones that move; `assignment` has all they own).
     public var partitions: [TopicPartition]
+    /// On `.assigned`: the member's whole assignment after the rebalance, with the leader's
+    /// user data. There is one `.assigned` event per completed rebalance (its `partitions`
+    /// may be empty), so this is where every member learns what the leader sent. Nil on
+    /// `.revoked` and `.lost`.
+    public var assignment: MemberAssignment?
 
-    public init(kind: Kind, partitions: [TopicPartition]) {
+    public init(kind: Kind, partitions: [TopicPartition], assignment: MemberAssignment? = nil) {
         self.kind = kind
         self.partitions = partitions
+        self.assignment = assignment
     }
 
     public var description: String { "\(kind) \(partitions)" }
