@@ -4,6 +4,7 @@ import PackageDescription
 // Layout follows ../shared/ARCHITECTURE.md: shared libraries under Shared/,
 // services under Services/ (filled by later issues), tests under Tests/.
 let kafkaWire = "Shared/KafkaWire"
+let orderCommand = "Services/OrderCommand"
 
 let package = Package(
     name: "orders",
@@ -14,6 +15,8 @@ let package = Package(
         .library(name: "KafkaWire", targets: ["KafkaWire"]),
         .executable(name: "kafkawire", targets: ["kafkawire"]),
         .library(name: "Events", targets: ["Events"]),
+        .library(name: "OrderCommand", targets: ["OrderCommand"]),
+        .executable(name: "order-command", targets: ["order-command"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -21,6 +24,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries from Debian's packages: the four compression codecs Kafka uses.
@@ -84,11 +93,54 @@ let package = Package(
         // The Order's domain: events, envelope, decide/evolve, the fold rule, upcasters. No Kafka, no I/O.
         .target(name: "Events", path: "Shared/Events/Sources/Events"),
 
+        // OrderCommand: HTTP commands decided against the aggregate, appended to Kafka, confirmed by read-back.
+        .target(
+            name: "OrderCommand",
+            dependencies: [
+                "Events", "KafkaWire", "KafkaProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "\(orderCommand)/Sources/OrderCommand"
+        ),
+        .executableTarget(
+            name: "order-command",
+            dependencies: [
+                "OrderCommand",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "\(orderCommand)/Sources/order-command"
+        ),
+
         .testTarget(
             name: "EventsTests",
             dependencies: ["Events"],
             path: "Tests/EventsTests",
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "OrderCommandTests",
+            dependencies: [
+                "OrderCommand", "Events", "KafkaWire", "KafkaBroker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/OrderCommandTests"
         ),
         .testTarget(
             name: "KafkaProtocolTests",

@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+import Events
+import Hummingbird
+import KafkaWire
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ServiceLifecycle
+
+/// Builds an OrderCommand instance: checks (or creates) the event topic, then wires the
+/// producer, the group consumer that reads owned partitions back, and the HTTP server into
+/// one application. `orders up` and the tests run it in-process; `order-command` runs it alone.
+public func buildApplication(
+    configuration: OrderCommandConfiguration, logger: Logger, metrics: CommandMetrics = CommandMetrics()
+) async throws -> some ApplicationProtocol {
+    let client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    let admin = KafkaAdmin(configuration: client, logger: logger)
+    do {
+        try await configuration.topic.ensure(admin: admin, logger: logger)
+    } catch {
+        await admin.shutdown()
+        throw error
+    }
+
+    var producerConfiguration = KafkaProducerConfiguration(client: client)
+    producerConfiguration.acks = .all
+    producerConfiguration.idempotence = true
+    producerConfiguration.linger = .milliseconds(1)
+    producerConfiguration.allowAutoTopicCreation = false
+    producerConfiguration.deliveryTimeout = max(.seconds(30), configuration.commandDeadline * 2)
+    let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+
+    let processor = CommandProcessor(
+        topic: configuration.topic.name, partitionCount: configuration.topic.partitions, producer: producer,
+        rules: configuration.rules, idempotencyWindow: configuration.idempotencyWindow,
+        commandDeadline: configuration.commandDeadline, metrics: metrics, logger: logger)
+
+    let advertisedURL = configuration.effectiveAdvertisedURL
+    var consumerConfiguration = KafkaConsumerConfiguration(
+        client: client, consumption: .group(id: configuration.groupID, topics: [configuration.topic.name]))
+    consumerConfiguration.enableAutoCommit = false
+    consumerConfiguration.commitOnRevoke = false
+    consumerConfiguration.autoOffsetReset = .earliest
+    consumerConfiguration.sessionTimeout = configuration.sessionTimeout
+    consumerConfiguration.heartbeatInterval = configuration.heartbeatInterval
+    consumerConfiguration.partitionAssignmentStrategy = [OwnerMap.strategy(topic: configuration.topic.name)]
+    consumerConfiguration.subscriptionUserData = ByteBuffer(string: advertisedURL)
+
+    let ownership = OwnershipHandler(topic: configuration.topic.name, processor: processor, admin: admin, logger: logger)
+    // The handler needs the consumer (to seek) and the consumer needs the handler.
+    let consumerBox = NIOLockedValueBox<KafkaConsumer?>(nil)
+    let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { event in
+        guard let consumer = consumerBox.withLockedValue({ $0 }) else { return }
+        await ownership.handle(event, consumer: consumer)
+    }
+    consumerBox.withLockedValue { $0 = consumer }
+
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+    let router = Router(context: BasicRequestContext.self)
+    CommandController(
+        processor: processor, parser: CommandRequestParser(maxBodyBytes: configuration.maxBodyBytes),
+        forwarder: Forwarder(client: httpClient, selfURL: advertisedURL, timeout: configuration.forwardTimeout, logger: logger),
+        metrics: metrics
+    ).addRoutes(to: router)
+    OperationsController(processor: processor, metrics: metrics).addRoutes(to: router)
+
+    logger.info("OrderCommand configuration", metadata: configuration.summary.mapValues { .string($0) })
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "order-command"),
+        services: [producer, consumer, ReadBack(consumer: consumer, processor: processor), Closer(admin: admin, httpClient: httpClient)],
+        logger: logger)
+}
+
+/// Shuts the admin client and the forwarding HTTP client down with the application.
+private struct Closer: Service {
+    let admin: KafkaAdmin
+    let httpClient: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await admin.shutdown()
+        try await httpClient.shutdown()
+    }
+}

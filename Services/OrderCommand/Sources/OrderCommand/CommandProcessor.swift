@@ -1,0 +1,316 @@
+import Events
+import Foundation
+import KafkaWire
+import Logging
+
+/// Runs commands against the partitions this instance owns: decides them on the partition's
+/// ledger, appends their events (pipelined through the idempotent producer), and answers once
+/// the read-back loop has folded the event. One actor for every owned partition; the ledgers
+/// are values inside it and are mutated in place.
+public actor CommandProcessor {
+    struct Slot {
+        var ledger: PartitionLedger
+        /// The high watermark at assignment: the partition serves once folded up to it.
+        var target: Int64
+        var serving: Bool
+        /// False between assignment and the seek to the beginning: records fetched from an
+        /// older position are ignored (the seek fetches them again in order).
+        var folding = false
+    }
+
+    /// How one wait for an event ended.
+    enum WaitEnd: Sendable {
+        case resolved(PartitionLedger.Resolution)
+        case deadline
+        case partitionGone
+        case appendFailed(String)
+        case abandoned
+    }
+
+    public let topic: String
+    public let partitionCount: Int32
+    let producer: KafkaProducer
+    let rules: OrderRules
+    let idempotencyWindow: Duration
+    let commandDeadline: Duration
+    let metrics: CommandMetrics
+    let logger: Logger
+    let wallClock: @Sendable () -> Timestamp
+    let partitionOf: @Sendable (String) -> Int32
+
+    private var slots: [Int32: Slot] = [:]
+    public private(set) var ownerMap = OwnerMap()
+    /// True once the group has assigned this member at least once (possibly nothing).
+    public private(set) var hasJoined = false
+    private var waiters: [UUID: [Int: CheckedContinuation<WaitEnd, Never>]] = [:]
+    private var timers: [Int: Task<Void, Never>] = [:]
+    private var nextWaiterID = 0
+
+    public init(
+        topic: String, partitionCount: Int32, producer: KafkaProducer, rules: OrderRules, idempotencyWindow: Duration,
+        commandDeadline: Duration, metrics: CommandMetrics, logger: Logger,
+        wallClock: @escaping @Sendable () -> Timestamp = { Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)) }
+    ) {
+        self.topic = topic
+        self.partitionCount = partitionCount
+        self.producer = producer
+        self.rules = rules
+        self.idempotencyWindow = idempotencyWindow
+        self.commandDeadline = commandDeadline
+        self.metrics = metrics
+        self.logger = logger
+        self.wallClock = wallClock
+        self.partitionOf = { orderId in
+            var key = orderId
+            return key.withUTF8 { KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(partitionCount)) }
+        }
+    }
+
+    // MARK: Commands
+
+    public func execute(_ request: CommandRequest) async -> CommandResult {
+        let partition = partitionOf(request.orderId)
+        let deadline = ContinuousClock.now + commandDeadline
+        while true {
+            // Read scalars only: a copy of the slot alive across a mutation would copy the ledger.
+            guard slots[partition] != nil else {
+                return .notOwner(partition: partition, owner: ownerMap.owner(of: partition))
+            }
+            if let stopped = slots[partition]!.ledger.stopped {
+                return .unavailable("partition \(partition) is stopped at offset \(stopped.offset): \(stopped.error)")
+            }
+            guard slots[partition]!.serving else {
+                return .unavailable("partition \(partition) is still being folded (offset \(slots[partition]!.ledger.nextOffset) of \(slots[partition]!.target))")
+            }
+            let eventId = UUID()
+            let started = ContinuousClock.now
+            switch slots[partition]!.ledger.submit(request, now: wallClock(), eventId: eventId) {
+            case .answered(let answer):
+                return .accepted(answer)
+            case .refused(let refusal):
+                return .refused(refusal)
+            case .busy(let other):
+                let ownRetry = slots[partition]?.ledger.inFlightCommand(of: other) == request.commandId
+                switch await wait(for: other, until: deadline) {
+                case .deadline:
+                    return ownRetry
+                        ? .outcomeUnknown("the first attempt of this command is still unconfirmed")
+                        : .unavailable("order \(request.orderId) is busy with another command")
+                case .partitionGone:
+                    return ownRetry ? .outcomeUnknown("partition \(partition) was revoked") : .unavailable("partition \(partition) was revoked")
+                case .resolved, .appendFailed, .abandoned:
+                    continue  // decide again against the state read back
+                }
+            case .append(let event):
+                let record = ProducerRecord(EventCodec.encode(event), topic: topic, partition: partition)
+                let handle: DeliveryHandle
+                do {
+                    handle = try await producer.enqueue(record)
+                } catch {
+                    // Not accepted by the producer: nothing can be in the log.
+                    slots[partition]?.ledger.abandon(eventId)
+                    resume(eventId, with: .abandoned)
+                    return .unavailable("the event could not be appended: \(error)")
+                }
+                watchDelivery(handle, eventId: eventId)
+                let end = await wait(for: eventId, until: deadline)
+                metrics.appendLatency.record(ContinuousClock.now - started)
+                switch end {
+                case .resolved(.inEffect(let answer)):
+                    return .accepted(answer)
+                case .resolved(.writeConflict(let reason)):
+                    return .writeConflict(reason)
+                case .deadline:
+                    slots[partition]?.ledger.abandon(eventId)
+                    resume(eventId, with: .abandoned)
+                    return .outcomeUnknown("no read-back within the command deadline (\(commandDeadline))")
+                case .appendFailed(let reason):
+                    return .outcomeUnknown("the append failed: \(reason)")
+                case .partitionGone:
+                    return .outcomeUnknown("partition \(partition) was revoked before the event was read back")
+                case .abandoned:
+                    return .outcomeUnknown("the event was abandoned")
+                }
+            }
+        }
+    }
+
+    private func watchDelivery(_ handle: DeliveryHandle, eventId: UUID) {
+        // The read-back answers; this only notices a failed append so waiters need not sit
+        // out the whole deadline. Whether a failed append is in the log stays unknown.
+        Task {
+            do {
+                _ = try await handle.metadata()
+            } catch {
+                self.deliveryFailed(eventId, error: error)
+            }
+        }
+    }
+
+    private func deliveryFailed(_ eventId: UUID, error: any Error) {
+        logger.warning("Append failed", metadata: ["event.id": "\(eventId)", "error": "\(error)"])
+        for partition in Array(slots.keys) where slots[partition]!.ledger.inFlightCommand(of: eventId) != nil {
+            slots[partition]!.ledger.abandon(eventId)
+        }
+        resume(eventId, with: .appendFailed("\(error)"))
+    }
+
+    // MARK: Waiting
+
+    private func wait(for eventId: UUID, until deadline: ContinuousClock.Instant) async -> WaitEnd {
+        let id = nextWaiterID
+        nextWaiterID += 1
+        return await withCheckedContinuation { continuation in
+            waiters[eventId, default: [:]][id] = continuation
+            timers[id] = Task { [weak self] in
+                try? await Task.sleep(until: deadline)
+                guard !Task.isCancelled else { return }
+                await self?.expire(eventId, waiter: id)
+            }
+        }
+    }
+
+    private func expire(_ eventId: UUID, waiter id: Int) {
+        timers[id] = nil
+        guard let continuation = waiters[eventId]?.removeValue(forKey: id) else { return }
+        if waiters[eventId]?.isEmpty == true { waiters[eventId] = nil }
+        continuation.resume(returning: .deadline)
+    }
+
+    private func resume(_ eventId: UUID, with end: WaitEnd) {
+        guard let waiting = waiters.removeValue(forKey: eventId) else { return }
+        for (id, continuation) in waiting {
+            timers.removeValue(forKey: id)?.cancel()
+            continuation.resume(returning: end)
+        }
+    }
+
+    // MARK: Reading back
+
+    /// Folds one record read back from an owned partition.
+    public func fold(_ record: ConsumerRecord) {
+        let partition = record.partition
+        guard slots[partition]?.folding == true, slots[partition]!.ledger.stopped == nil,
+              record.offset >= slots[partition]!.ledger.nextOffset else { return }
+        let (verdict, resolution) = slots[partition]!.ledger.fold(EventRecord(record), offset: record.offset, now: wallClock())
+        switch verdict {
+        case .inEffect:
+            break
+        case .void(let reason):
+            metrics.voidEvent(reason: reason.kind)
+            logger.debug("Void event", metadata: [
+                "kafka.partition": "\(partition)", "kafka.offset": "\(record.offset)", "reason": "\(reason)",
+            ])
+        case .unreadable(let error):
+            metrics.unreadableEvent(kind: error.kind)
+            logger.error("Partition stopped: an event that would be in effect cannot be read; fix the record or upgrade this service", metadata: [
+                "kafka.topic": "\(topic)", "kafka.partition": "\(partition)", "kafka.offset": "\(record.offset)", "error": "\(error)",
+            ])
+        }
+        if let (eventId, outcome) = resolution { resume(eventId, with: .resolved(outcome)) }
+        markServingIfCaughtUp(partition)
+    }
+
+    private func markServingIfCaughtUp(_ partition: Int32) {
+        guard slots[partition]?.serving == false, slots[partition]!.ledger.nextOffset >= slots[partition]!.target else { return }
+        slots[partition]!.serving = true
+        logger.info("Partition folded to its end; serving commands", metadata: [
+            "kafka.partition": "\(partition)", "orders": "\(slots[partition]!.ledger.orderCount)",
+            "kafka.offset": "\(slots[partition]!.ledger.nextOffset)", "void_events": "\(slots[partition]!.ledger.voidCount)",
+        ])
+        updateGauges()
+    }
+
+    // MARK: Ownership
+
+    /// Takes on partitions: each is folded from the beginning up to `highWatermarks[p]`
+    /// before it serves.
+    public func assigned(_ partitions: [Int32], highWatermarks: [Int32: Int64]) {
+        hasJoined = true
+        for partition in partitions where slots[partition] == nil {
+            let ledger = PartitionLedger(partition: partition, rules: rules, idempotencyWindow: idempotencyWindow, partitionOf: partitionOf)
+            slots[partition] = Slot(ledger: ledger, target: highWatermarks[partition] ?? 0, serving: false)
+            logger.info("Partition assigned; folding it from the beginning", metadata: [
+                "kafka.partition": "\(partition)", "kafka.high_watermark": "\(highWatermarks[partition] ?? 0)",
+            ])
+        }
+        updateGauges()
+    }
+
+    /// Moves the consumer to the beginning of `partitions` (`seek`, synchronous, run inside
+    /// this actor so no record of the new position can be folded before) and folds from there.
+    public func startFolding(_ partitions: [Int32], seek: @Sendable (Int32) throws -> Void) {
+        for partition in partitions where slots[partition] != nil {
+            do {
+                try seek(partition)
+            } catch {
+                logger.warning("Seek to the beginning failed", metadata: ["kafka.partition": "\(partition)", "error": "\(error)"])
+            }
+            slots[partition]!.folding = true
+            markServingIfCaughtUp(partition)
+        }
+    }
+
+    /// Gives up partitions (revoked or lost): commands in flight on them end `outcome-unknown`.
+    public func revoked(_ partitions: [Int32]) {
+        for partition in partitions {
+            guard let slot = slots.removeValue(forKey: partition) else { continue }
+            for eventId in slot.ledger.inFlightEventIds { resume(eventId, with: .partitionGone) }
+            logger.info("Partition revoked", metadata: ["kafka.partition": "\(partition)", "in_flight": "\(slot.ledger.inFlightCount)"])
+        }
+        updateGauges()
+    }
+
+    /// Marks the member as in the group even when it was assigned nothing (it then forwards every command).
+    public func joined() { hasJoined = true }
+
+    public func updateOwnerMap(_ map: OwnerMap) {
+        if map != ownerMap {
+            logger.info("Owner map", metadata: ["generation": "\(map.generation)", "owners": "\(map.owners.sorted { $0.key < $1.key })"])
+        }
+        ownerMap = map
+    }
+
+    // MARK: Status
+
+    public struct PartitionStatus: Sendable, Hashable, Codable {
+        public var partition: Int32
+        public var nextOffset: Int64
+        public var target: Int64
+        public var serving: Bool
+        public var stopped: String?
+        public var orders: Int
+        public var voidEvents: Int
+        public var inFlight: Int
+    }
+
+    public var partitions: [PartitionStatus] {
+        slots.values.map { slot in
+            PartitionStatus(
+                partition: slot.ledger.partition, nextOffset: slot.ledger.nextOffset, target: slot.target, serving: slot.serving,
+                stopped: slot.ledger.stopped.map { "offset \($0.offset): \($0.error)" }, orders: slot.ledger.orderCount,
+                voidEvents: slot.ledger.voidCount, inFlight: slot.ledger.inFlightCount)
+        }.sorted { $0.partition < $1.partition }
+    }
+
+    /// Ready: in the group, and every owned partition folded to its end and not stopped.
+    public var isReady: Bool {
+        hasJoined && slots.values.allSatisfy { $0.serving && $0.ledger.stopped == nil }
+    }
+
+    /// The order as this instance holds it (nil when its partition is not owned here).
+    public func state(of orderId: String) -> OrderState? {
+        slots[partitionOf(orderId)]?.ledger.state(of: orderId)
+    }
+
+    private func updateGauges() {
+        var lag: Int64 = 0
+        var orders = 0
+        for slot in slots.values {
+            lag += max(0, slot.target - slot.ledger.nextOffset)
+            orders += slot.ledger.orderCount
+        }
+        metrics.foldLagGauge.set(Double(lag))
+        metrics.ordersGauge.set(Double(orders))
+    }
+}

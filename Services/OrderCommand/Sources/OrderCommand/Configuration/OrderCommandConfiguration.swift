@@ -1,0 +1,56 @@
+import Events
+import KafkaWire
+
+/// Everything an OrderCommand instance needs, with the architecture's defaults.
+public struct OrderCommandConfiguration: Sendable {
+    public var bootstrapServers: [BrokerAddress] = [BrokerAddress("127.0.0.1:9092")!]
+    /// host:port the HTTP server listens on.
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8081
+    /// How peers reach this instance to forward commands; nil for `http://` + the listen address.
+    public var advertisedURL: String?
+    public var topic = EventTopic()
+    public var groupID = "order-command"
+    /// Short, so a killed instance's partitions move quickly.
+    public var sessionTimeout: Duration = .seconds(10)
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// An append or read-back slower than this answers 503 outcome-unknown.
+    public var commandDeadline: Duration = .seconds(5)
+    public var forwardTimeout: Duration = .seconds(10)
+    public var rules = OrderRules()
+    public var idempotencyWindow: Duration = .seconds(24 * 3600)
+    public var maxBodyBytes = 64 * 1024
+
+    public init() {}
+
+    /// The URL peers forward to.
+    public var effectiveAdvertisedURL: String {
+        if let advertisedURL { return advertisedURL }
+        let host = httpHost == "0.0.0.0" || httpHost == "::" ? (Self.hostName ?? "127.0.0.1") : httpHost
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(httpPort)"
+    }
+
+    private static var hostName: String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The effective configuration, for the start-up log line (nothing here is secret).
+    public var summary: [String: String] {
+        [
+            "kafka.bootstrap_servers": bootstrapServers.map { "\($0)" }.joined(separator: ","),
+            "http.listen": "\(httpHost):\(httpPort)", "advertised_url": effectiveAdvertisedURL,
+            "topic": topic.name, "partitions": "\(topic.partitions)", "replication_factor": "\(topic.replicationFactor)",
+            "group_id": groupID, "session_timeout": "\(sessionTimeout)", "command_deadline": "\(commandDeadline)",
+            "max_lines": "\(rules.maxLines)", "max_quantity": "\(rules.maxQuantity)", "max_unit_price": "\(rules.maxUnitPrice)",
+            "idempotency_window": "\(idempotencyWindow)", "max_body_bytes": "\(maxBodyBytes)",
+        ]
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

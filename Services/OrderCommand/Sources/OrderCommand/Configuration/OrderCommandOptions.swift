@@ -1,0 +1,111 @@
+import ArgumentParser
+import Events
+import Foundation
+import KafkaWire
+import Logging
+
+/// The command line of `order-command`: every setting a flag, with the environment variable
+/// of the same name as its default (flag wins over environment, environment over default).
+/// Values are checked in `configuration()`, which names both the flag and the variable.
+public struct OrderCommandOptions: ParsableArguments {
+    @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
+    var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
+
+    @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
+    var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8081"
+
+    @Option(help: "URL peers forward commands to; default http:// + the listen address, the host name when listening on 0.0.0.0 (env ADVERTISED_URL)")
+    var advertisedUrl = env("ADVERTISED_URL") ?? ""
+
+    @Option(help: "Partitions of the event topic when this service creates it; a mismatch with an existing topic refuses to start (env ORDERS_PARTITIONS)")
+    var ordersPartitions = env("ORDERS_PARTITIONS") ?? "6"
+
+    @Option(help: "Replication factor when this service creates the topic; -1 for the cluster default (env ORDERS_REPLICATION_FACTOR)")
+    var ordersReplicationFactor = env("ORDERS_REPLICATION_FACTOR") ?? "-1"
+
+    @Option(help: "The event topic (env ORDERS_TOPIC)")
+    var ordersTopic = env("ORDERS_TOPIC") ?? "orders.events"
+
+    @Option(help: "Consumer group of the command instances (env GROUP_ID)")
+    var groupId = env("GROUP_ID") ?? "order-command"
+
+    @Option(help: "Group session timeout in ms: how fast a dead instance's partitions move (env SESSION_TIMEOUT_MS)")
+    var sessionTimeoutMs = env("SESSION_TIMEOUT_MS") ?? "10000"
+
+    @Option(help: "Command deadline in ms: an append or read-back slower than this answers 503 outcome-unknown (env COMMAND_DEADLINE_MS)")
+    var commandDeadlineMs = env("COMMAND_DEADLINE_MS") ?? "5000"
+
+    @Option(help: "At most this many lines per order (env MAX_LINES)")
+    var maxLines = env("MAX_LINES") ?? "100"
+
+    @Option(help: "At most this quantity per line (env MAX_QUANTITY)")
+    var maxQuantity = env("MAX_QUANTITY") ?? "10000"
+
+    @Option(help: "At most this unit price, in minor units (env MAX_UNIT_PRICE)")
+    var maxUnitPrice = env("MAX_UNIT_PRICE") ?? "10000000000"
+
+    @Option(help: "How long idempotency keys are remembered, in hours (env IDEMPOTENCY_WINDOW_HOURS)")
+    var idempotencyWindowHours = env("IDEMPOTENCY_WINDOW_HOURS") ?? "24"
+
+    @Option(help: "Largest accepted request body in bytes (env MAX_BODY_BYTES)")
+    var maxBodyBytes = env("MAX_BODY_BYTES") ?? "65536"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL)")
+    public var logLevel = env("LOG_LEVEL") ?? "info"
+
+    public init() {}
+
+    public func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level / LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel.debugDescription)")
+        }
+        _ = try configuration()
+    }
+
+    public func configuration() throws -> OrderCommandConfiguration {
+        var configuration = OrderCommandConfiguration()
+        do {
+            configuration.bootstrapServers = try BrokerAddress.list(kafkaBootstrapServers)
+        } catch {
+            throw ValidationError("--kafka-bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS: \(error)")
+        }
+        guard let listen = BrokerAddress(httpListen) else {
+            throw ValidationError("--http-listen / HTTP_LISTEN must be host:port, not \(httpListen.debugDescription)")
+        }
+        configuration.httpHost = listen.host
+        configuration.httpPort = listen.port
+        if !advertisedUrl.isEmpty {
+            guard let url = URL(string: advertisedUrl), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--advertised-url / ADVERTISED_URL must be an http(s) URL, not \(advertisedUrl.debugDescription)")
+            }
+            configuration.advertisedURL = advertisedUrl.hasSuffix("/") ? String(advertisedUrl.dropLast()) : advertisedUrl
+        }
+        configuration.topic = EventTopic(
+            name: ordersTopic,
+            partitions: try number(ordersPartitions, "--orders-partitions / ORDERS_PARTITIONS", 1...100_000),
+            replicationFactor: try number(ordersReplicationFactor, "--orders-replication-factor / ORDERS_REPLICATION_FACTOR", -1...Int16.max))
+        guard !ordersTopic.isEmpty, ordersTopic.count <= 249 else { throw ValidationError("--orders-topic / ORDERS_TOPIC must be 1 to 249 characters") }
+        configuration.groupID = groupId
+        configuration.sessionTimeout = .milliseconds(try number(sessionTimeoutMs, "--session-timeout-ms / SESSION_TIMEOUT_MS", Int64(1000)...3_600_000))
+        configuration.heartbeatInterval = configuration.sessionTimeout / 10
+        configuration.commandDeadline = .milliseconds(try number(commandDeadlineMs, "--command-deadline-ms / COMMAND_DEADLINE_MS", Int64(100)...600_000))
+        configuration.rules = OrderRules(
+            maxLines: try number(maxLines, "--max-lines / MAX_LINES", 1...10_000),
+            maxQuantity: try number(maxQuantity, "--max-quantity / MAX_QUANTITY", Int64(1)...1_000_000_000),
+            maxUnitPrice: try number(maxUnitPrice, "--max-unit-price / MAX_UNIT_PRICE", Int64(0)...1_000_000_000_000))
+        configuration.idempotencyWindow = .seconds(3600 * (try number(idempotencyWindowHours, "--idempotency-window-hours / IDEMPOTENCY_WINDOW_HOURS", Int64(1)...24 * 365)))
+        configuration.maxBodyBytes = try number(maxBodyBytes, "--max-body-bytes / MAX_BODY_BYTES", 1024...16 * 1024 * 1024)
+        return configuration
+    }
+}
+
+func env(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
+
+private func number<T: FixedWidthInteger>(_ text: String, _ name: String, _ range: ClosedRange<T>) throws -> T {
+    guard let value = T(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+        throw ValidationError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \(text.debugDescription)")
+    }
+    return value
+}

@@ -1,0 +1,95 @@
+import Events
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The command routes of the architecture's contract. Parse, run on the owning instance
+/// (here, or forwarded once), answer.
+struct CommandController: Sendable {
+    let processor: CommandProcessor
+    let parser: CommandRequestParser
+    let forwarder: Forwarder
+    let metrics: CommandMetrics
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/orders") { request, context in
+            await handle(.place, request, path: "/orders", orderId: nil, sku: nil)
+        }
+        router.post("/orders/{id}/items") { request, context in
+            await handle(.addItem, request, path: "/orders/\(pathComponent(context, "id"))/items", orderId: context.parameters.get("id"), sku: nil)
+        }
+        router.delete("/orders/{id}/items/{sku}") { request, context in
+            await handle(.removeItem, request, path: "/orders/\(pathComponent(context, "id"))/items/\(pathComponent(context, "sku"))",
+                         orderId: context.parameters.get("id"), sku: context.parameters.get("sku"))
+        }
+        for (name, route) in [("confirm", CommandRequestParser.Route.confirm), ("ship", .ship), ("deliver", .deliver), ("cancel", .cancel)] {
+            router.post("/orders/{id}/\(name)") { request, context in
+                await handle(route, request, path: "/orders/\(pathComponent(context, "id"))/\(name)", orderId: context.parameters.get("id"), sku: nil)
+            }
+        }
+    }
+
+    private func pathComponent(_ context: BasicRequestContext, _ name: String) -> String {
+        let value = context.parameters.get(name) ?? ""
+        return value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? value
+    }
+
+    private func handle(_ route: CommandRequestParser.Route, _ request: Request, path: String, orderId: String?, sku: String?) async -> Response {
+        do throws(Problem) {
+            let body = try await parser.body(of: request)
+            let command = try parser.parse(route, request: request, orderId: orderId, sku: sku, body: body)
+            let result = await processor.execute(command)
+            if case .notOwner(let partition, let owner) = result {
+                if request.headers[.forwardedBy] != nil {
+                    throw Problem(.unavailable, "partition \(partition) is not owned here (a rebalance is under way); nothing was appended")
+                }
+                guard let owner else {
+                    throw Problem(.unavailable, "the owner of partition \(partition) is not known yet (a rebalance is under way); nothing was appended")
+                }
+                let response = try await forwarder.forward(request, path: path, body: body, commandId: command.commandId, to: owner)
+                metrics.forwarded(outcome: "\(response.status.code)")
+                return response
+            }
+            return try respond(result)
+        } catch {
+            metrics.command(outcome: error.kind.rawValue)
+            return error.response
+        }
+    }
+
+    private func respond(_ result: CommandResult) throws(Problem) -> Response {
+        switch result {
+        case .accepted(let answer):
+            metrics.command(outcome: answer.created ? "created" : "ok")
+            var headers: HTTPFields = [.contentType: "application/json", .eTag: "\"\(answer.version)\""]
+            if answer.created { headers[.location] = "/orders/\(answer.orderId)" }
+            return Response(status: answer.created ? .created : .ok, headers: headers,
+                            body: .init(byteBuffer: jsonBuffer(SuccessBody(orderId: answer.orderId, version: answer.version, position: answer.position))))
+        case .refused(.rejected(.orderNotFound)):
+            throw Problem(.orderNotFound, "there is no order with this id")
+        case .refused(.rejected(.ruleViolated(let rule, let detail))):
+            throw Problem(.ruleViolated, detail, extensions: ["rule": .string(rule.rawValue)])
+        case .refused(.versionConflict(let expected, let current)):
+            throw Problem(.versionConflict, "If-Match names version \(expected) but the order is at version \(current)",
+                          extensions: ["currentVersion": .int(current)])
+        case .refused(.idempotencyKeyReuse(let orderId)):
+            throw Problem(.idempotencyKeyReuse, "this Idempotency-Key was already used for another command (on order \(orderId))")
+        case .writeConflict(let reason):
+            throw Problem(.writeConflict, "the event was void when read back (\(reason)): another writer changed the order first; retry to decide anew")
+        case .unavailable(let reason):
+            throw Problem(.unavailable, reason)
+        case .outcomeUnknown(let reason):
+            throw Problem(.outcomeUnknown, reason)
+        case .notOwner(let partition, _):
+            throw Problem(.unavailable, "partition \(partition) is not owned here")
+        }
+    }
+
+    struct SuccessBody: Encodable {
+        var orderId: String
+        var version: Int64
+        var position: String
+    }
+}

@@ -1,0 +1,40 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Sends a command to the instance that owns its partition, once, and relays the answer.
+/// The forwarded request carries `Orders-Forwarded-By`, so the owner never forwards it again.
+struct Forwarder: Sendable {
+    let client: HTTPClient
+    let selfURL: String
+    let timeout: Duration
+    let logger: Logger
+
+    func forward(_ request: Request, path: String, body: ByteBuffer, commandId: String, to owner: String) async throws(Problem) -> Response {
+        var outgoing = HTTPClientRequest(url: owner + path)
+        outgoing.method = .init(rawValue: request.method.rawValue)
+        outgoing.headers.add(name: "Content-Type", value: "application/json")
+        outgoing.headers.add(name: "Idempotency-Key", value: commandId)
+        for name in [HTTPField.Name.ifMatch, .traceparent] {
+            if let value = request.headers[name] { outgoing.headers.add(name: name.rawName, value: value) }
+        }
+        outgoing.headers.add(name: HTTPField.Name.forwardedBy.rawName, value: selfURL)
+        if body.readableBytes > 0 { outgoing.body = .bytes(body) }
+        do {
+            let response = try await client.execute(outgoing, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            let responseBody = try await response.body.collect(upTo: 1 << 20)
+            var headers = HTTPFields()
+            for (name, value) in response.headers {
+                guard let field = HTTPField.Name(name), [.contentType, .eTag, .location, .retryAfter].contains(field) else { continue }
+                headers.append(HTTPField(name: field, value: value))
+            }
+            return Response(status: .init(code: Int(response.status.code)), headers: headers, body: .init(byteBuffer: responseBody))
+        } catch {
+            logger.warning("Forwarding failed", metadata: ["owner": "\(owner)", "error": "\(error)"])
+            throw Problem(.unavailable, "the owner of this order's partition (\(owner)) cannot be reached; nothing was appended here")
+        }
+    }
+}

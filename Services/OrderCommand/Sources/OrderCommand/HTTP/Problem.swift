@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// An RFC 9457 problem: `type` = `/problems/<kind>`, one stable kind per way a command can
+/// fail, so clients branch on `type`, never on prose.
+public struct Problem: Error, Sendable {
+    public enum Kind: String, Sendable {
+        case validation
+        case orderNotFound = "order-not-found"
+        case versionConflict = "version-conflict"
+        case writeConflict = "write-conflict"
+        case ruleViolated = "rule-violated"
+        case idempotencyKeyReuse = "idempotency-key-reuse"
+        case unavailable
+        case outcomeUnknown = "outcome-unknown"
+        case notFound = "not-found"
+
+        var status: HTTPResponse.Status {
+            switch self {
+            case .validation: .badRequest
+            case .orderNotFound, .notFound: .notFound
+            case .versionConflict, .writeConflict: .conflict
+            case .ruleViolated, .idempotencyKeyReuse: .unprocessableContent
+            case .unavailable, .outcomeUnknown: .serviceUnavailable
+            }
+        }
+
+        var title: String {
+            switch self {
+            case .validation: "The request is malformed"
+            case .orderNotFound: "No such order"
+            case .versionConflict: "The order is at another version than If-Match says"
+            case .writeConflict: "Another writer changed the order first"
+            case .ruleViolated: "The order's rules forbid this command"
+            case .idempotencyKeyReuse: "This Idempotency-Key was used for another command"
+            case .unavailable: "The command cannot be taken now; nothing was appended"
+            case .outcomeUnknown: "The command's outcome is unknown; retry with the same Idempotency-Key"
+            case .notFound: "No such resource"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var detail: String
+    /// Extra members: `rule`, `currentVersion`, `orderId`.
+    public var extensions: [String: ProblemValue] = [:]
+
+    public init(_ kind: Kind, _ detail: String, extensions: [String: ProblemValue] = [:]) {
+        self.kind = kind
+        self.detail = detail
+        self.extensions = extensions
+    }
+
+    public enum ProblemValue: Sendable, Encodable {
+        case string(String)
+        case int(Int64)
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .string(let value): try container.encode(value)
+            case .int(let value): try container.encode(value)
+            }
+        }
+    }
+
+    var response: Response {
+        var body: [String: ProblemValue] = extensions
+        body["type"] = .string("/problems/\(kind.rawValue)")
+        body["title"] = .string(kind.title)
+        body["status"] = .int(Int64(kind.status.code))
+        body["detail"] = .string(detail)
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if kind.status == .serviceUnavailable { headers[.retryAfter] = "1" }
+        return Response(status: kind.status, headers: headers, body: .init(byteBuffer: jsonBuffer(body)))
+    }
+}
+
+/// Sorted-key JSON of an encodable value (our own types always encode).
+func jsonBuffer(_ value: some Encodable) -> ByteBuffer {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return ByteBuffer(data: (try? encoder.encode(value)) ?? Data("{}".utf8))
+}

@@ -1,0 +1,163 @@
+import Events
+import Foundation
+
+/// One owned partition of `orders.events` as the command side sees it: its orders folded
+/// with the fold rule, the commands in effect (for idempotency), and the events appended but
+/// not yet read back. A value type with no I/O: the service feeds it records and commands and
+/// carries out what it answers.
+///
+/// Consistency (architecture, "the log decides"): a command is decided only against the
+/// order's state *read back from the log*, never against an event still in flight. So an
+/// order has at most one event in flight; other commands on it wait (`busy`), while commands
+/// on other orders of the partition are pipelined. An event that comes back void was beaten
+/// by a foreign writer and answers `write-conflict`; nothing decided on top of it can exist.
+public struct PartitionLedger: Sendable {
+    public struct InFlight: Sendable {
+        public var request: CommandRequest
+        public var event: RecordedEvent
+    }
+
+    /// What to do with a submitted command.
+    public enum Decision: Sendable {
+        /// The command is in effect already (a retry): its first answer. Nothing to append.
+        case answered(CommandAnswer)
+        case refused(CommandRefusal)
+        /// The order has an event in flight (maybe this very command's): wait for it to be
+        /// read back (or abandoned), then submit again.
+        case busy(waitingFor: UUID)
+        /// Append this event, then wait for its read-back.
+        case append(RecordedEvent)
+    }
+
+    /// What reading one record back settled.
+    public enum Resolution: Sendable, Hashable {
+        case inEffect(CommandAnswer)
+        /// The event is void: a foreign event took its version first.
+        case writeConflict(VoidReason)
+    }
+
+    public let partition: Int32
+    public let rules: OrderRules
+    private(set) var fold: PartitionFold
+    private(set) var commands: CommandIndex
+    /// The next offset to fold.
+    public private(set) var nextOffset: Int64 = 0
+    private var inFlight: [UUID: InFlight] = [:]
+    private var inFlightByOrder: [String: UUID] = [:]
+    private var inFlightByCommand: [String: UUID] = [:]
+    /// Set when a record that would be in effect cannot be read: the partition must not be
+    /// folded past it, nor serve commands.
+    public private(set) var stopped: (offset: Int64, error: EventDecodingError)?
+
+    public init(partition: Int32, rules: OrderRules, idempotencyWindow: Duration, partitionOf: @escaping @Sendable (String) -> Int32) {
+        self.partition = partition
+        self.rules = rules
+        self.fold = PartitionFold(partition: partition, partitionOf: partitionOf)
+        self.commands = CommandIndex(windowMilliseconds: idempotencyWindow.wholeMilliseconds)
+    }
+
+    public func state(of orderId: String) -> OrderState { fold.state(of: orderId) }
+    public var orderCount: Int { fold.orders.count }
+    public var voidCount: Int { fold.voidCount }
+    public var inFlightCount: Int { inFlight.count }
+    public var rememberedCommands: Int { commands.count }
+
+    // MARK: Commands
+
+    /// Decides a command against the order as read back. `eventId` and `now` are the new
+    /// event's identity and time if one is appended.
+    public mutating func submit(_ request: CommandRequest, now: Timestamp, eventId: UUID) -> Decision {
+        if let previous = commands[request.commandId] {
+            guard previous.fingerprint == CommandFingerprint(orderId: request.orderId, command: request.command) else {
+                return .refused(.idempotencyKeyReuse(orderId: previous.answer.orderId))
+            }
+            return .answered(previous.answer)
+        }
+        if let waiting = inFlightByCommand[request.commandId] ?? inFlightByOrder[request.orderId] {
+            return .busy(waitingFor: waiting)
+        }
+        let state = fold.state(of: request.orderId)
+        if let expected = request.expectedVersion, expected != state.version {
+            return .refused(.versionConflict(expected: expected, current: state.version))
+        }
+        switch decide(request.command, state: state, rules: rules) {
+        case .failure(let rejection):
+            return .refused(.rejected(rejection))
+        case .success(let event):
+            let recorded = RecordedEvent(
+                event: event, orderId: request.orderId, version: state.version + 1, commandId: request.commandId,
+                occurredAt: now, eventId: eventId, traceparent: request.traceparent)
+            inFlight[eventId] = InFlight(request: request, event: recorded)
+            inFlightByOrder[request.orderId] = eventId
+            inFlightByCommand[request.commandId] = eventId
+            return .append(recorded)
+        }
+    }
+
+    /// Stops waiting for an event (its deadline passed, or its append failed): the order takes
+    /// commands again. Should the event still arrive, the fold handles it like any other:
+    /// in effect (and remembered for retries) or void.
+    public mutating func abandon(_ eventId: UUID) {
+        guard let entry = inFlight.removeValue(forKey: eventId) else { return }
+        if inFlightByOrder[entry.event.envelope.orderId] == eventId { inFlightByOrder[entry.event.envelope.orderId] = nil }
+        if inFlightByCommand[entry.request.commandId] == eventId { inFlightByCommand[entry.request.commandId] = nil }
+    }
+
+    /// The events still waiting for read-back (answered `outcome-unknown` when the partition goes).
+    public var inFlightEventIds: [UUID] { Array(inFlight.keys) }
+
+    // MARK: Reading back
+
+    /// Folds the record at `offset` (records must come in offset order). Returns the verdict,
+    /// and the resolution of an in-flight command of ours it settles.
+    public mutating func fold(_ record: EventRecord, offset: Int64, now: Timestamp) -> (FoldVerdict, (UUID, Resolution)?) {
+        precondition(stopped == nil, "a stopped partition is not folded further")
+        let verdict = fold.fold(record)
+        nextOffset = offset + 1
+        switch verdict {
+        case .inEffect(let recorded):
+            let envelope = recorded.envelope
+            let answer = CommandAnswer(
+                orderId: envelope.orderId, version: envelope.aggregateVersion, partition: partition, offset: offset,
+                created: envelope.eventType == .orderPlaced)
+            commands.record(envelope.commandId, .init(
+                answer: answer, fingerprint: CommandFingerprint(orderId: envelope.orderId, event: recorded.event),
+                occurredAt: envelope.occurredAt))
+            commands.prune(now: now)
+            if inFlight[envelope.eventId] != nil {
+                abandon(envelope.eventId)
+                return (verdict, (envelope.eventId, .inEffect(answer)))
+            }
+            return (verdict, nil)
+        case .void(let reason):
+            // Ours? Only the event id is needed, and only when something is in flight.
+            if !inFlight.isEmpty, let id = record.header(EventHeader.eventId).flatMap(UUID.init(uuidString:)), inFlight[id] != nil {
+                abandon(id)
+                return (verdict, (id, .writeConflict(reason)))
+            }
+            return (verdict, nil)
+        case .unreadable(let error):
+            nextOffset = offset
+            stopped = (offset, error)
+            return (verdict, nil)
+        }
+    }
+
+    /// Jumps over offsets that hold no record (transaction markers, compacted gaps): the
+    /// consumer's position after a fetch can pass the last record's offset + 1.
+    public mutating func advance(to offset: Int64) {
+        if stopped == nil, offset > nextOffset { nextOffset = offset }
+    }
+}
+
+extension Duration {
+    var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension PartitionLedger {
+    /// The command id of an event in flight (nil when it is not).
+    public func inFlightCommand(of eventId: UUID) -> String? { inFlight[eventId]?.request.commandId }
+}

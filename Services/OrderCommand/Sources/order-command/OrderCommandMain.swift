@@ -1,0 +1,28 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import OrderCommand
+
+/// `order-command`: the OrderCommand service alone. Bootstraps logging, reads the
+/// configuration (flags, then environment, then defaults) and runs until SIGTERM/SIGINT.
+@main
+struct OrderCommandMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "order-command",
+        abstract: "Takes order commands over HTTP and appends their events to Kafka, the system of record.")
+
+    @OptionGroup var options: OrderCommandOptions
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: options.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "order-command")
+        let configuration = try options.configuration()
+        let app = try await buildApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}
