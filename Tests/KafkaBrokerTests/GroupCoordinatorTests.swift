@@ -4,18 +4,24 @@ import Logging
 import NIOCore
 import Testing
 
-/// The coordinator actor with real (small) timeouts and a real offset store.
-@Suite("Group coordinator")
+/// The coordinator actor with a real offset store, its timers on a manual clock: time moves
+/// only when a test advances it, so no session or rebalance times out because the machine is
+/// slow, and those that should time out do so exactly when the test says.
+@Suite("Group coordinator", .timeLimit(.minutes(2)))
 struct GroupCoordinatorTests {
     static let configuration = GroupCoordinatorConfiguration(
-        initialRebalanceDelay: .milliseconds(150), minSessionTimeout: .milliseconds(10))
+        initialRebalanceDelay: .zero, minSessionTimeout: .milliseconds(10))
 
-    func makeCoordinator(_ dir: TemporaryDirectory) throws -> GroupCoordinator {
-        GroupCoordinator(
-            configuration: Self.configuration,
+    func makeCoordinator(
+        _ dir: TemporaryDirectory, clock: ManualClock = ManualClock(), initialRebalanceDelay: Duration = .zero
+    ) throws -> GroupCoordinator {
+        var configuration = Self.configuration
+        configuration.initialRebalanceDelay = initialRebalanceDelay
+        return GroupCoordinator(
+            configuration: configuration,
             offsetStore: try OffsetStore(directory: dir.path + "/__consumer_offsets", logger: .test),
             partitionExists: { topic, partition in topic == "t" && (0..<3).contains(partition) },
-            logger: .test)
+            logger: .test, clock: clock.coordinatorClock)
     }
 
     /// JoinGroup as a v4+ client does it: a first request for a member id, then the real one.
@@ -68,9 +74,13 @@ struct GroupCoordinatorTests {
     @Test func twoConsumersJoinSyncAndHeartbeat() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let coordinator = try makeCoordinator(dir)
+        let clock = ManualClock()
+        let coordinator = try makeCoordinator(dir, clock: clock, initialRebalanceDelay: .milliseconds(150))
         async let first = join(coordinator, client: "a")
         async let second = join(coordinator, client: "b")
+        // Both joined within the initial delay, since it ends only when the clock is moved.
+        try await waitUntil("both members in the group") { try await describe(coordinator).members.count == 2 }
+        clock.advance(by: .seconds(1))
         let (a, b) = try await (first, second)
         #expect(a.errorCode == 0 && b.errorCode == 0)
         #expect(a.generationId == 1 && b.generationId == 1)
@@ -80,7 +90,10 @@ struct GroupCoordinatorTests {
         #expect(leader.protocolName == "range")
 
         async let followerSync = sync(coordinator, follower.memberId, generation: 1)
-        try await Task.sleep(for: .milliseconds(20))
+        // The follower's SyncGroup waits for the leader's assignment.
+        try await waitUntil("the follower's SyncGroup to wait") {
+            await coordinator.groups["g"]?.members[follower.memberId]?.pendingSync != nil
+        }
         let leaderSync = try await sync(
             coordinator, leader.memberId, generation: 1,
             assignments: [leader.memberId: "for-leader", follower.memberId: "for-follower"])
@@ -109,9 +122,9 @@ struct GroupCoordinatorTests {
         async let b = join(coordinator, client: "b")
         // A learns of the rebalance from its heartbeat and rejoins.
         var code: Int16 = 0
-        for _ in 0..<100 where code == 0 {
-            try await Task.sleep(for: .milliseconds(10))
+        try await waitUntil("A's heartbeat to report the rebalance") {
             code = await heartbeat(coordinator, a.memberId, generation: 1)
+            return code != 0
         }
         #expect(code == KafkaErrorCode.rebalanceInProgress.rawValue)
         let rejoined = try await join(coordinator, client: "a", memberID: a.memberId)
@@ -124,14 +137,17 @@ struct GroupCoordinatorTests {
     @Test func memberThatDoesNotRejoinIsDroppedAtRebalanceTimeout() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let coordinator = try makeCoordinator(dir)
+        let clock = ManualClock()
+        let coordinator = try makeCoordinator(dir, clock: clock)
         let a = try await join(coordinator, client: "a", session: 5000, rebalance: 300)
         _ = try await sync(coordinator, a.memberId, generation: 1, assignments: [a.memberId: "all"])
-        // A never rejoins: B's JoinGroup completes after A's rebalance timeout, without A.
-        let clock = ContinuousClock()
-        let start = clock.now
-        let b = try await join(coordinator, client: "b", session: 5000, rebalance: 300)
-        #expect(clock.now - start >= .milliseconds(250))
+        // A never rejoins: B's JoinGroup completes at A's rebalance timeout, without A.
+        let joining = Task { try await join(coordinator, client: "b", session: 5000, rebalance: 300) }
+        try await waitUntil("B in the rebalancing group") { try await describe(coordinator).members.count == 2 }
+        clock.advance(by: .milliseconds(299))
+        #expect(try await describe(coordinator).groupState == "PreparingRebalance")
+        clock.advance(by: .milliseconds(1))
+        let b = try await joining.value
         #expect(b.generationId == 2 && b.leader == b.memberId)
         #expect(b.members.map(\.memberId) == [b.memberId])
         #expect(await heartbeat(coordinator, a.memberId, generation: 1) == KafkaErrorCode.unknownMemberId.rawValue)
@@ -141,11 +157,16 @@ struct GroupCoordinatorTests {
     @Test func sessionTimeoutEmptiesTheGroup() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let coordinator = try makeCoordinator(dir)
+        let clock = ManualClock()
+        let coordinator = try makeCoordinator(dir, clock: clock)
         let a = try await join(coordinator, client: "a", session: 150)
         _ = try await sync(coordinator, a.memberId, generation: 1, assignments: [a.memberId: "all"])
         #expect(try await describe(coordinator).groupState == "Stable")
-        try await Task.sleep(for: .milliseconds(400))
+        clock.advance(by: .milliseconds(149))
+        #expect(try await describe(coordinator).groupState == "Stable")
+        clock.advance(by: .milliseconds(1))
+        // The expiry runs on the coordinator's timer task: wait for it.
+        try await waitUntil("the session to expire") { try await describe(coordinator).groupState == "Empty" }
         let described = try await describe(coordinator)
         #expect(described.groupState == "Empty" && described.members.isEmpty)
         #expect(await heartbeat(coordinator, a.memberId, generation: 1) == KafkaErrorCode.unknownMemberId.rawValue)
@@ -305,14 +326,10 @@ struct GroupCoordinatorTests {
     @Test func shutdownAnswersWaitingJoins() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        var configuration = Self.configuration
-        configuration.initialRebalanceDelay = .seconds(30)
-        let coordinator = GroupCoordinator(
-            configuration: configuration,
-            offsetStore: try OffsetStore(directory: dir.path + "/__consumer_offsets", logger: .test),
-            partitionExists: { _, _ in true }, logger: .test)
+        // The initial delay never ends: the manual clock is not moved.
+        let coordinator = try makeCoordinator(dir, initialRebalanceDelay: .seconds(30))
         async let waiting = join(coordinator, client: "a")
-        try await Task.sleep(for: .milliseconds(50))
+        try await waitUntil("the JoinGroup to wait") { try await describe(coordinator).groupState == "PreparingRebalance" }
         await coordinator.shutdown()
         #expect(try await waiting.errorCode == KafkaErrorCode.notCoordinator.rawValue)
         let late = await coordinator.joinGroup(

@@ -1,6 +1,7 @@
 @testable import KafkaBroker
 import KafkaProtocol
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 #if canImport(Glibc)
 import Glibc
@@ -44,4 +45,74 @@ func makeBatch(
 func values(_ records: ByteBuffer?) throws -> [String] {
     guard let records else { return [] }
     return try RecordBatch.decodeAll(records).flatMap { $0.records.map { String(buffer: $0.value!) } }
+}
+
+/// Waits until `condition` holds, checking every 20 ms, and fails after `timeout`. Tests wait
+/// for what they need instead of sleeping for a guessed time: a slow machine only makes them
+/// slower. The timeout is generous; it only bounds how long a real failure takes.
+func waitUntil(
+    _ what: @autoclosure () -> String = "condition", timeout: Duration = .seconds(60),
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw WaitTimedOut(description: "\(what()) not met within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+struct WaitTimedOut: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A clock that moves only when the test advances it. The group coordinator's timers sleep on
+/// it and wake once it passes their deadline: sessions and rebalances time out exactly when
+/// the test says, however fast or slow the machine.
+final class ManualClock: Sendable {
+    private struct State {
+        var now = ContinuousClock.now
+        var lastID = 0
+        var sleepers: [Int: (deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, any Error>)] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    var now: ContinuousClock.Instant { state.withLockedValue { $0.now } }
+
+    /// Moves the time on by `duration` and wakes every sleeper now due.
+    func advance(by duration: Duration) {
+        let due = state.withLockedValue { state in
+            state.now = state.now + duration
+            let due = state.sleepers.filter { $0.value.deadline <= state.now }
+            for id in due.keys { state.sleepers[id] = nil }
+            return due.values.map(\.continuation)
+        }
+        for continuation in due { continuation.resume() }
+    }
+
+    /// Returns once the clock reaches `deadline`; throws CancellationError when cancelled first.
+    func sleep(until deadline: ContinuousClock.Instant) async throws {
+        let id = state.withLockedValue { state in
+            state.lastID += 1
+            return state.lastID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let outcome: Result<Void, any Error>? = state.withLockedValue { state in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if deadline <= state.now { return .success(()) }
+                    state.sleepers[id] = (deadline, continuation)
+                    return nil
+                }
+                if let outcome { continuation.resume(with: outcome) }
+            }
+        } onCancel: {
+            state.withLockedValue { $0.sleepers.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// The clock for a `GroupCoordinator`.
+    var coordinatorClock: CoordinatorClock {
+        CoordinatorClock(now: { self.now }, sleep: { try await self.sleep(until: $0) })
+    }
 }

@@ -73,8 +73,10 @@ struct ClusterBrokerTests {
     }
 
     @Test func aWaitingJoinGroupDoesNotHoldUpOtherRequestsToTheSameBroker() async throws {
-        // The broker holds a new group's first JoinGroup for the initial rebalance delay.
-        try await ConnectionTestBroker.run({ $0.groups.initialRebalanceDelayMilliseconds = 2000 }) { port in
+        // The broker holds a new group's first JoinGroup for the initial rebalance delay: ten
+        // minutes here, so the join is certainly still held while the other requests run,
+        // however slow the machine. A LeaveGroup releases it at the end.
+        try await ConnectionTestBroker.run({ $0.groups.initialRebalanceDelayMilliseconds = 600_000 }) { port in
             try await ConnectionTestBroker.withCluster(port: port) { cluster in
                 let coordinatorConnection = try await cluster.coordinatorConnection(forGroup: "slow")
                 #expect(coordinatorConnection !== (try await cluster.connection(to: 1)))
@@ -83,15 +85,24 @@ struct ClusterBrokerTests {
                         JoinGroupRequest(
                             groupId: "slow", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
                             protocolType: "consumer", protocols: [.init(name: "range", metadata: ByteBuffer())]),
-                        version: 3)
+                        version: 3, timeout: .seconds(900))
                 }
-                let clock = ContinuousClock()
-                let started = clock.now
+                func describe() async throws -> DescribeGroupsResponse.DescribedGroup? {
+                    try await cluster.send(DescribeGroupsRequest(groups: ["slow"]), to: 1).groups.first
+                }
+                // The broker holds the join once the group shows its member, mid-rebalance.
+                var memberID = ""
+                try await waitUntil("the broker to hold the JoinGroup") {
+                    memberID = try await describe()?.members.first?.memberId ?? ""
+                    return !memberID.isEmpty
+                }
+                // Other requests go through meanwhile (were they queued behind the join, they
+                // would time out), and the join is still held after them.
                 _ = try await cluster.metadata(for: nil, refresh: true)
-                #expect(clock.now - started < .milliseconds(1500))
-                let joined = try await join.value
-                #expect(joined.errorCode == 0)
-                #expect(clock.now - started >= .milliseconds(1500))
+                #expect(try await describe()?.groupState == "PreparingRebalance")
+                let left = try await cluster.send(LeaveGroupRequest(groupId: "slow", members: [.init(memberId: memberID)]), to: 1)
+                #expect(left.errorCode == 0)
+                #expect(try await join.value.errorCode == KafkaErrorCode.unknownMemberId.rawValue)
             }
         }
     }
@@ -122,16 +133,18 @@ struct ClusterBrokerTests {
 
     @Test func requestTimeoutFailsTheRequestAndClosesTheConnection() async throws {
         try await ConnectionTestBroker.run { port in
-            try await ConnectionTestBroker.withCluster(port: port, { $0.requestTimeout = .milliseconds(300) }) { cluster in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
                 _ = try await cluster.metadata(for: ["slow"], autoCreate: true)
                 let connection = try await cluster.connection(to: 1)
-                // A long-poll fetch on an empty partition: the broker holds it for 2.5 s.
-                let fetch = FetchRequest(maxWaitMs: 2500, minBytes: 1, topics: [
+                // A long-poll fetch on an empty partition: the broker holds it for 5 s. Only
+                // this request gets the short timeout (300 ms), through the same timer as the
+                // configured one; the others keep 10 s, which a loaded machine cannot miss.
+                let fetch = FetchRequest(maxWaitMs: 5000, minBytes: 1, topics: [
                     .init(topic: "slow", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20)]),
                 ])
-                let slow = connection.enqueue(fetch, version: 12)
+                let slow = connection.enqueue(fetch, version: 12, timeout: .milliseconds(300))
                 let behind = connection.enqueue(MetadataRequest(topics: []), version: try connection.versions.version(for: .metadata))
-                // timedOut (not an answer) shows it failed before the broker's 2.5 s were up.
+                // timedOut (not an answer) shows it failed before the broker's 5 s were up.
                 let timeout = await #expect(throws: KafkaError.self) { _ = try await slow.get() }
                 #expect(timeout?.code == .timedOut)
                 #expect(timeout?.isRetriable == true)
@@ -208,16 +221,19 @@ struct ClusterBrokerTests {
         configuration.reconnectBackoffMax = .seconds(2)
         let cluster = KafkaCluster(configuration: configuration, logger: ConnectionTestBroker.logger)
         let clock = ContinuousClock()
-        var elapsed: [Duration] = []
+        var starts: [ContinuousClock.Instant] = []
+        var ends: [ContinuousClock.Instant] = []
         for _ in 0..<3 {
-            let start = clock.now
+            starts.append(clock.now)
             await #expect(throws: KafkaError.self) { _ = try await cluster.connection(to: -1) }
-            elapsed.append(clock.now - start)
+            ends.append(clock.now)
         }
-        // After the first failure 300 ms, after the second 600 ms (±20% jitter). Only lower
-        // bounds: a loaded machine may take longer, never shorter.
-        #expect(elapsed[1] >= .milliseconds(240))
-        #expect(elapsed[2] >= .milliseconds(480))
+        // After the first failure 300 ms, after the second 600 ms (±20% jitter). Measured from
+        // the start of the failing attempt (before the failure starts the backoff) to the end
+        // of the next one (which waited it out): only lower bounds, and ones a slow machine
+        // cannot break, as time spent between the attempts counts towards them.
+        #expect(ends[1] - starts[0] >= .milliseconds(240))
+        #expect(ends[2] - starts[1] >= .milliseconds(480))
         await cluster.shutdown()
     }
 
@@ -226,7 +242,8 @@ struct ClusterBrokerTests {
             var configuration = KafkaClientConfiguration(bootstrapServers: [
                 BrokerAddress(host: "127.0.0.1", port: 1), BrokerAddress(host: "127.0.0.1", port: port),
             ])
-            configuration.connectTimeout = .seconds(1)
+            // Port 1 refuses at once; the timeout only must not cut short the real broker's connect.
+            configuration.connectTimeout = .seconds(10)
             let cluster = KafkaCluster(configuration: configuration, logger: ConnectionTestBroker.logger)
             let metadata = try await cluster.metadata(for: [])
             #expect(metadata.brokers.count == 1)

@@ -63,14 +63,17 @@ struct ConnectionBrokerTests {
 
     @Test func aRequestMayWaitLongerThanTheRequestTimeout() async throws {
         try await ConnectionTestBroker.run { port in
-            let connection = try await connect(port) { $0.requestTimeout = .milliseconds(200) }
+            // The default (2 s) still leaves a loaded machine time for the version negotiation
+            // and the Metadata request.
+            let connection = try await connect(port) { $0.requestTimeout = .seconds(2) }
             defer { connection.close() }
             _ = try await connection.send(MetadataRequest(topics: [.init(name: "quiet")], allowAutoTopicCreation: true))
-            // A 600 ms long poll outlives the 200 ms default but not its own 5 s timeout.
-            let fetch = FetchRequest(maxWaitMs: 600, minBytes: 1, topics: [
+            // The broker holds a 3 s long poll at least 3 s (nothing arrives): longer than the
+            // 2 s default, well within its own 60 s timeout.
+            let fetch = FetchRequest(maxWaitMs: 3000, minBytes: 1, topics: [
                 .init(topic: "quiet", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20)]),
             ])
-            let response = try await connection.send(fetch, version: 12, timeout: .seconds(5))
+            let response = try await connection.send(fetch, version: 12, timeout: .seconds(60))
             #expect(response.errorCode == 0)
             #expect(!connection.isClosed)
         }

@@ -166,7 +166,7 @@ struct ConsumerBrokerTests {
         try await ConnectionTestBroker.run { port in
             try await ConnectionTestBroker.withCluster(port: port) { cluster in
                 try await Support.createTopic(cluster, "slow", partitions: 2)
-                func member(_ log: RebalanceLog, handlerDelay: Duration) throws -> KafkaConsumer {
+                func member(_ log: RebalanceLog, handled: RebalanceLog, handlerDelay: Duration) throws -> KafkaConsumer {
                     var configuration = KafkaConsumerConfiguration(
                         client: Support.client(port), consumption: .group(id: "slow", topics: ["slow"]))
                     configuration.autoOffsetReset = .earliest
@@ -177,22 +177,25 @@ struct ConsumerBrokerTests {
                     return try KafkaConsumer(configuration: configuration, logger: ConnectionTestBroker.logger) { event in
                         await log.append(event)
                         if event.kind == .assigned && !event.partitions.isEmpty { try? await Task.sleep(for: handlerDelay) }
+                        await handled.append(event)
                     }
                 }
                 let fastLog = RebalanceLog()
                 let slowLog = RebalanceLog()
-                let fast = try member(fastLog, handlerDelay: .zero)
-                let slow = try member(slowLog, handlerDelay: .seconds(8))
+                let slowHandled = RebalanceLog()
+                let fast = try member(fastLog, handled: RebalanceLog(), handlerDelay: .zero)
+                let slow = try member(slowLog, handled: slowHandled, handlerDelay: .seconds(8))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await fast.run() }
                     try await waitUntil { fast.assignment.count == 2 }
                     group.addTask { try await slow.run() }
-                    // The slow member's handler outlasts its session timeout; the fast member's
-                    // heartbeats make the coordinator check sessions meanwhile.
-                    try await waitUntil { await slowLog.events.contains { $0.kind == .assigned && !$0.partitions.isEmpty } }
-                    try await Task.sleep(for: .seconds(9))
-                    #expect(fast.assignment.count == 1)
-                    #expect(slow.assignment.count == 1)
+                    // The slow member's handler outlasts its session timeout. Wait for it to
+                    // return (not for a guessed time). Had the member stopped heartbeating
+                    // meanwhile, the coordinator would have given both partitions to the fast
+                    // member, and the slow one would find its partitions lost before the
+                    // split below comes back; the check after shutdown catches that.
+                    try await waitUntil { await slowHandled.events.contains { $0.kind == .assigned && !$0.partitions.isEmpty } }
+                    try await waitUntil { fast.assignment.count == 1 && slow.assignment.count == 1 }
                     slow.triggerGracefulShutdown()
                     fast.triggerGracefulShutdown()
                     try await group.waitForAll()
@@ -234,7 +237,7 @@ struct ConsumerBrokerTests {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await a.run() }
                     group.addTask { for try await record in a.messages { await seenA.add(record) } }
-                    try await seenA.waitFor(20)
+                    try await waitUntil { await seenA.count >= 20 }
                     group.addTask { try await b.run() }
                     group.addTask { for try await record in b.messages { await seenB.add(record) } }
                     try await waitUntil { a.assignment.count + b.assignment.count == 4 && !b.assignment.isEmpty && !a.assignment.isEmpty }
@@ -260,14 +263,6 @@ struct ConsumerBrokerTests {
             }
         }
     }
-
-    private func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw KafkaError(.timedOut, "condition not met") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
 }
 
 /// Values of consumed records, shared between tasks.
@@ -275,11 +270,4 @@ actor RecordSink {
     private(set) var values: [String] = []
     var count: Int { values.count }
     func add(_ record: ConsumerRecord) { values.append(String(buffer: record.value!)) }
-    func waitFor(_ count: Int, timeout: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while values.count < count {
-            guard ContinuousClock.now < deadline else { throw KafkaError(.timedOut, "\(values.count) of \(count)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
 }

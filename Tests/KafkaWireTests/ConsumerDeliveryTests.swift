@@ -55,7 +55,12 @@ struct ConsumerDeliveryTests {
                 await core.waitUntilReleased([self.partition])
                 await released.append(RebalanceEvent(kind: .revoked, partitions: []))
             }
-            try await Task.sleep(for: .milliseconds(50))
+            // Once the revocation waits (not after a guessed time), it must stay waiting: the
+            // application still holds record 0.
+            try await waitUntil {
+                if core.releaseWaiterCount == 1 { return true }
+                return await !released.events.isEmpty  // released too early: fail below, not by timeout
+            }
             #expect(await released.events.isEmpty)
             _ = try await iterator.next()  // done with record 0
             try await group.waitForAll()

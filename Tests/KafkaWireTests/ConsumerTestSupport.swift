@@ -75,8 +75,8 @@ enum ConsumerTestSupport {
         }
     }
 
-    /// The next `count` records, failing after `timeout`.
-    static func take(_ count: Int, from iterator: inout KafkaConsumerMessages.AsyncIterator, timeout: Duration = .seconds(20)) async throws -> [ConsumerRecord] {
+    /// The next `count` records, failing after `timeout` (generous: it only bounds a failure).
+    static func take(_ count: Int, from iterator: inout KafkaConsumerMessages.AsyncIterator, timeout: Duration = .seconds(60)) async throws -> [ConsumerRecord] {
         var records: [ConsumerRecord] = []
         let deadline = ContinuousClock.now + timeout
         while records.count < count {

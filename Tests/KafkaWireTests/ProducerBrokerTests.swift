@@ -112,12 +112,12 @@ struct ProducerBrokerTests {
     @Test func flushDeliversWithoutWaitingForLinger() async throws {
         try await ProducerTestSupport.withBroker { port in
             var configuration = ProducerTestSupport.configuration(port: port)
-            configuration.linger = .seconds(30)
+            // Longer than the suite's time limit: a flush that waited for the linger would fail
+            // the test, with no upper bound on elapsed time for a loaded machine to overrun.
+            configuration.linger = .seconds(3600)
             try await ProducerTestSupport.withProducer(configuration) { producer in
                 let handle = try await producer.enqueue(ProducerRecord(topic: "flush", value: "v", partition: 0))
-                let start = ContinuousClock.now
                 await producer.flush()
-                #expect(ContinuousClock.now - start < .seconds(10))
                 #expect(try await handle.metadata().offset == 0)
             }
         }

@@ -11,7 +11,9 @@ struct ProducerServiceTests {
     @Test func gracefulShutdownFlushesAcceptedRecords() async throws {
         try await ProducerTestSupport.withBroker { port in
             var configuration = ProducerTestSupport.configuration(port: port)
-            configuration.linger = .seconds(20)  // only the shutdown's flush sends them in time
+            // Longer than the suite's time limit: only the shutdown's flush can send them in time
+            // (no upper bound on elapsed time for a loaded machine to overrun).
+            configuration.linger = .seconds(3600)
             let producer = try KafkaProducer(configuration: configuration, logger: ProducerTestSupport.logger)
             let group = ServiceGroup(
                 configuration: .init(services: [producer], gracefulShutdownSignals: [], logger: ProducerTestSupport.logger))
@@ -21,10 +23,8 @@ struct ProducerServiceTests {
                 for i in 0..<100 {
                     handles.append(try await producer.enqueue(ProducerRecord(topic: "service", value: "v\(i)", partition: 0)))
                 }
-                let start = ContinuousClock.now
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
-                #expect(ContinuousClock.now - start < .seconds(15))
                 for (i, handle) in handles.enumerated() {
                     #expect(try await handle.metadata().offset == Int64(i))
                 }

@@ -38,7 +38,7 @@ extension GroupCoordinator {
                 "kafka.client_id": "\(clientID)", "kafka.group.reason": "\(request.reason ?? "")",
             ])
             result = await awaitJoin(request.groupId) { machine, requestID in
-                machine.join(join, requestID: requestID, now: .now)
+                machine.join(join, requestID: requestID, now: clock.now())
             }
         }
         return JoinGroupResponse(
@@ -76,7 +76,7 @@ extension GroupCoordinator {
                 protocolName: version >= 5 ? request.protocolName : nil,
                 assignments: request.assignments.map { (memberID: $0.memberId, assignment: $0.assignment) })
             result = await awaitSync(request.groupId) { machine, requestID in
-                machine.sync(sync, requestID: requestID, now: .now)
+                machine.sync(sync, requestID: requestID, now: clock.now())
             }
         }
         return SyncGroupResponse(
@@ -99,7 +99,7 @@ extension GroupCoordinator {
             error = update(request.groupId) { machine in
                 let error = machine.heartbeat(
                     memberID: request.memberId, groupInstanceID: version >= 3 ? request.groupInstanceId : nil,
-                    generationID: request.generationId, now: .now)
+                    generationID: request.generationId, now: clock.now())
                 return (error, [])
             }
         }
@@ -128,7 +128,7 @@ extension GroupCoordinator {
                     ])
                 }
             }
-            result = update(request.groupId) { $0.leave(leaving, now: .now) }
+            result = update(request.groupId) { $0.leave(leaving, now: clock.now()) }
         }
         var response = LeaveGroupResponse(errorCode: result.error.code.rawValue)
         if version >= 3 {

@@ -67,7 +67,7 @@ extension GroupCoordinator {
             return version >= 9 ? .groupIdNotFound : .illegalGeneration
         }
         let error = update(request.groupId) { machine in
-            (machine.validateOffsetCommit(memberID: memberID, groupInstanceID: groupInstanceID, generationID: generationID, now: .now), [])
+            (machine.validateOffsetCommit(memberID: memberID, groupInstanceID: groupInstanceID, generationID: generationID, now: clock.now()), [])
         }
         return error?.code
     }

@@ -23,6 +23,7 @@ public actor GroupCoordinator {
     let offsetStore: OffsetStore
     let partitionExists: @Sendable (String, Int32) -> Bool
     let logger: Logger
+    let clock: CoordinatorClock
 
     var groups: [String: GroupStateMachine] = [:]
     /// False once `shutdown()` ran: every request then gets COORDINATOR_NOT_AVAILABLE.
@@ -49,10 +50,23 @@ public actor GroupCoordinator {
         partitionExists: @escaping @Sendable (String, Int32) -> Bool,
         logger: Logger
     ) {
+        self.init(configuration: configuration, offsetStore: offsetStore, partitionExists: partitionExists, logger: logger, clock: .continuous)
+    }
+
+    /// `clock` gives the time to the group state machines and runs the timers; tests pass a
+    /// manual one.
+    init(
+        configuration: GroupCoordinatorConfiguration,
+        offsetStore: OffsetStore,
+        partitionExists: @escaping @Sendable (String, Int32) -> Bool,
+        logger: Logger,
+        clock: CoordinatorClock
+    ) {
         self.configuration = configuration
         self.offsetStore = offsetStore
         self.partitionExists = partitionExists
         self.logger = logger
+        self.clock = clock
     }
 
     /// Stops the coordinator: waiting JoinGroup and SyncGroup requests are answered
@@ -168,9 +182,10 @@ public actor GroupCoordinator {
         wakeups[groupID]?.task.cancel()
         lastWakeupToken += 1
         let token = lastWakeupToken
+        let sleep = clock.sleep
         let task = Task { [weak self] in
             do {
-                try await Task.sleep(until: deadline, clock: .continuous)
+                try await sleep(deadline)
             } catch {
                 return
             }
@@ -183,8 +198,19 @@ public actor GroupCoordinator {
         guard wakeups[groupID]?.token == token else { return }
         wakeups[groupID] = nil
         guard groups[groupID] != nil else { return }
-        update(groupID) { ((), $0.expire(now: .now)) }
+        update(groupID) { ((), $0.expire(now: clock.now())) }
     }
+}
+
+/// Where the coordinator gets the time and waits for its timers: the continuous clock, or
+/// in tests a manual one that moves only when the test advances it.
+struct CoordinatorClock: Sendable {
+    var now: @Sendable () -> ContinuousClock.Instant
+    var sleep: @Sendable (ContinuousClock.Instant) async throws -> Void
+
+    static let continuous = CoordinatorClock(
+        now: { .now },
+        sleep: { try await Task.sleep(until: $0, clock: .continuous) })
 }
 
 extension GroupError {

@@ -9,7 +9,7 @@ extension KafkaCluster {
         if !refresh {
             let cached = try state.withLockedValue { state throws in
                 guard !state.isShutdown else { throw KafkaError(.closed, "cluster client is shut down") }
-                return state.metadata.lookup(topics: topics, now: .now, maxAge: configuration.metadataMaxAge)
+                return state.metadata.lookup(topics: topics, now: metadataClock(), maxAge: configuration.metadataMaxAge)
             }
             if let cached { return cached }
         }
@@ -49,7 +49,7 @@ extension KafkaCluster {
     /// longer match: bootstrap ones (once real node ids are known) and moved brokers.
     private func store(_ fetched: ClusterMetadata, requested topics: [String]?) {
         let retired = state.withLockedValue { state -> [BrokerConnection] in
-            state.metadata.store(fetched, requested: topics, at: .now)
+            state.metadata.store(fetched, requested: topics, at: metadataClock())
             var retired: [BrokerConnection] = []
             for (node, slot) in state.connections {
                 guard case .connected(let connection) = slot else { continue }

@@ -17,6 +17,9 @@ public final class KafkaCluster: Sendable {
     let eventLoopGroup: any EventLoopGroup
     let state: NIOLockedValueBox<State>
     let metrics: ClusterMetrics
+    /// The time cached metadata ages by (metadataMaxAge): the continuous clock, or a test's
+    /// manual one.
+    let metadataClock: @Sendable () -> ContinuousClock.Instant
 
     struct State {
         var isShutdown = false
@@ -40,13 +43,22 @@ public final class KafkaCluster: Sendable {
         case connected(BrokerConnection)
     }
 
-    public init(
+    public convenience init(
         configuration: KafkaClientConfiguration, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.init(configuration: configuration, logger: logger, eventLoopGroup: eventLoopGroup, metadataClock: { .now })
+    }
+
+    /// `metadataClock` tells the metadata cache the time; tests pass a clock they advance.
+    init(
+        configuration: KafkaClientConfiguration, logger: Logger, eventLoopGroup: any EventLoopGroup,
+        metadataClock: @escaping @Sendable () -> ContinuousClock.Instant
     ) {
         self.configuration = configuration
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.metadataClock = metadataClock
         var state = State()
         for (index, address) in configuration.bootstrapServers.enumerated() {
             state.addresses[Self.bootstrapNodeID(index)] = address

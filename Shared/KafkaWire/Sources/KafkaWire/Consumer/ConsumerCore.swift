@@ -231,6 +231,9 @@ final class ConsumerCore: @unchecked Sendable {
         return (delivering.partition, lastHandedOffset)
     }
 
+    /// How many `waitUntilReleased` calls are waiting (tests check a revocation is held up).
+    var releaseWaiterCount: Int { lock.withLock { holdingWaiters.count } }
+
     /// Returns once the application is no longer holding a record of `partitions`.
     func waitUntilReleased(_ partitions: Set<TopicPartition>) async {
         await withCheckedContinuation { continuation in
