@@ -57,7 +57,12 @@ def command(summary, body=None, status="200", params=(), order=True, created=Fal
 def obj(props, required):
     return {"type": "object", "additionalProperties": False, "required": required, "properties": props}
 
-text100 = {"type": "string", "minLength": 1, "maxLength": 100}
+def text(n):
+    # No control characters (Unicode category Cc); length in code points as JSON Schema counts.
+    return {"type": "string", "minLength": 1, "maxLength": n, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
+
+
+text100 = text(100)
 doc = {
     "openapi": "3.1.0",
     "info": {"title": "OrderCommand", "version": "1.0.0",
@@ -73,7 +78,7 @@ doc = {
         "/orders/{id}/confirm": {"post": command("Confirm the order", params=[if_match])},
         "/orders/{id}/ship": {"post": command("Ship the order", obj({"carrier": text100, "trackingNumber": text100}, ["carrier", "trackingNumber"]), params=[if_match])},
         "/orders/{id}/deliver": {"post": command("Mark the order delivered", params=[if_match])},
-        "/orders/{id}/cancel": {"post": command("Cancel the order", obj({"reason": {"type": "string", "minLength": 1, "maxLength": 500}}, ["reason"]), params=[if_match])},
+        "/orders/{id}/cancel": {"post": command("Cancel the order", obj({"reason": text(500)}, ["reason"]), params=[if_match])},
         "/health/live": {"get": {"summary": "The process is up", "responses": {"200": {"description": "live", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         "/health/ready": {"get": {"summary": "Every owned partition is folded to its end", "responses": {
             "200": {"description": "ready", "content": {"application/json": {"schema": {"type": "object"}}}},

@@ -34,6 +34,9 @@ def pytest_runtest_makereport(item, call):
     broker = getattr(item, "_kafkawire_broker", None)
     if broker is not None and rep.failed:
         rep.sections.append((f"kafkawire broker log, tail ({rep.when})", broker.log_tail(80)))
+    if rep.failed:
+        for index, instance in enumerate(getattr(item, "_order_commands", [])):
+            rep.sections.append((f"order-command #{index} log, tail ({rep.when})", instance.log_tail(80)))
 
 
 @pytest.fixture
@@ -54,3 +57,23 @@ def broker(request, tmp_path):
     if died:
         pytest.fail(f"kafkawire exited on its own during the test (status {code})\n{b.log_tail()}",
                     pytrace=False)
+
+
+@pytest.fixture
+def order_commands(request, tmp_path):
+    """Starts `order-command` instances against a broker: order_commands(broker, env={...}).
+    Each is stopped at the end; on failure their log tails are attached to the report."""
+    from order_command import OrderCommand
+
+    started = []
+
+    def start(broker, env=None, ready_timeout=90.0):
+        instance = OrderCommand(broker.bootstrap, tmp_path / f"order-command-{len(started)}.log", env=env)
+        started.append(instance)
+        request.node._order_commands = started
+        return instance.start(ready_timeout=ready_timeout)
+
+    yield start
+    for instance in started:
+        instance.stop()
+

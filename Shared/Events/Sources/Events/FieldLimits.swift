@@ -25,9 +25,10 @@ public enum FieldLimits {
         text.utf8.count == 3 && text.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
     }
 
-    /// Free text (carrier, tracking number, cancel reason): 1...500 characters, no control characters.
+    /// Free text (carrier, tracking number, cancel reason): 1...500 Unicode scalars (as JSON
+    /// Schema's maxLength counts), no control characters (Unicode category Cc).
     public static func isValidText(_ text: String, maxLength: Int = maxTextLength) -> Bool {
-        guard !text.isEmpty, text.count <= maxLength else { return false }
+        guard !text.isEmpty, text.unicodeScalars.count <= maxLength else { return false }
         return !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

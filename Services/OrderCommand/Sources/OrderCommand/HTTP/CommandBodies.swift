@@ -79,6 +79,10 @@ enum CommandBodies {
         if let unknown = dictionary.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw Problem(.validation, "unknown field \(path)\(unknown); allowed: \(allowed.sorted().joined(separator: ", "))")
         }
+        // An optional field is left out, never null: null is not a value of any field here.
+        if let null = dictionary.keys.sorted().first(where: { dictionary[$0] is NSNull }) {
+            throw Problem(.validation, "\(path)\(null) must not be null; leave an optional field out instead")
+        }
     }
 }
 

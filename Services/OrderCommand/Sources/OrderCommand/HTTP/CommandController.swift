@@ -18,22 +18,31 @@ struct CommandController: Sendable {
             await handle(.place, request, path: "/orders", orderId: nil, sku: nil)
         }
         router.post("/orders/{id}/items") { request, context in
-            await handle(.addItem, request, path: "/orders/\(pathComponent(context, "id"))/items", orderId: context.parameters.get("id"), sku: nil)
+            await handle(.addItem, request, path: "/orders/\(pathComponent(context, "id"))/items", orderId: decoded(context, "id"), sku: nil)
         }
         router.delete("/orders/{id}/items/{sku}") { request, context in
             await handle(.removeItem, request, path: "/orders/\(pathComponent(context, "id"))/items/\(pathComponent(context, "sku"))",
-                         orderId: context.parameters.get("id"), sku: context.parameters.get("sku"))
+                         orderId: decoded(context, "id"), sku: decoded(context, "sku"))
         }
         for (name, route) in [("confirm", CommandRequestParser.Route.confirm), ("ship", .ship), ("deliver", .deliver), ("cancel", .cancel)] {
             router.post("/orders/{id}/\(name)") { request, context in
-                await handle(route, request, path: "/orders/\(pathComponent(context, "id"))/\(name)", orderId: context.parameters.get("id"), sku: nil)
+                await handle(route, request, path: "/orders/\(pathComponent(context, "id"))/\(name)", orderId: decoded(context, "id"), sku: nil)
             }
+            MethodNotAllowed.register(router, path: "/orders/{id}/\(name)", allowed: [.post])
         }
+        MethodNotAllowed.register(router, path: "/orders", allowed: [.post])
+        MethodNotAllowed.register(router, path: "/orders/{id}/items", allowed: [.post])
+        MethodNotAllowed.register(router, path: "/orders/{id}/items/{sku}", allowed: [.delete])
     }
 
+    /// A path parameter as the client meant it (the router hands it over percent-encoded).
+    private func decoded(_ context: BasicRequestContext, _ name: String) -> String? {
+        context.parameters.get(name).map { $0.removingPercentEncoding ?? $0 }
+    }
+
+    /// A path parameter as it appeared in the URL, for the forwarded request.
     private func pathComponent(_ context: BasicRequestContext, _ name: String) -> String {
-        let value = context.parameters.get(name) ?? ""
-        return value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? value
+        context.parameters.get(name) ?? ""
     }
 
     private func handle(_ route: CommandRequestParser.Route, _ request: Request, path: String, orderId: String?, sku: String?) async -> Response {

@@ -92,7 +92,7 @@ struct CommandRequestParser: Sendable {
 
     /// `If-Match: "<version>"` (a strong entity tag of the order's version).
     func ifMatch(_ request: Request) throws(Problem) -> Int64? {
-        guard let value = request.headers[.ifMatch] else { return nil }
+        guard let value = request.headers[.ifMatch], !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         guard trimmed.count >= 3, trimmed.hasPrefix("\""), trimmed.hasSuffix("\""),
               let version = Int64(trimmed.dropFirst().dropLast()), version >= 0 else {

@@ -366,6 +366,7 @@ enum OpenAPIDocument {
          "reason": {
           "maxLength": 500,
           "minLength": 1,
+          "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
           "type": "string"
          }
         },
@@ -1047,11 +1048,13 @@ enum OpenAPIDocument {
          "carrier": {
           "maxLength": 100,
           "minLength": 1,
+          "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
           "type": "string"
          },
          "trackingNumber": {
           "maxLength": 100,
           "minLength": 1,
+          "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
           "type": "string"
          }
         },

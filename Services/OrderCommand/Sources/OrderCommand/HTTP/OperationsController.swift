@@ -37,6 +37,9 @@ struct OperationsController: Sendable {
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
+        for path in ["/health/live", "/health/ready", "/metrics", "/status", "/openapi.json"] {
+            MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])
+        }
     }
 
     struct StatusBody: Encodable {

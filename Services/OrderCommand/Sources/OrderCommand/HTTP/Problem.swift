@@ -16,11 +16,13 @@ public struct Problem: Error, Sendable {
         case unavailable
         case outcomeUnknown = "outcome-unknown"
         case notFound = "not-found"
+        case methodNotAllowed = "method-not-allowed"
 
         var status: HTTPResponse.Status {
             switch self {
             case .validation: .badRequest
             case .orderNotFound, .notFound: .notFound
+            case .methodNotAllowed: .methodNotAllowed
             case .versionConflict, .writeConflict: .conflict
             case .ruleViolated, .idempotencyKeyReuse: .unprocessableContent
             case .unavailable, .outcomeUnknown: .serviceUnavailable
@@ -38,6 +40,7 @@ public struct Problem: Error, Sendable {
             case .unavailable: "The command cannot be taken now; nothing was appended"
             case .outcomeUnknown: "The command's outcome is unknown; retry with the same Idempotency-Key"
             case .notFound: "No such resource"
+            case .methodNotAllowed: "This method is not allowed on this resource"
             }
         }
     }

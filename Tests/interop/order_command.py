@@ -1,0 +1,252 @@
+"""order-command processes and an independent reading of orders.events, for the acceptance tests.
+
+- OrderCommand: an `order-command` child process on a free port against a test broker, with
+  start / wait_ready / kill9 / stop, and a small JSON-over-HTTP client.
+- fold_log: the architecture's fold rule written again in Python (murmur2 partitioner, version
+  = previous + 1), so the tests check the Swift service against an implementation it does not share.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from confluent_kafka import Consumer, TopicPartition
+
+from helpers import free_port, port_accepts
+
+TOPIC = "orders.events"
+
+
+def order_command_bin() -> str:
+    path = os.environ.get("ORDER_COMMAND_BIN")
+    if not path and os.environ.get("KAFKAWIRE_BIN"):
+        path = str(Path(os.environ["KAFKAWIRE_BIN"]).with_name("order-command"))
+    if not path or not os.access(path, os.X_OK):
+        raise RuntimeError(f"order-command not found (ORDER_COMMAND_BIN={path}); scripts/test sets it")
+    return path
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict
+    body: dict | None
+    raw: bytes
+
+    @property
+    def problem_type(self) -> str | None:
+        return (self.body or {}).get("type")
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection; reconnects once when the server closed it."""
+
+    def __init__(self, port: int, timeout: float = 30.0):
+        self.port = port
+        self.timeout = timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body=None, headers: dict | None = None, raw: bytes | None = None) -> Reply:
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        hdrs = {"Content-Type": "application/json", **(headers or {})}
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, path, body=payload, headers=hdrs)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest, BrokenPipeError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 1:
+                    raise
+        ctype = response.getheader("Content-Type") or ""
+        parsed = json.loads(data) if data and "json" in ctype else None
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, parsed, data)
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class OrderCommand:
+    """An `order-command` process; the log goes to log_path."""
+
+    def __init__(self, bootstrap: str, log_path: Path, port: int | None = None, env: dict | None = None, args=()):
+        self.bootstrap = bootstrap
+        self.port = port or free_port()
+        self.log_path = Path(log_path)
+        self.env = env or {}
+        self.args = list(args)
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, ready_timeout: float = 90.0) -> "OrderCommand":
+        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "HTTP_LISTEN": f"127.0.0.1:{self.port}",
+               "SESSION_TIMEOUT_MS": "6000", "LOG_LEVEL": "info", **self.env}
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([order_command_bin(), *self.args], env=env, stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        if ready_timeout:
+            self.wait_ready(ready_timeout)
+        return self
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        client = Client(self.port, timeout=5)
+        last = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"order-command exited with {self.proc.returncode}\n{self.log_tail()}")
+            if port_accepts(self.port, timeout=0.2):
+                try:
+                    last = client.request("GET", "/health/ready")
+                    if last.status == 200:
+                        client.close()
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        raise AssertionError(f"order-command not ready within {timeout}s (last: {last and last.body})\n{self.log_tail()}")
+
+    def status(self) -> dict:
+        return Client(self.port).request("GET", "/status").body
+
+    def kill9(self) -> None:
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            text = self.log_path.read_bytes()[-64 * 1024:].decode("utf-8", "replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+
+# ------------------------------------------------------------------ the log, read independently
+
+def murmur2(data: bytes) -> int:
+    """Kafka's murmur2 (as the Java client's Utils.murmur2), as a signed 32-bit int."""
+    m, r = 0x5BD1E995, 24
+    length = len(data)
+    h = (0x9747B28C ^ length) & 0xFFFFFFFF
+    i = 0
+    while length - i >= 4:
+        k = int.from_bytes(data[i:i + 4], "little")
+        k = (k * m) & 0xFFFFFFFF
+        k ^= k >> r
+        k = (k * m) & 0xFFFFFFFF
+        h = (h * m) & 0xFFFFFFFF
+        h ^= k
+        i += 4
+    rest = length - i
+    if rest == 3:
+        h ^= data[i + 2] << 16
+    if rest >= 2:
+        h ^= data[i + 1] << 8
+    if rest >= 1:
+        h ^= data[i]
+        h = (h * m) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * m) & 0xFFFFFFFF
+    h ^= h >> 15
+    return h - (1 << 32) if h & 0x80000000 else h
+
+
+def partition_of(order_id: str, partitions: int) -> int:
+    return (murmur2(order_id.encode()) & 0x7FFFFFFF) % partitions
+
+
+@dataclass
+class LogEvent:
+    partition: int
+    offset: int
+    order_id: str
+    headers: dict
+    value: bytes
+    in_effect: bool = False
+
+    @property
+    def version(self) -> int:
+        return int(self.headers["aggregate-version"])
+
+
+@dataclass
+class Fold:
+    events: list = field(default_factory=list)
+    versions: dict = field(default_factory=dict)  # order id -> version in effect
+
+    def in_effect(self, order_id: str | None = None) -> list:
+        return [e for e in self.events if e.in_effect and (order_id is None or e.order_id == order_id)]
+
+    def void(self) -> list:
+        return [e for e in self.events if not e.in_effect]
+
+
+def read_log(bootstrap: str, partitions: int, timeout: float = 60.0) -> list:
+    """Every record of orders.events, per partition in offset order, read to the high watermark."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"verify-{time.monotonic_ns()}",
+                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    try:
+        ends = {p: consumer.get_watermark_offsets(TopicPartition(TOPIC, p), timeout=10)[1] for p in range(partitions)}
+        consumer.assign([TopicPartition(TOPIC, p, 0) for p in range(partitions)])
+        records: list = []
+        remaining = {p for p in range(partitions) if ends[p] > 0}
+        deadline = time.monotonic() + timeout
+        while remaining and time.monotonic() < deadline:
+            msg = consumer.poll(0.5)
+            if msg is None or msg.error():
+                continue
+            headers = {k: (v.decode() if v is not None else None) for k, v in (msg.headers() or [])}
+            records.append(LogEvent(msg.partition(), msg.offset(), (msg.key() or b"").decode("utf-8", "replace"), headers, msg.value() or b""))
+            if msg.offset() + 1 >= ends[msg.partition()]:
+                remaining.discard(msg.partition())
+        assert not remaining, f"did not read partitions {remaining} to their end"
+        records.sort(key=lambda e: (e.partition, e.offset))
+        return records
+    finally:
+        consumer.close()
+
+
+def fold_log(bootstrap: str, partitions: int) -> Fold:
+    """The fold rule: in effect iff the key maps to the partition and the version is the order's next."""
+    fold = Fold()
+    for event in read_log(bootstrap, partitions):
+        current = fold.versions.get(event.order_id, 0)
+        if partition_of(event.order_id, partitions) == event.partition and event.version == current + 1:
+            event.in_effect = True
+            fold.versions[event.order_id] = event.version
+        fold.events.append(event)
+    return fold
+
+
+def end_offsets(bootstrap: str, partitions: int) -> dict:
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "ends"})
+    try:
+        return {p: consumer.get_watermark_offsets(TopicPartition(TOPIC, p), timeout=10)[1] for p in range(partitions)}
+    finally:
+        consumer.close()
