@@ -26,7 +26,7 @@ import Testing
         (["--orders-partitions", "0"], "ORDERS_PARTITIONS"),
         (["--http-listen", "nowhere"], "HTTP_LISTEN"),
         (["--advertised-url", "ftp://x"], "ADVERTISED_URL"),
-        (["--max-lines", "-1"], "MAX_LINES"),
+        (["--max-lines=-1"], "MAX_LINES"),
         (["--session-timeout-ms", "10"], "SESSION_TIMEOUT_MS"),
         (["--log-level", "loud"], "LOG_LEVEL"),
     ])

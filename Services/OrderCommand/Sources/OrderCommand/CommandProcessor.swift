@@ -45,6 +45,9 @@ public actor CommandProcessor {
     private var waiters: [UUID: [Int: CheckedContinuation<WaitEnd, Never>]] = [:]
     private var timers: [Int: Task<Void, Never>] = [:]
     private var nextWaiterID = 0
+    /// Our own events between being decided and their command waiting for them: a read-back
+    /// that lands while the command is still inside `enqueue` is kept here for it.
+    private var earlyEnds: [UUID: WaitEnd?] = [:]
 
     public init(
         topic: String, partitionCount: Int32, producer: KafkaProducer, rules: OrderRules, idempotencyWindow: Duration,
@@ -104,16 +107,20 @@ public actor CommandProcessor {
             case .append(let event):
                 let record = ProducerRecord(EventCodec.encode(event), topic: topic, partition: partition)
                 let handle: DeliveryHandle
+                earlyEnds[eventId] = .some(nil)
                 do {
+                    // A suspension: the actor may fold (even this event) meanwhile; see `earlyEnds`.
                     handle = try await producer.enqueue(record)
                 } catch {
                     // Not accepted by the producer: nothing can be in the log.
+                    earlyEnds[eventId] = nil
                     slots[partition]?.ledger.abandon(eventId)
                     resume(eventId, with: .abandoned)
                     return .unavailable("the event could not be appended: \(error)")
                 }
                 watchDelivery(handle, eventId: eventId)
-                let end = await wait(for: eventId, until: deadline)
+                let early = earlyEnds.removeValue(forKey: eventId) ?? nil
+                let end = if let early { early } else { await wait(for: eventId, until: deadline) }
                 metrics.appendLatency.record(ContinuousClock.now - started)
                 switch end {
                 case .resolved(.inEffect(let answer)):
@@ -178,6 +185,7 @@ public actor CommandProcessor {
     }
 
     private func resume(_ eventId: UUID, with end: WaitEnd) {
+        if earlyEnds[eventId] != nil { earlyEnds[eventId] = .some(end) }
         guard let waiting = waiters.removeValue(forKey: eventId) else { return }
         for (id, continuation) in waiting {
             timers.removeValue(forKey: id)?.cancel()

@@ -2,14 +2,17 @@ import Events
 
 /// What a command asked for, recovered from the event it produced, so a retry with the same
 /// idempotency key can be told apart from a different command reusing the key. Derived from
-/// the log alone (no extra header), so it survives restarts.
+/// the log alone (no extra header), so it survives restarts. Kept as a 64-bit hash (of this
+/// process's seeded `Hasher`, like everything it is compared with): one word per remembered
+/// command instead of a copy of it.
 struct CommandFingerprint: Hashable, Sendable {
-    private let orderId: String
-    private let command: Command
+    private let value: Int
 
     init(orderId: String, command: Command) {
-        self.orderId = orderId
-        self.command = command
+        var hasher = Hasher()
+        hasher.combine(orderId)
+        hasher.combine(command)
+        value = hasher.finalize()
     }
 
     init(orderId: String, event: OrderEvent) {
