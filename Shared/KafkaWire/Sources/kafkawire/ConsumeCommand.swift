@@ -1,6 +1,7 @@
 import ArgumentParser
 import KafkaWire
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 struct ConsumeCommand: AsyncParsableCommand {
@@ -51,12 +52,22 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(help: "Partition assignment strategies, comma separated (range, roundrobin, cooperative-sticky).")
     var assignmentStrategy: String = "range,cooperative-sticky"
 
+    @Option(help: "With --group: subscription user data (text) for the group leader's assignor.")
+    var userData: String?
+
+    @Flag(help: "With --group: as leader, attach to every assignment a JSON map from topic/partition to its owner's user data.")
+    var ownerMap = false
+
+    @Flag(help: "Also print rebalances (with the leader's user data) and partitions reaching their high watermark as JSON lines.")
+    var printEvents = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
     func validate() throws {
         if count != nil && follow { throw ValidationError("--count and --follow exclude each other") }
         if let count, count < 0 { throw ValidationError("--count must not be negative") }
+        if group == nil && (userData != nil || ownerMap) { throw ValidationError("--user-data and --owner-map need --group") }
         _ = try startPosition()
     }
 
@@ -90,6 +101,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         var client = KafkaClientConfiguration(bootstrapServers: try ClientCommandSupport.brokers(brokers))
         client.clientID = "kafkawire-consume"
         let start = try startPosition()
+        let events = ConsumeEvents(enabled: printEvents)
 
         let consumer: KafkaConsumer
         var ends: [TopicPartition: Int64]? = nil
@@ -99,14 +111,17 @@ struct ConsumeCommand: AsyncParsableCommand {
             configuration.sessionTimeout = .milliseconds(sessionTimeoutMs)
             configuration.heartbeatInterval = .milliseconds(heartbeatIntervalMs)
             configuration.partitionAssignmentStrategy = try assignmentStrategy.split(separator: ",").map { name in
+                let strategy: PartitionAssignmentStrategy
                 switch name {
-                case "range": return .range
-                case "roundrobin": return .roundRobin
-                case "cooperative-sticky": return .cooperativeSticky
+                case "range": strategy = .range
+                case "roundrobin": strategy = .roundRobin
+                case "cooperative-sticky": strategy = .cooperativeSticky
                 default: throw ValidationError("unknown assignment strategy \(name)")
                 }
+                return ownerMap ? strategy.attachingUserData(ConsumeEvents.ownerMap) : strategy
             }
-            consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+            configuration.subscriptionUserData = userData.map { ByteBuffer(string: $0) }
+            consumer = try KafkaConsumer(configuration: configuration, logger: logger, onRebalance: events.handler)
         } else {
             let partitions = try await partitionsToRead(client: client, logger: logger)
             var configuration = KafkaConsumerConfiguration(client: client, consumption: .partitions(partitions))
@@ -118,8 +133,9 @@ struct ConsumeCommand: AsyncParsableCommand {
             if !follow && count == nil {
                 ends = try await consumer.endOffsets(partitions)
             }
+            events.watch(partitions)
         }
-        try await consume(consumer, ends: ends, logger: logger)
+        try await consume(consumer, ends: ends, events: events, logger: logger)
     }
 
     /// --partition, or every partition of the topic.
@@ -140,15 +156,17 @@ struct ConsumeCommand: AsyncParsableCommand {
         return info.partitions.map { TopicPartition(topic, $0.index) }.sorted()
     }
 
-    private func consume(_ consumer: KafkaConsumer, ends: [TopicPartition: Int64]?, logger: Logger) async throws {
+    private func consume(_ consumer: KafkaConsumer, ends: [TopicPartition: Int64]?, events: ConsumeEvents, logger: Logger) async throws {
         let formatter = RecordFormatter(style: json ? .json : .format(format))
-        // Records print at once when following or in a group (others watch the output).
-        let flushEach = follow || group != nil
+        // Records print at once when following, in a group or between events (others watch
+        // the output).
+        let flushEach = follow || group != nil || printEvents
         let limit = count
         let services = ServiceGroup(
             configuration: .init(services: [consumer], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await services.run() }
+            if events.enabled { tasks.addTask { await events.run(consumer) } }
             var out = OutputBuffer()
             var seen = 0
             var remaining = ends.map { ends in Set(ends.filter { $0.value > 0 }.keys) }
@@ -174,6 +192,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             }
             out.flush()
             await services.triggerGracefulShutdown()
+            events.finish()
             try await tasks.waitForAll()
         }
     }

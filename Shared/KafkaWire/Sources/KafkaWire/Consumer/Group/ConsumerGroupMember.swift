@@ -40,7 +40,10 @@ struct ConsumerGroupMember: Sendable {
                 // While revoking already, the state machine leaves once revocation completes.
                 if leave != .none || machine.state == .left { action = leave }
             }
-            if machine.state == .left { return }
+            if machine.state == .left {
+                session.assignment = nil
+                return
+            }
             if action == .none, !leaving, machine.isStable, session.takeRejoinRequest() {
                 logger.info("Subscription user data changed; rebalancing", metadata: ["kafka.group": "\(groupID)"])
                 action = machine.rejoinRequested()
