@@ -195,6 +195,21 @@ public actor CommandProcessor {
 
     // MARK: Reading back
 
+    /// Folds every record the consumer reads back, until it stops. The loop runs on this
+    /// actor (the iterator's `next(isolation:)` hands out buffered records without a hop), and
+    /// lets queued commands in every few hundred records.
+    public func readBack(_ messages: KafkaConsumerMessages) async throws {
+        var sinceYield = 0
+        for try await record in messages {
+            fold(record)
+            sinceYield += 1
+            if sinceYield == 256 {
+                sinceYield = 0
+                await Task.yield()
+            }
+        }
+    }
+
     /// Folds one record read back from an owned partition.
     public func fold(_ record: ConsumerRecord) {
         let partition = record.partition

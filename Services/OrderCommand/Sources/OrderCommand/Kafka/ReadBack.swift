@@ -10,8 +10,8 @@ struct ReadBack: Service {
     let processor: CommandProcessor
 
     func run() async throws {
-        for try await record in consumer.messages.cancelOnGracefulShutdown() {
-            await processor.fold(record)
+        try await cancelWhenGracefulShutdown {
+            try await processor.readBack(consumer.messages)
         }
     }
 }
