@@ -57,29 +57,33 @@ public enum EventCodec {
     /// The whole event, with older schema versions upcast to the current one.
     public static func decode(_ record: EventRecord) throws(EventDecodingError) -> RecordedEvent {
         guard let orderId = record.keyString else { throw .missingHeader("key") }
-        let typeName = try required(EventHeader.eventType, in: record)
+        let h = EnvelopeHeaders(record)
+        let typeName = try required(h.eventType, EventHeader.eventType)
         guard let type = EventType(rawValue: typeName) else { throw .unknownEventType(typeName) }
-        let versionText = try required(EventHeader.schemaVersion, in: record)
+        let versionText = try required(h.schemaVersion, EventHeader.schemaVersion)
         guard let schemaVersion = Int(versionText), schemaVersion >= 1 else {
             throw .malformedHeader(name: EventHeader.schemaVersion, value: versionText)
         }
         if schemaVersion > type.currentSchemaVersion {
             throw .newerSchemaVersion(type, found: schemaVersion, newestKnown: type.currentSchemaVersion)
         }
-        if let contentType = record.header(EventHeader.contentType), contentType != EventHeader.jsonContentType {
+        if let contentType = h.contentType, contentType != EventHeader.jsonContentType {
             throw .unsupportedContentType(contentType)
         }
-        let idText = try required(EventHeader.eventId, in: record)
+        let idText = try required(h.eventId, EventHeader.eventId)
         guard let eventId = UUID(uuidString: idText) else { throw .malformedHeader(name: EventHeader.eventId, value: idText) }
-        let commandId = try required(EventHeader.commandId, in: record)
-        let timeText = try required(EventHeader.occurredAt, in: record)
+        let commandId = try required(h.commandId, EventHeader.commandId)
+        let timeText = try required(h.occurredAt, EventHeader.occurredAt)
         guard let occurredAt = Timestamp(rfc3339: timeText) else {
             throw .malformedHeader(name: EventHeader.occurredAt, value: timeText)
         }
+        let aggregateText = try required(h.aggregateVersion, EventHeader.aggregateVersion)
+        guard let aggregateVersion = Int64(aggregateText), aggregateVersion >= 1 else {
+            throw .malformedHeader(name: EventHeader.aggregateVersion, value: aggregateText)
+        }
         let envelope = EventEnvelope(
-            eventId: eventId, orderId: orderId, aggregateVersion: try aggregateVersion(of: record), eventType: type,
-            schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt,
-            traceparent: record.header(EventHeader.traceparent))
+            eventId: eventId, orderId: orderId, aggregateVersion: aggregateVersion, eventType: type,
+            schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt, traceparent: h.traceparent)
         let event = try decodeBody(record.value ?? [], type: type, schemaVersion: schemaVersion)
         return RecordedEvent(envelope: envelope, event: event)
     }
@@ -105,9 +109,32 @@ public enum EventCodec {
 
     private static var decoder: JSONDecoder { JSONDecoder() }
 
-    private static func required(_ name: String, in record: EventRecord) throws(EventDecodingError) -> String {
-        guard let value = record.header(name) else { throw .missingHeader(name) }
+    private static func required(_ value: String?, _ name: String) throws(EventDecodingError) -> String {
+        guard let value else { throw .missingHeader(name) }
         return value
+    }
+}
+
+/// The envelope's headers in one pass over the record's headers (the first of each name wins).
+private struct EnvelopeHeaders {
+    var eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent: String?
+
+    init(_ record: EventRecord) {
+        for header in record.headers {
+            guard let bytes = header.value else { continue }
+            func text() -> String? { String(validating: bytes, as: UTF8.self) }
+            switch header.name {
+            case EventHeader.eventType where eventType == nil: eventType = text()
+            case EventHeader.eventId where eventId == nil: eventId = text()
+            case EventHeader.schemaVersion where schemaVersion == nil: schemaVersion = text()
+            case EventHeader.aggregateVersion where aggregateVersion == nil: aggregateVersion = text()
+            case EventHeader.commandId where commandId == nil: commandId = text()
+            case EventHeader.occurredAt where occurredAt == nil: occurredAt = text()
+            case EventHeader.contentType where contentType == nil: contentType = text()
+            case EventHeader.traceparent where traceparent == nil: traceparent = text()
+            default: break
+            }
+        }
     }
 }
 

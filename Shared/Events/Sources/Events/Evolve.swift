@@ -3,34 +3,40 @@
 /// The caller (the fold rule) has already checked that the event is the order's next version.
 public func evolve(_ state: OrderState, _ event: OrderEvent) -> OrderState {
     var next = state
-    next.version = state.version + 1
-    switch event {
-    case .placed(let placed):
-        next.status = .placed
-        next.customerId = placed.customerId
-        next.currency = placed.currency
-        next.items = []
-        for item in placed.items { next.upsert(item) }
-    case .itemAdded(let added):
-        next.upsert(added.item)
-    case .itemRemoved(let removed):
-        next.items.removeAll { $0.sku == removed.sku }
-    case .confirmed(let confirmed):
-        next.status = .confirmed
-        next.confirmedTotal = confirmed.total
-    case .shipped(let shipped):
-        next.status = .shipped
-        next.shipping = Shipping(carrier: shipped.carrier, trackingNumber: shipped.trackingNumber)
-    case .delivered:
-        next.status = .delivered
-    case .cancelled(let cancelled):
-        next.status = .cancelled
-        next.cancelReason = cancelled.reason
-    }
+    next.apply(event)
     return next
 }
 
 extension OrderState {
+    /// `evolve` in place: a reader holding many orders (a partition's fold) changes the
+    /// stored state without copying its lines.
+    public mutating func apply(_ event: OrderEvent) {
+        version += 1
+        switch event {
+        case .placed(let placed):
+            status = .placed
+            customerId = placed.customerId
+            currency = placed.currency
+            items = []
+            for item in placed.items { upsert(item) }
+        case .itemAdded(let added):
+            upsert(added.item)
+        case .itemRemoved(let removed):
+            items.removeAll { $0.sku == removed.sku }
+        case .confirmed(let confirmed):
+            status = .confirmed
+            confirmedTotal = confirmed.total
+        case .shipped(let shipped):
+            status = .shipped
+            shipping = Shipping(carrier: shipped.carrier, trackingNumber: shipped.trackingNumber)
+        case .delivered:
+            status = .delivered
+        case .cancelled(let cancelled):
+            status = .cancelled
+            cancelReason = cancelled.reason
+        }
+    }
+
     /// A recorded line for a SKU already present replaces it (only a foreign writer records
     /// that; `decide` rejects it), keeping SKUs unique.
     mutating func upsert(_ item: LineItem) {

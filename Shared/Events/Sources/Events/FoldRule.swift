@@ -81,7 +81,7 @@ public struct PartitionFold: Sendable {
             versionInEffect: { orders[$0]?.version ?? 0 })
         switch verdict {
         case .inEffect(let recorded):
-            orders[recorded.envelope.orderId] = evolve(state(of: recorded.envelope.orderId), recorded.event)
+            orders[recorded.envelope.orderId, default: OrderState()].apply(recorded.event)
             inEffectCount += 1
         case .void:
             voidCount += 1
