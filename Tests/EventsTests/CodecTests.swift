@@ -1,4 +1,4 @@
-import Events
+@testable import Events
 import Foundation
 import Testing
 
@@ -77,5 +77,22 @@ import Testing
         #expect(Timestamp(rfc3339: "2023-02-29T00:00:00.000Z") == nil)
         #expect(Timestamp(rfc3339: "2024-13-01T00:00:00.000Z") == nil)
         #expect(Timestamp(rfc3339: "2024-01-01 00:00:00.000Z") == nil)
+    }
+}
+
+@Suite struct UUIDParsingTests {
+    @Test func parsesWhatFoundationParses() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(UUID(canonical: id.uuidString) == id)
+            #expect(UUID(canonical: id.uuidString.lowercased()) == id)
+        }
+    }
+
+    @Test func refusesWhatIsNotCanonical() {
+        for text in ["", "nope", "00000000-0000-4000-8000-00000000000", "00000000-0000-4000-8000-0000000000000",
+                     "00000000000040008000000000000000xxxx", "0000000g-0000-4000-8000-000000000000", "00000000-0000-4000-8000_000000000000"] {
+            #expect(UUID(canonical: text) == nil, "\(text)")
+        }
     }
 }

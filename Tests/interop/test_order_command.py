@@ -298,3 +298,14 @@ def test_a_foreign_writer_on_the_same_partition_never_contradicts_a_2xx(broker, 
     for order in orders:
         versions = [e.version for e in fold.in_effect(order)]
         assert versions == list(range(1, len(versions) + 1))
+
+
+def test_sigterm_stops_the_service_gracefully(broker, order_commands):
+    oc = order_commands(broker)
+    c = Client(oc.port)
+    assert c.request("POST", "/orders", {"orderId": "bye", "customerId": "c", "currency": "EUR", "items": []}).status == 201
+    c.close()
+    oc.proc.send_signal(__import__("signal").SIGTERM)
+    # A generous bound: a graceful stop (leave the group, flush the producer) takes a moment,
+    # a hung one never ends.
+    assert oc.proc.wait(60) == 0, oc.log_tail()

@@ -68,7 +68,9 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "order-command"),
-        services: [producer, consumer, ReadBack(consumer: consumer, processor: processor), Closer(admin: admin, httpClient: httpClient)],
+        // Graceful shutdown goes in reverse order: the consumer leaves the group first (which
+        // ends the read-back loop), then the producer delivers what it holds.
+        services: [producer, ReadBack(consumer: consumer, processor: processor), consumer, Closer(admin: admin, httpClient: httpClient)],
         logger: logger)
 }
 

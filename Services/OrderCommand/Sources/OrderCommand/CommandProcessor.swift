@@ -43,7 +43,9 @@ public actor CommandProcessor {
     /// True once the group has assigned this member at least once (possibly nothing).
     public private(set) var hasJoined = false
     private var waiters: [UUID: [Int: CheckedContinuation<WaitEnd, Never>]] = [:]
-    private var timers: [Int: Task<Void, Never>] = [:]
+    /// When each waiter gives up; swept by `expireWaiters` (one timer for all, not one per command).
+    private var deadlines: [Int: (eventId: UUID, at: ContinuousClock.Instant)] = [:]
+    private var sweeper: Task<Void, Never>?
     private var nextWaiterID = 0
     /// Our own events between being decided and their command waiting for them: a read-back
     /// that lands while the command is still inside `enqueue` is kept here for it.
@@ -169,26 +171,44 @@ public actor CommandProcessor {
         nextWaiterID += 1
         return await withCheckedContinuation { continuation in
             waiters[eventId, default: [:]][id] = continuation
-            timers[id] = Task { [weak self] in
-                try? await Task.sleep(until: deadline)
-                guard !Task.isCancelled else { return }
-                await self?.expire(eventId, waiter: id)
+            deadlines[id] = (eventId, deadline)
+            startSweeperIfNeeded()
+        }
+    }
+
+    /// Expires waiters past their deadline, checking ten times a second while any wait (a
+    /// deadline is answered at most 100 ms late; commands are answered by read-back, not by it).
+    private func startSweeperIfNeeded() {
+        guard sweeper == nil else { return }
+        sweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                guard let self, await self.expireWaiters() else { return }
             }
         }
     }
 
-    private func expire(_ eventId: UUID, waiter id: Int) {
-        timers[id] = nil
-        guard let continuation = waiters[eventId]?.removeValue(forKey: id) else { return }
-        if waiters[eventId]?.isEmpty == true { waiters[eventId] = nil }
-        continuation.resume(returning: .deadline)
+    /// Returns false (and lets the sweeper end) when nothing waits any more.
+    private func expireWaiters() -> Bool {
+        let now = ContinuousClock.now
+        for (id, entry) in deadlines where entry.at <= now {
+            deadlines[id] = nil
+            guard let continuation = waiters[entry.eventId]?.removeValue(forKey: id) else { continue }
+            if waiters[entry.eventId]?.isEmpty == true { waiters[entry.eventId] = nil }
+            continuation.resume(returning: .deadline)
+        }
+        if deadlines.isEmpty {
+            sweeper = nil
+            return false
+        }
+        return true
     }
 
     private func resume(_ eventId: UUID, with end: WaitEnd) {
         if earlyEnds[eventId] != nil { earlyEnds[eventId] = .some(end) }
         guard let waiting = waiters.removeValue(forKey: eventId) else { return }
         for (id, continuation) in waiting {
-            timers.removeValue(forKey: id)?.cancel()
+            deadlines[id] = nil
             continuation.resume(returning: end)
         }
     }
@@ -205,6 +225,7 @@ public actor CommandProcessor {
             sinceYield += 1
             if sinceYield == 256 {
                 sinceYield = 0
+                updateGauges()
                 await Task.yield()
             }
         }
@@ -246,32 +267,33 @@ public actor CommandProcessor {
 
     // MARK: Ownership
 
-    /// Takes on partitions: each is folded from the beginning up to `highWatermarks[p]`
-    /// before it serves.
-    public func assigned(_ partitions: [Int32], highWatermarks: [Int32: Int64]) {
-        hasJoined = true
+    /// Takes on partitions, not serving yet (see `startFolding`).
+    public func assigned(_ partitions: [Int32]) {
         for partition in partitions where slots[partition] == nil {
             let ledger = PartitionLedger(partition: partition, rules: rules, idempotencyWindow: idempotencyWindow, partitionOf: partitionOf)
-            slots[partition] = Slot(ledger: ledger, target: highWatermarks[partition] ?? 0, serving: false)
-            logger.info("Partition assigned; folding it from the beginning", metadata: [
-                "kafka.partition": "\(partition)", "kafka.high_watermark": "\(highWatermarks[partition] ?? 0)",
-            ])
+            slots[partition] = Slot(ledger: ledger, target: .max, serving: false)
         }
         updateGauges()
     }
 
     /// Moves the consumer to the beginning of `partitions` (`seek`, synchronous, run inside
-    /// this actor so no record of the new position can be folded before) and folds from there.
-    public func startFolding(_ partitions: [Int32], seek: @Sendable (Int32) throws -> Void) {
+    /// this actor so no record of the new position can be folded before) and folds from
+    /// there; each serves once folded up to `highWatermarks[p]`, its end as of now.
+    public func startFolding(_ partitions: [Int32], highWatermarks: [Int32: Int64], seek: @Sendable (Int32) throws -> Void) {
         for partition in partitions where slots[partition] != nil {
             do {
                 try seek(partition)
             } catch {
                 logger.warning("Seek to the beginning failed", metadata: ["kafka.partition": "\(partition)", "error": "\(error)"])
             }
+            slots[partition]!.target = highWatermarks[partition] ?? 0
             slots[partition]!.folding = true
+            logger.info("Partition assigned; folding it from the beginning", metadata: [
+                "kafka.partition": "\(partition)", "kafka.high_watermark": "\(slots[partition]!.target)",
+            ])
             markServingIfCaughtUp(partition)
         }
+        updateGauges()
     }
 
     /// Gives up partitions (revoked or lost): commands in flight on them end `outcome-unknown`.
@@ -299,6 +321,7 @@ public actor CommandProcessor {
     public struct PartitionStatus: Sendable, Hashable, Codable {
         public var partition: Int32
         public var nextOffset: Int64
+        /// The high watermark to fold to before serving; -1 while it is being read.
         public var target: Int64
         public var serving: Bool
         public var stopped: String?
@@ -310,7 +333,7 @@ public actor CommandProcessor {
     public var partitions: [PartitionStatus] {
         slots.values.map { slot in
             PartitionStatus(
-                partition: slot.ledger.partition, nextOffset: slot.ledger.nextOffset, target: slot.target, serving: slot.serving,
+                partition: slot.ledger.partition, nextOffset: slot.ledger.nextOffset, target: slot.folding ? slot.target : -1, serving: slot.serving,
                 stopped: slot.ledger.stopped.map { "offset \($0.offset): \($0.error)" }, orders: slot.ledger.orderCount,
                 voidEvents: slot.ledger.voidCount, inFlight: slot.ledger.inFlightCount)
         }.sorted { $0.partition < $1.partition }
@@ -330,7 +353,8 @@ public actor CommandProcessor {
         var lag: Int64 = 0
         var orders = 0
         for slot in slots.values {
-            lag += max(0, slot.target - slot.ledger.nextOffset)
+            // The target is known once folding starts (it is .max before).
+            if slot.folding { lag += max(0, slot.target - slot.ledger.nextOffset) }
             orders += slot.ledger.orderCount
         }
         metrics.foldLagGauge.set(Double(lag))

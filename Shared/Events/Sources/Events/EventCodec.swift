@@ -71,7 +71,7 @@ public enum EventCodec {
             throw .unsupportedContentType(contentType)
         }
         let idText = try required(h.eventId, EventHeader.eventId)
-        guard let eventId = UUID(uuidString: idText) else { throw .malformedHeader(name: EventHeader.eventId, value: idText) }
+        guard let eventId = UUID(canonical: idText) else { throw .malformedHeader(name: EventHeader.eventId, value: idText) }
         let commandId = try required(h.commandId, EventHeader.commandId)
         let timeText = try required(h.occurredAt, EventHeader.occurredAt)
         guard let occurredAt = Timestamp(rfc3339: timeText) else {

@@ -4,15 +4,17 @@ import ServiceLifecycle
 
 /// Reads the owned partitions back and folds every record into the processor: this is what
 /// answers commands (an event counts only once read back) and what folds a newly assigned
-/// partition from its beginning.
+/// partition from its beginning. It ends when the consumer stops (the consumer is shut down
+/// before it: see the service order in `buildApplication`).
 struct ReadBack: Service {
     let consumer: KafkaConsumer
     let processor: CommandProcessor
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await processor.readBack(consumer.messages)
-        }
+        try await processor.readBack(consumer.messages)
+        // The consumer stopped (a graceful shutdown under way): end with the group, not before
+        // it, which a service group reports as a failure.
+        try? await gracefulShutdown()
     }
 }
 
@@ -31,6 +33,9 @@ struct OwnershipHandler: Sendable {
                 map.generation = event.assignment?.generation ?? map.generation
                 await processor.updateOwnerMap(map)
             }
+            // The partitions exist (not serving) before the member counts as joined, so
+            // readiness never sees an empty set while the high watermarks are being read.
+            await processor.assigned(partitions)
             await processor.joined()
             guard !partitions.isEmpty else { return }
             // Fold from the beginning (committed offsets are never used), up to the high
@@ -48,9 +53,8 @@ struct OwnershipHandler: Sendable {
                     if Task.isCancelled { return }
                 }
             }
-            await processor.assigned(partitions, highWatermarks: highWatermarks)
             let topic = self.topic
-            await processor.startFolding(partitions) { partition in
+            await processor.startFolding(partitions, highWatermarks: highWatermarks) { partition in
                 try consumer.seek(TopicPartition(topic, partition), to: .beginning)
             }
         case .revoked, .lost:
