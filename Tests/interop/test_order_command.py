@@ -309,3 +309,39 @@ def test_sigterm_stops_the_service_gracefully(broker, order_commands):
     # A generous bound: a graceful stop (leave the group, flush the producer) takes a moment,
     # a hung one never ends.
     assert oc.proc.wait(60) == 0, oc.log_tail()
+
+
+def test_an_unreadable_event_stops_its_partition_not_the_service(broker, order_commands):
+    oc = order_commands(broker)
+    c = Client(oc.port)
+    assert c.request("POST", "/orders", {"orderId": "ok-1", "customerId": "c", "currency": "EUR", "items": []}).status == 201
+    # A writer newer than this reader appends version 1 of a fresh order in schema version 9.
+    victim = "from-the-future"
+    line = f"{victim}\t" + json.dumps({"customerId": "c", "currency": "EUR", "items": []}, separators=(",", ":"))
+    subprocess.run(
+        [kafkawire_bin(), "produce", "--brokers", broker.bootstrap, "--topic", TOPIC, "--key-delimiter", "\t",
+         "--header", "event-type=OrderPlaced", "--header", f"event-id={uuid.uuid4()}", "--header", "schema-version=9",
+         "--header", "aggregate-version=1", "--header", "command-id=future-1",
+         "--header", "occurred-at=2026-11-30T00:00:00.000Z", "--header", "content-type=application/json"],
+        input=(line + "\n").encode(), check=True, timeout=60, capture_output=True)
+    stopped = partition_of(victim, PARTITIONS)
+
+    def ready_reply():
+        return c.request("GET", "/health/ready")
+
+    import time
+    deadline = time.monotonic() + 60
+    while ready_reply().status == 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    reply = ready_reply()
+    assert reply.status == 503 and reply.body["type"] == "/problems/unavailable"
+    assert f"partition {stopped}" in reply.body["detail"] and "newer" in reply.body["detail"], reply.body
+    # Commands on the stopped partition are refused without appending; other partitions serve.
+    before = end_offsets(broker.bootstrap, PARTITIONS)
+    refused = c.request("POST", f"/orders/{victim}/confirm")
+    assert refused.status == 503 and refused.body["type"] == "/problems/unavailable", refused.body
+    assert end_offsets(broker.bootstrap, PARTITIONS) == before
+    elsewhere = next(f"other-{i}" for i in range(1000) if partition_of(f"other-{i}", PARTITIONS) != stopped)
+    assert c.request("POST", "/orders", {"orderId": elsewhere, "customerId": "c", "currency": "EUR", "items": []}).status == 201
+    metrics = c.request("GET", "/metrics").raw.decode()
+    assert 'order_command_unreadable_events_total{kind="newer-schema-version"} 1' in metrics
