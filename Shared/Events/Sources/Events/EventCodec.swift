@@ -107,7 +107,8 @@ public enum EventCodec {
         }
     }
 
-    private static var decoder: JSONDecoder { JSONDecoder() }
+    /// One decoder for every body (it holds no per-call state; made once, not per event).
+    private static let decoder = JSONDecoder()
 
     private static func required(_ value: String?, _ name: String) throws(EventDecodingError) -> String {
         guard let value else { throw .missingHeader(name) }
