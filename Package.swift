@@ -123,6 +123,12 @@ let package = Package(
             path: "\(orderCommand)/Sources/order-command"
         ),
 
+        // What the test targets share: waiting for a condition, the dev broker in-process.
+        .target(
+            name: "TestSupport",
+            dependencies: ["KafkaBroker", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "EventsTests",
             dependencies: ["Events"],
@@ -132,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "OrderCommandTests",
             dependencies: [
-                "OrderCommand", "Events", "KafkaWire", "KafkaBroker",
+                "OrderCommand", "Events", "KafkaWire", "KafkaBroker", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -148,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "KafkaWireTests",
             dependencies: [
-                "KafkaWire", "KafkaBroker", "KafkaProtocol",
+                "KafkaWire", "KafkaBroker", "KafkaProtocol", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -160,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
-                "KafkaBroker", "KafkaProtocol",
+                "KafkaBroker", "KafkaProtocol", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

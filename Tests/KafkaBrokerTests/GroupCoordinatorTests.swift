@@ -1,4 +1,5 @@
 @testable import KafkaBroker
+import TestSupport
 import KafkaProtocol
 import Logging
 import NIOCore

@@ -47,24 +47,6 @@ func values(_ records: ByteBuffer?) throws -> [String] {
     return try RecordBatch.decodeAll(records).flatMap { $0.records.map { String(buffer: $0.value!) } }
 }
 
-/// Waits until `condition` holds, checking every 20 ms, and fails after `timeout`. Tests wait
-/// for what they need instead of sleeping for a guessed time: a slow machine only makes them
-/// slower. The timeout is generous; it only bounds how long a real failure takes.
-func waitUntil(
-    _ what: @autoclosure () -> String = "condition", timeout: Duration = .seconds(60),
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw WaitTimedOut(description: "\(what()) not met within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
-struct WaitTimedOut: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// A clock that moves only when the test advances it. The group coordinator's timers sleep on
 /// it and wake once it passes their deadline: sessions and rebalances time out exactly when
 /// the test says, however fast or slow the machine.

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KafkaBroker
 import KafkaProtocol
@@ -19,22 +20,7 @@ enum ConnectionTestBroker {
         _ adjust: (inout BrokerConfiguration) -> Void = { _ in },
         _ body: (Int) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kafkawire-client-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = BrokerConfiguration(dataDirectory: directory)
-        configuration.port = 0
-        configuration.groups.initialRebalanceDelayMilliseconds = 0
-        adjust(&configuration)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = try BrokerServer(configuration: configuration, logger: logger) { _, port in continuation.yield(port) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            try await body(port)
-            group.cancelAll()
-        }
+        try await InProcessBroker.run(adjust, body)
     }
 
     /// A cluster client for the broker on `port`, shut down after `body`. `metadataClock` is

@@ -1,3 +1,4 @@
+import TestSupport
 import KafkaProtocol
 import KafkaWire
 import NIOCore

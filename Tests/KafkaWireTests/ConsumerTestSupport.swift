@@ -51,30 +51,6 @@ enum ConsumerTestSupport {
         }
     }
 
-    /// Polls `condition` until it holds, failing after `timeout` (generous: no test depends
-    /// on how fast something happens).
-    static func waitUntil(timeout: Duration = .seconds(45), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw KafkaError(.timedOut, "condition not met within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    /// Runs `body`, failing with `.timedOut` if it takes longer than `timeout`.
-    static func within<T: Sendable>(_ timeout: Duration = .seconds(45), _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let value = try await group.next()! else { throw KafkaError(.timedOut, "not done within \(timeout)") }
-            return value
-        }
-    }
-
     /// The next `count` records, failing after `timeout` (generous: it only bounds a failure).
     static func take(_ count: Int, from iterator: inout KafkaConsumerMessages.AsyncIterator, timeout: Duration = .seconds(60)) async throws -> [ConsumerRecord] {
         var records: [ConsumerRecord] = []

@@ -1,3 +1,4 @@
+import TestSupport
 import KafkaProtocol
 import KafkaWire
 import NIOCore
@@ -58,13 +59,13 @@ struct GroupUserDataBrokerTests {
                 let b = try member(port: port, url: urlB, received: receivedB)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await a.run() }
-                    try await Support.waitUntil { await agree(on: partitions, [(a, urlA, receivedA)]) }
+                    try await waitUntil { await agree(on: partitions, [(a, urlA, receivedA)]) }
                     #expect(await receivedA.map?.owners.values.allSatisfy { $0 == urlA } == true)
 
                     // B joins: after the cooperative hand-over both hold the same complete map,
                     // each partition owned by exactly one of them.
                     group.addTask { try await b.run() }
-                    try await Support.waitUntil { await agree(on: partitions, [(a, urlA, receivedA), (b, urlB, receivedB)]) }
+                    try await waitUntil { await agree(on: partitions, [(a, urlA, receivedA), (b, urlB, receivedB)]) }
                     let shared = try #require(await receivedA.map)
                     #expect(Set(shared.owners.values) == [urlA, urlB])
                     #expect(Set(a.assignment).isDisjoint(with: Set(b.assignment)))
@@ -73,7 +74,7 @@ struct GroupUserDataBrokerTests {
 
                     // B leaves: A is told it owns everything.
                     b.triggerGracefulShutdown()
-                    try await Support.waitUntil {
+                    try await waitUntil {
                         await receivedA.map?.owners == Dictionary(uniqueKeysWithValues: partitions.map { ($0, urlA) })
                     }
                     #expect(a.assignment == partitions)
@@ -81,7 +82,7 @@ struct GroupUserDataBrokerTests {
                     // A moves: new user data rejoins the group and the map follows.
                     let moved = "http://order-command-a:9090"
                     a.updateSubscriptionUserData(ByteBuffer(string: moved))
-                    try await Support.waitUntil {
+                    try await waitUntil {
                         await receivedA.map?.owners == Dictionary(uniqueKeysWithValues: partitions.map { ($0, moved) })
                     }
                     a.triggerGracefulShutdown()

@@ -1,3 +1,4 @@
+import TestSupport
 import KafkaProtocol
 import KafkaWire
 import NIOCore
@@ -23,15 +24,15 @@ struct WatermarkBrokerTests {
                 #expect(consumer.highWatermark(of: empty) == nil)
                 try await Support.withRunning(consumer) { consumer in
                     // The empty partition: its first answer says it ends at 0, where we are.
-                    let watermarks = try await Support.within { try await consumer.waitForWatermarks(of: empty) }
+                    let watermarks = try await consumer.waitForWatermarks(of: empty)
                     #expect(watermarks.highWatermark == 0)
                     #expect(watermarks.logStartOffset == 0)
-                    try await Support.within { try await consumer.waitUntilCaughtUp([empty]) }
+                    try await consumer.waitUntilCaughtUp([empty])
                     #expect(consumer.isCaughtUp(empty))
                     #expect(consumer.lag(of: empty) == 0)
 
                     // The filled one is caught up only once its 5 records are handed out.
-                    let end = try await Support.within { try await consumer.waitForWatermarks(of: filled) }
+                    let end = try await consumer.waitForWatermarks(of: filled)
                     #expect(end.highWatermark == 5)
                     #expect(!consumer.isCaughtUp(filled))
                     var iterator = consumer.messages.makeAsyncIterator()
@@ -42,16 +43,16 @@ struct WatermarkBrokerTests {
                     let last = try await Support.take(1, from: &iterator)
                     #expect(last.map(\.offset) == [4])
                     #expect(consumer.isCaughtUp(filled))
-                    try await Support.within { try await consumer.waitUntilCaughtUp([empty, filled]) }
+                    try await consumer.waitUntilCaughtUp([empty, filled])
 
                     // New records move the end; caught up again after they are handed out.
                     try await Support.produce(cluster, topic: "folds", partition: 1, values: ["a", "b", "c"])
-                    try await Support.waitUntil { consumer.highWatermark(of: filled) == 8 }
+                    try await waitUntil { consumer.highWatermark(of: filled) == 8 }
                     #expect(consumer.lag(of: filled) == 3)
                     let waiter = Task { try await consumer.waitUntilCaughtUp([filled]) }
                     let more = try await Support.take(3, from: &iterator)
                     #expect(more.map(\.offset) == [5, 6, 7])
-                    try await Support.within { try await waiter.value }
+                    try await waiter.value
                     #expect(consumer.isCaughtUp(filled))
 
                     await #expect(throws: KafkaError.self) { try await consumer.waitUntilCaughtUp([TopicPartition("other", 0)]) }
@@ -75,10 +76,10 @@ struct WatermarkBrokerTests {
                     await assigned.append(event)
                 }
                 try await Support.withRunning(consumer) { consumer in
-                    try await Support.waitUntil { await assigned.events.contains { $0.kind == .assigned && !$0.partitions.isEmpty } }
+                    try await waitUntil { await assigned.events.contains { $0.kind == .assigned && !$0.partitions.isEmpty } }
                     let partitions = try #require(await assigned.events.first { $0.kind == .assigned }?.assignment?.partitions)
                     #expect(partitions.count == 3)
-                    try await Support.within { try await consumer.waitUntilCaughtUp(partitions) }
+                    try await consumer.waitUntilCaughtUp(partitions)
                     #expect(partitions.allSatisfy { consumer.highWatermark(of: $0) == 0 && consumer.lag(of: $0) == 0 })
                 }
             }

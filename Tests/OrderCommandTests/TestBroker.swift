@@ -1,33 +1,14 @@
-import Foundation
-import KafkaBroker
+import TestSupport
 import KafkaWire
 import Logging
 import Testing
 
 /// The dev broker in-process on a free port, for tests over real TCP.
 enum TestBroker {
-    static let logger: Logger = {
-        var logger = Logger(label: "order-command-test")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = InProcessBroker.logger
 
     static func run(_ body: (Int) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("order-command-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = BrokerConfiguration(dataDirectory: directory)
-        configuration.port = 0
-        configuration.groups.initialRebalanceDelayMilliseconds = 0
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = try BrokerServer(configuration: configuration, logger: logger) { _, port in continuation.yield(port) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            try await body(port)
-            group.cancelAll()
-        }
+        try await InProcessBroker.run({ _ in }, body)
     }
 
     static func withAdmin<T>(port: Int, _ body: (KafkaAdmin) async throws -> T) async throws -> T {

@@ -50,6 +50,24 @@ def port_accepts(port: int, timeout: float = 0.5) -> bool:
         return False
 
 
+def wait_until(condition, what: str, timeout: float = 60.0, step=None, detail=lambda: "") -> None:
+    """Waits until `condition()` holds, failing after `timeout` with `what` and `detail()`.
+
+    The one place tests poll: they wait for what they need, never for a guessed time, so a slow
+    machine only makes them slower; the timeout only bounds how long a real failure takes.
+    `step` runs between checks (e.g. a librdkafka poll that serves callbacks); by default a
+    50 ms pause between checks.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}{detail()}")
+        if step is not None:
+            step()
+        else:
+            time.sleep(0.05)
+
+
 class BrokerDied(AssertionError):
     pass
 

@@ -13,13 +13,13 @@ import json
 import os
 import signal
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from confluent_kafka import Consumer, TopicPartition
+from kafka.partitioner.default import murmur2
 
-from helpers import free_port, port_accepts
+from helpers import consume_all, free_port, port_accepts, wait_until
 
 TOPIC = "orders.events"
 
@@ -105,22 +105,23 @@ class OrderCommand:
         return self
 
     def wait_ready(self, timeout: float = 90.0) -> None:
-        deadline = time.monotonic() + timeout
         client = Client(self.port, timeout=5)
         last = None
-        while time.monotonic() < deadline:
+
+        def ready() -> bool:
+            nonlocal last
             if self.proc.poll() is not None:
                 raise AssertionError(f"order-command exited with {self.proc.returncode}\n{self.log_tail()}")
-            if port_accepts(self.port, timeout=0.2):
-                try:
-                    last = client.request("GET", "/health/ready")
-                    if last.status == 200:
-                        client.close()
-                        return
-                except OSError:
-                    pass
-            time.sleep(0.1)
-        raise AssertionError(f"order-command not ready within {timeout}s (last: {last and last.body})\n{self.log_tail()}")
+            if not port_accepts(self.port, timeout=0.2):
+                return False
+            try:
+                last = client.request("GET", "/health/ready")
+            except OSError:
+                return False
+            return last.status == 200
+
+        wait_until(ready, "order-command to be ready", timeout, detail=lambda: f" (last: {last and last.body})\n{self.log_tail()}")
+        client.close()
 
     def status(self) -> dict:
         return Client(self.port).request("GET", "/status").body
@@ -149,35 +150,8 @@ class OrderCommand:
 
 # ------------------------------------------------------------------ the log, read independently
 
-def murmur2(data: bytes) -> int:
-    """Kafka's murmur2 (as the Java client's Utils.murmur2), as a signed 32-bit int."""
-    m, r = 0x5BD1E995, 24
-    length = len(data)
-    h = (0x9747B28C ^ length) & 0xFFFFFFFF
-    i = 0
-    while length - i >= 4:
-        k = int.from_bytes(data[i:i + 4], "little")
-        k = (k * m) & 0xFFFFFFFF
-        k ^= k >> r
-        k = (k * m) & 0xFFFFFFFF
-        h = (h * m) & 0xFFFFFFFF
-        h ^= k
-        i += 4
-    rest = length - i
-    if rest == 3:
-        h ^= data[i + 2] << 16
-    if rest >= 2:
-        h ^= data[i + 1] << 8
-    if rest >= 1:
-        h ^= data[i]
-        h = (h * m) & 0xFFFFFFFF
-    h ^= h >> 13
-    h = (h * m) & 0xFFFFFFFF
-    h ^= h >> 15
-    return h - (1 << 32) if h & 0x80000000 else h
-
-
 def partition_of(order_id: str, partitions: int) -> int:
+    """The Java client's default partitioner (kafka-python's murmur2, as KafkaWire's)."""
     return (murmur2(order_id.encode()) & 0x7FFFFFFF) % partitions
 
 
@@ -207,29 +181,14 @@ class Fold:
         return [e for e in self.events if not e.in_effect]
 
 
-def read_log(bootstrap: str, partitions: int, timeout: float = 60.0) -> list:
+def read_log(bootstrap: str, partitions: int) -> list:
     """Every record of orders.events, per partition in offset order, read to the high watermark."""
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"verify-{time.monotonic_ns()}",
-                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
-    try:
-        ends = {p: consumer.get_watermark_offsets(TopicPartition(TOPIC, p), timeout=10)[1] for p in range(partitions)}
-        consumer.assign([TopicPartition(TOPIC, p, 0) for p in range(partitions)])
-        records: list = []
-        remaining = {p for p in range(partitions) if ends[p] > 0}
-        deadline = time.monotonic() + timeout
-        while remaining and time.monotonic() < deadline:
-            msg = consumer.poll(0.5)
-            if msg is None or msg.error():
-                continue
+    records = []
+    for partition, messages in sorted(consume_all(bootstrap, TOPIC, partitions, timeout=60.0).items()):
+        for msg in messages:
             headers = {k: (v.decode() if v is not None else None) for k, v in (msg.headers() or [])}
-            records.append(LogEvent(msg.partition(), msg.offset(), (msg.key() or b"").decode("utf-8", "replace"), headers, msg.value() or b""))
-            if msg.offset() + 1 >= ends[msg.partition()]:
-                remaining.discard(msg.partition())
-        assert not remaining, f"did not read partitions {remaining} to their end"
-        records.sort(key=lambda e: (e.partition, e.offset))
-        return records
-    finally:
-        consumer.close()
+            records.append(LogEvent(partition, msg.offset(), (msg.key() or b"").decode("utf-8", "replace"), headers, msg.value() or b""))
+    return records
 
 
 def fold_log(bootstrap: str, partitions: int) -> Fold:

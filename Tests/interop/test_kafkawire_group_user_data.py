@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from helpers import create_topic, kafkawire_bin
+from helpers import create_topic, kafkawire_bin, wait_until
 from test_kafkawire_consumer import ConfluentMember, b64, produce
 
 URL = "http://order-command-kw:8080"
@@ -81,15 +81,9 @@ def test_user_data_member_in_a_cooperative_group_with_confluent(broker, leader):
         return {v for (_w, _p, _o, v) in list(seen)}
 
     def wait_for(condition, what, timeout=60.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if cf is not None:
-                cf.poll(0.2)
-            else:
-                time.sleep(0.2)
-            if condition():
-                return
-        raise AssertionError(f"timed out waiting for {what}; seen {len(seen)} records; events {kw.events[-5:]}\n{kw.log()}")
+        # Between checks, serve the confluent member's callbacks (its poll waits up to 0.2 s).
+        wait_until(condition, what, timeout, step=lambda: cf.poll(0.2) if cf is not None else time.sleep(0.05),
+                   detail=lambda: f"; seen {len(seen)} records; events {kw.events[-5:]}\n{kw.log()}")
 
     if leader == "confluent":
         cf = ConfluentMember(broker.bootstrap, topic, group, seen, strategy="cooperative-sticky")

@@ -12,18 +12,10 @@ import time
 
 import pytest
 
+from helpers import wait_until
 from order_command import Client, end_offsets, fold_log
 
 PARTITIONS = 6
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def owners(instance) -> dict:
@@ -56,8 +48,7 @@ def test_two_instances_forward_survive_a_kill9_and_never_duplicate(broker, order
     a = order_commands(broker, env=env)
     b = order_commands(broker, env=env)
     # Both in the group, the partitions split between them, and both know the owner map.
-    wait_for(lambda: len(set(owners(a).values())) == 2 and owners(a) == owners(b) and len(owners(a)) == PARTITIONS,
-             90, "both instances to own partitions")
+    wait_until(lambda: len(set(owners(a).values())) == 2 and owners(a) == owners(b) and len(owners(a)) == PARTITIONS, "both instances to own partitions", 90)
     a.wait_ready(90)
     b.wait_ready(90)
 
@@ -97,14 +88,14 @@ def test_two_instances_forward_survive_a_kill9_and_never_duplicate(broker, order
     threads = [threading.Thread(target=worker, args=(w,)) for w in range(6)]
     for t in threads:
         t.start()
-    wait_for(lambda: len(outcomes) >= 30, 120, "the stream to be under way")
+    wait_until(lambda: len(outcomes) >= 30, "the stream to be under way", 120)
     a.kill9()
     for t in threads:
         t.join(300)
     assert all(not t.is_alive() for t in threads)
 
     # b takes every partition and keeps serving.
-    wait_for(lambda: set(owners(b).values()) == {b.url} and len(owners(b)) == PARTITIONS, 120, "b to own every partition")
+    wait_until(lambda: set(owners(b).values()) == {b.url} and len(owners(b)) == PARTITIONS, "b to own every partition", 120)
     b.wait_ready(120)
     survivor = Client(b.port)
     late = survivor.request("POST", "/orders", {"orderId": "after-kill", "customerId": "c", "currency": "EUR", "items": []},

@@ -1,3 +1,4 @@
+import Events
 import Prometheus
 
 /// The service's Prometheus metrics, in a registry of its own (so two instances in one
@@ -7,6 +8,10 @@ public struct CommandMetrics: Sendable {
     let appendLatency: DurationHistogram
     let foldLagGauge: Gauge
     let ordersGauge: Gauge
+    /// The counters every answer and every void event touches, made once (the registry would
+    /// otherwise look each up by name and labels per command).
+    private let commandCounters: [String: Counter]
+    private let voidCounters: [String: Counter]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -21,22 +26,32 @@ public struct CommandMetrics: Sendable {
         ordersGauge = registry.makeGauge(descriptor: .init(
             namespace: "order_command", metricName: "orders_in_memory", unitName: "count",
             helpText: "Orders held in memory by owned partitions"))
+        let outcomes = ["created", "ok"] + Problem.Kind.allCases.map(\.rawValue)
+        commandCounters = Dictionary(uniqueKeysWithValues: outcomes.map { ($0, Self.commandCounter(registry, $0)) })
+        let reasons = [VoidReason.noOrderKey, .wrongPartition(expected: 0), .versionNotNext(expected: 0, found: 0)].map(\.kind)
+        voidCounters = Dictionary(uniqueKeysWithValues: reasons.map { ($0, Self.voidCounter(registry, $0)) })
     }
 
     /// Commands by outcome (`created`, `ok`, `validation`, `order-not-found`, `rule-violated`, ...).
     func command(outcome: String) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "order_command", metricName: "commands", unitName: "total", helpText: "Commands answered, by outcome"),
-            labels: [("outcome", outcome)]
-        ).increment()
+        (commandCounters[outcome] ?? Self.commandCounter(registry, outcome)).increment()
     }
 
     func voidEvent(reason: String) {
+        (voidCounters[reason] ?? Self.voidCounter(registry, reason)).increment()
+    }
+
+    private static func commandCounter(_ registry: PrometheusCollectorRegistry, _ outcome: String) -> Counter {
+        registry.makeCounter(
+            descriptor: .init(namespace: "order_command", metricName: "commands", unitName: "total", helpText: "Commands answered, by outcome"),
+            labels: [("outcome", outcome)])
+    }
+
+    private static func voidCounter(_ registry: PrometheusCollectorRegistry, _ reason: String) -> Counter {
         registry.makeCounter(
             descriptor: .init(namespace: "order_command", metricName: "void_events", unitName: "total",
                               helpText: "Events read back that are void under the fold rule, by reason"),
-            labels: [("reason", reason)]
-        ).increment()
+            labels: [("reason", reason)])
     }
 
     func unreadableEvent(kind: String) {

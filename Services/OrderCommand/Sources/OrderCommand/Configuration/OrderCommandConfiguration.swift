@@ -1,4 +1,5 @@
 import Events
+import Foundation
 import KafkaWire
 
 /// Everything an OrderCommand instance needs, with the architecture's defaults.
@@ -26,14 +27,8 @@ public struct OrderCommandConfiguration: Sendable {
     /// The URL peers forward to.
     public var effectiveAdvertisedURL: String {
         if let advertisedURL { return advertisedURL }
-        let host = httpHost == "0.0.0.0" || httpHost == "::" ? (Self.hostName ?? "127.0.0.1") : httpHost
+        let host = httpHost == "0.0.0.0" || httpHost == "::" ? ProcessInfo.processInfo.hostName : httpHost
         return "http://\(host.contains(":") ? "[\(host)]" : host):\(httpPort)"
-    }
-
-    private static var hostName: String? {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The effective configuration, for the start-up log line (nothing here is secret).
@@ -48,9 +43,3 @@ public struct OrderCommandConfiguration: Sendable {
         ]
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -6,15 +6,15 @@ import NIOCore
 /// unknown fields (a typo like `quantitiy` must not silently become a default) and values of
 /// the wrong shape are all `validation` problems naming the field.
 enum CommandBodies {
-    struct PlaceOrder: Decodable {
+    struct PlaceOrder: StrictBody {
         var orderId: String?
         var customerId: String
         var currency: String
-        var items: [Item]
+        var items: [Strict<Item>]
         static let fields: Set<String> = ["orderId", "customerId", "currency", "items"]
     }
 
-    struct Item: Decodable {
+    struct Item: StrictBody {
         var sku: String
         var quantity: Int64
         var unitPrice: Int64
@@ -23,45 +23,32 @@ enum CommandBodies {
         var lineItem: LineItem { LineItem(sku: sku, quantity: quantity, unitPrice: unitPrice) }
     }
 
-    struct Ship: Decodable {
+    struct Ship: StrictBody {
         var carrier: String
         var trackingNumber: String
         static let fields: Set<String> = ["carrier", "trackingNumber"]
     }
 
-    struct Cancel: Decodable {
+    struct Cancel: StrictBody {
         var reason: String
         static let fields: Set<String> = ["reason"]
     }
 
-    /// At most this many items in one `POST /orders` body, whatever `maxLines` is, so a body
-    /// cannot make the server do unbounded work before the rules are even checked.
+    private struct Empty: StrictBody {
+        static let fields: Set<String> = []
+    }
+
+    /// At most this many items in one `POST /orders` body, whatever `maxLines` is (the body
+    /// size limit bounds the parse; this bounds the checks that follow it).
     static let maxItemsInBody = 1_000
 
-    static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, fields: Set<String>, nested: [String: Set<String>] = [:]) throws(Problem) -> T {
+    /// Parses the body once (JSONDecoder), checking field names and nulls as it goes.
+    static func decode<T: StrictBody>(_ type: T.Type, from body: ByteBuffer) throws(Problem) -> T {
         guard body.readableBytes > 0 else { throw Problem(.validation, "a JSON object body is required") }
-        let data = Data(body.readableBytesView)
-        let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw Problem(.validation, "the body is not valid JSON")
-        }
-        guard let dictionary = object as? [String: Any] else { throw Problem(.validation, "the body must be a JSON object") }
-        try checkFields(dictionary, allowed: fields, path: "")
-        for (key, allowed) in nested {
-            if let array = dictionary[key] as? [Any] {
-                if array.count > maxItemsInBody {
-                    throw Problem(.validation, "\(key) has \(array.count) entries; at most \(maxItemsInBody)")
-                }
-                for (index, element) in array.enumerated() {
-                    guard let inner = element as? [String: Any] else { throw Problem(.validation, "\(key).\(index) must be a JSON object") }
-                    try checkFields(inner, allowed: allowed, path: "\(key).\(index).")
-                }
-            }
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decoder.decode(Strict<T>.self, from: Data(body.readableBytesView)).body
+        } catch let problem as Problem {
+            throw problem
         } catch {
             throw Problem(.validation, describeDecodingError(error))
         }
@@ -70,19 +57,41 @@ enum CommandBodies {
     /// Bodies of commands that take none: empty, or `{}`.
     static func requireEmpty(_ body: ByteBuffer) throws(Problem) {
         guard body.readableBytes > 0 else { return }
-        let _: Empty = try decode(Empty.self, from: body, fields: [])
+        _ = try decode(Empty.self, from: body)
     }
 
-    private struct Empty: Decodable {}
+    private static let decoder = JSONDecoder()
+}
 
-    private static func checkFields(_ dictionary: [String: Any], allowed: Set<String>, path: String) throws(Problem) {
-        if let unknown = dictionary.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw Problem(.validation, "unknown field \(path)\(unknown); allowed: \(allowed.sorted().joined(separator: ", "))")
+/// A body whose fields are exactly these (a typo like `quantitiy` must not silently become a
+/// default), none of them null (an optional field is left out, never null).
+protocol StrictBody: Decodable {
+    static var fields: Set<String> { get }
+}
+
+/// Decodes `Body` after checking the object's keys against `Body.fields`, in the same parse.
+struct Strict<Body: StrictBody>: Decodable {
+    var body: Body
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        let path = decoder.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.map { $0 + "." }.joined()
+        for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+            guard Body.fields.contains(key.stringValue) else {
+                throw Problem(.validation, "unknown field \(path)\(key.stringValue); allowed: \(Body.fields.sorted().joined(separator: ", "))")
+            }
+            if try container.decodeNil(forKey: key) {
+                throw Problem(.validation, "\(path)\(key.stringValue) must not be null; leave an optional field out instead")
+            }
         }
-        // An optional field is left out, never null: null is not a value of any field here.
-        if let null = dictionary.keys.sorted().first(where: { dictionary[$0] is NSNull }) {
-            throw Problem(.validation, "\(path)\(null) must not be null; leave an optional field out instead")
-        }
+        body = try Body(from: decoder)
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 
@@ -97,6 +106,7 @@ func describeDecodingError(_ error: any Error) -> String {
         let prefix = path(context.codingPath)
         return "\(prefix.isEmpty ? "" : prefix + ".")\(key.stringValue) is required"
     case .typeMismatch(let type, let context):
+        if context.codingPath.isEmpty { return "the body must be a JSON object" }
         return "\(path(context.codingPath)) must be \(typeName(type))"
     case .valueNotFound(let type, let context):
         return "\(path(context.codingPath)) must be \(typeName(type)), not null"
@@ -112,7 +122,7 @@ private func typeName(_ type: Any.Type) -> String {
     switch type {
     case is String.Type: "a string"
     case is Int64.Type, is Int.Type: "an integer"
-    case is [CommandBodies.Item].Type: "an array"
+    case is [Strict<CommandBodies.Item>].Type: "an array"
     default: "of another type"
     }
 }

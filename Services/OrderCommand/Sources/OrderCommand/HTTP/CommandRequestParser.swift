@@ -35,8 +35,10 @@ struct CommandRequestParser: Sendable {
         let command: Command
         switch route {
         case .place:
-            let place = try CommandBodies.decode(CommandBodies.PlaceOrder.self, from: body, fields: CommandBodies.PlaceOrder.fields,
-                                                 nested: ["items": CommandBodies.Item.fields])
+            let place = try CommandBodies.decode(CommandBodies.PlaceOrder.self, from: body)
+            guard place.items.count <= CommandBodies.maxItemsInBody else {
+                throw Problem(.validation, "items has \(place.items.count) entries; at most \(CommandBodies.maxItemsInBody)")
+            }
             if let given = place.orderId {
                 try check(identifier: given, field: "orderId")
                 orderId = given
@@ -47,10 +49,10 @@ struct CommandRequestParser: Sendable {
             guard FieldLimits.isValidCurrency(place.currency) else {
                 throw Problem(.validation, "currency must be an ISO 4217 code (three upper-case letters), not \(place.currency.debugDescription)")
             }
-            for (index, item) in place.items.enumerated() { try check(identifier: item.sku, field: "items.\(index).sku") }
-            command = .place(customerId: place.customerId, currency: place.currency, items: place.items.map(\.lineItem))
+            for (index, item) in place.items.enumerated() { try check(identifier: item.body.sku, field: "items.\(index).sku") }
+            command = .place(customerId: place.customerId, currency: place.currency, items: place.items.map(\.body.lineItem))
         case .addItem:
-            let item = try CommandBodies.decode(CommandBodies.Item.self, from: body, fields: CommandBodies.Item.fields)
+            let item = try CommandBodies.decode(CommandBodies.Item.self, from: body)
             try check(identifier: item.sku, field: "sku")
             command = .addItem(item.lineItem)
         case .removeItem:
@@ -62,7 +64,7 @@ struct CommandRequestParser: Sendable {
             try CommandBodies.requireEmpty(body)
             command = .confirm
         case .ship:
-            let ship = try CommandBodies.decode(CommandBodies.Ship.self, from: body, fields: CommandBodies.Ship.fields)
+            let ship = try CommandBodies.decode(CommandBodies.Ship.self, from: body)
             try check(text: ship.carrier, field: "carrier", maxLength: 100)
             try check(text: ship.trackingNumber, field: "trackingNumber", maxLength: 100)
             command = .ship(carrier: ship.carrier, trackingNumber: ship.trackingNumber)
@@ -70,7 +72,7 @@ struct CommandRequestParser: Sendable {
             try CommandBodies.requireEmpty(body)
             command = .deliver
         case .cancel:
-            let cancel = try CommandBodies.decode(CommandBodies.Cancel.self, from: body, fields: CommandBodies.Cancel.fields)
+            let cancel = try CommandBodies.decode(CommandBodies.Cancel.self, from: body)
             try check(text: cancel.reason, field: "reason", maxLength: FieldLimits.maxTextLength)
             command = .cancel(reason: cancel.reason)
         }

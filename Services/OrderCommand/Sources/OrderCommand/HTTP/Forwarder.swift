@@ -24,7 +24,7 @@ struct Forwarder: Sendable {
         outgoing.headers.add(name: HTTPField.Name.forwardedBy.rawName, value: selfURL)
         if body.readableBytes > 0 { outgoing.body = .bytes(body) }
         do {
-            let response = try await client.execute(outgoing, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            let response = try await client.execute(outgoing, timeout: TimeAmount(timeout))
             let responseBody = try await response.body.collect(upTo: 1 << 20)
             var headers = HTTPFields()
             for (name, value) in response.headers {

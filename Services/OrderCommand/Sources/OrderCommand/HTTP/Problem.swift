@@ -6,7 +6,7 @@ import NIOCore
 /// An RFC 9457 problem: `type` = `/problems/<kind>`, one stable kind per way a command can
 /// fail, so clients branch on `type`, never on prose.
 public struct Problem: Error, Sendable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
         case validation
         case orderNotFound = "order-not-found"
         case versionConflict = "version-conflict"

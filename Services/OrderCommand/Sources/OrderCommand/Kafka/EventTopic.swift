@@ -39,8 +39,8 @@ public struct EventTopic: Sendable {
 
     /// Creates the topic when missing (before any producer could auto-create it), then checks it.
     public func ensure(admin: KafkaAdmin, logger: Logger) async throws {
-        let described = try await admin.describeTopics([name])
-        if described.first?.error == .unknownTopicOrPartition {
+        var metadata = try await describe(admin)
+        if metadata.error == .unknownTopicOrPartition {
             logger.info("Creating the event store topic", metadata: [
                 "kafka.topic": "\(name)", "kafka.partitions": "\(partitions)", "kafka.replication_factor": "\(replicationFactor)",
             ])
@@ -50,21 +50,26 @@ public struct EventTopic: Sendable {
                 // Another instance created it first: check theirs like any other.
             }
         }
-        try await verify(admin: admin)
+        if metadata.error != .none {
+            // A topic just created (or a leader being elected) takes a moment to show up in
+            // the metadata: the cluster's retry waits, with backoff, while the error is retriable.
+            metadata = try await admin.cluster.retrying("describe \(name)", attempts: 20) {
+                let metadata = try await describe(admin)
+                if let error = KafkaError(brokerCode: metadata.error.rawValue, "topic \(name)") { throw error }
+                return metadata
+            }
+        }
+        try await verify(metadata, admin: admin)
+    }
+
+    private func describe(_ admin: KafkaAdmin) async throws -> TopicMetadata {
+        try await admin.describeTopics([name]).first ?? TopicMetadata(name: name, error: .unknownTopicOrPartition)
     }
 
     /// Refuses a topic whose partition count or retention would break the event store.
-    public func verify(admin: KafkaAdmin) async throws {
-        var metadata = try await admin.describeTopics([name]).first
-        // A topic just created may take a moment to show up in every broker's metadata.
-        var attempts = 0
-        while metadata?.error == .unknownTopicOrPartition || metadata?.error == .leaderNotAvailable, attempts < 50 {
-            try await Task.sleep(for: .milliseconds(200))
-            metadata = try await admin.describeTopics([name]).first
-            attempts += 1
-        }
-        guard let metadata, metadata.error == .none else {
-            throw KafkaError(.unknownTopic, "topic \(name) cannot be described: \(String(describing: metadata?.error))", retriable: false)
+    private func verify(_ metadata: TopicMetadata, admin: KafkaAdmin) async throws {
+        guard metadata.error == .none else {
+            throw KafkaError(.unknownTopic, "topic \(name) cannot be described: \(metadata.error)", retriable: false)
         }
         if metadata.partitions.count != Int(partitions) {
             throw Problem.partitionCount(topic: name, found: metadata.partitions.count, expected: partitions)

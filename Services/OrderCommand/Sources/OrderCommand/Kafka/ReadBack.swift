@@ -40,18 +40,16 @@ struct OwnershipHandler: Sendable {
             guard !partitions.isEmpty else { return }
             // Fold from the beginning (committed offsets are never used), up to the high
             // watermark as of now, before serving.
-            var highWatermarks: [Int32: Int64] = [:]
-            while true {
-                do {
-                    for offset in try await admin.listOffsets(.latest, topic: topic, partitions: partitions) {
-                        highWatermarks[offset.partition] = offset.offset
-                    }
-                    break
-                } catch {
-                    logger.warning("Reading the high watermarks failed; retrying", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .milliseconds(200))
-                    if Task.isCancelled { return }
-                }
+            let highWatermarks: [Int32: Int64]
+            do {
+                highWatermarks = try await self.highWatermarks(of: partitions)
+            } catch {
+                // Not serving is visible (ready answers 503 naming the partitions); serving
+                // without knowing where the partition ends would not be.
+                logger.error("Reading the high watermarks failed; the partitions stay unserved", metadata: [
+                    "kafka.partitions": "\(partitions)", "error": "\(error)",
+                ])
+                return
             }
             let topic = self.topic
             await processor.startFolding(partitions, highWatermarks: highWatermarks) { partition in
@@ -61,6 +59,21 @@ struct OwnershipHandler: Sendable {
             await processor.revoked(partitions)
         default:
             break
+        }
+    }
+
+    /// The partitions' high watermarks now, retried (with the cluster's backoff) as long as
+    /// the errors are retriable; a partition answered with an error counts as a failure.
+    private func highWatermarks(of partitions: [Int32]) async throws -> [Int32: Int64] {
+        try await admin.cluster.retrying("high watermarks of \(topic)", attempts: .max) {
+            var marks: [Int32: Int64] = [:]
+            for offset in try await admin.listOffsets(.latest, topic: topic, partitions: partitions) {
+                if let error = KafkaError(brokerCode: offset.error.rawValue, "high watermark of \(topic)-\(offset.partition)") {
+                    throw error
+                }
+                marks[offset.partition] = offset.offset
+            }
+            return marks
         }
     }
 }

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import KafkaWire
 
 /// One owned partition of `orders.events` as the command side sees it: its orders folded
 /// with the fold rule, the commands in effect (for idempotency), and the events appended but
@@ -150,12 +151,6 @@ public struct PartitionLedger: Sendable {
     }
 }
 
-extension Duration {
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}
 
 extension PartitionLedger {
     /// The command id of an event in flight (nil when it is not).
