@@ -24,35 +24,56 @@ def problem_response(description, retry=False):
         r["headers"] = {"Retry-After": {"schema": {"type": "string"}, "required": True}}
     return r
 
-def ok(status, created=False):
+
+def accepted(created=False):
     headers = {"ETag": {"schema": {"type": "string"}, "description": "\"<version>\"", "required": True}}
     if created:
         headers["Location"] = {"schema": {"type": "string"}, "required": True}
     return {"description": "In effect in the log" + (" (the order was placed)" if created else ""),
             "headers": headers, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}}
 
-common_params = [
-    {"name": "Idempotency-Key", "in": "header", "required": False,
-     "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"},
-     "description": "Unique per command; a retry with the same key returns the first answer and appends nothing"},
-    {"name": "traceparent", "in": "header", "required": False, "schema": {"type": "string"}},
-]
-if_match = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string", "pattern": "^\"[0-9]{1,18}\"$"},
-            "description": "The order version the command was decided on: 409 version-conflict when it is not current"}
-order_id = {"name": "id", "in": "path", "required": True, "schema": ident}
 
-def command(summary, body=None, status="200", params=(), order=True, created=False):
+# Every command answers with these; operations refer to them instead of repeating them.
+responses = {
+    "Accepted": accepted(),
+    "Created": accepted(created=True),
+    "Validation": problem_response("validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"),
+    "OrderNotFound": problem_response("order-not-found"),
+    "Conflict": problem_response("version-conflict (If-Match) or write-conflict (another writer got the version first)"),
+    "Unprocessable": problem_response("rule-violated (with rule) or idempotency-key-reuse"),
+    "Unavailable": problem_response("unavailable (nothing appended) or outcome-unknown (retry with the same key)", retry=True),
+}
+parameters = {
+    "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
+                       "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"},
+                       "description": "Unique per command; a retry with the same key returns the first answer and appends nothing"},
+    "Traceparent": {"name": "traceparent", "in": "header", "required": False, "schema": {"type": "string"}},
+    "IfMatch": {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string", "pattern": "^\"[0-9]{1,18}\"$"},
+                "description": "The order version the command was decided on: 409 version-conflict when it is not current"},
+    "OrderId": {"name": "id", "in": "path", "required": True, "schema": ident},
+}
+
+
+def ref(kind, name):
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+common_params = [ref("parameters", "IdempotencyKey"), ref("parameters", "Traceparent")]
+if_match = ref("parameters", "IfMatch")
+order_id = ref("parameters", "OrderId")
+
+
+def command(summary, body=None, params=(), order=True, created=False):
     op = {"summary": summary, "parameters": list(common_params) + list(params) + ([order_id] if order else []),
-          "responses": {status: ok(status, created),
-                        "400": problem_response("validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"),
-                        "409": problem_response("version-conflict (If-Match) or write-conflict (another writer got the version first)"),
-                        "422": problem_response("rule-violated (with rule) or idempotency-key-reuse"),
-                        "503": problem_response("unavailable (nothing appended) or outcome-unknown (retry with the same key)", retry=True)}}
+          "responses": {"201" if created else "200": ref("responses", "Created" if created else "Accepted"),
+                        "400": ref("responses", "Validation"), "409": ref("responses", "Conflict"),
+                        "422": ref("responses", "Unprocessable"), "503": ref("responses", "Unavailable")}}
     if order:
-        op["responses"]["404"] = problem_response("order-not-found")
+        op["responses"]["404"] = ref("responses", "OrderNotFound")
     if body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     return op
+
 
 def obj(props, required):
     return {"type": "object", "additionalProperties": False, "required": required, "properties": props}
@@ -72,7 +93,7 @@ doc = {
                                                             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
                                                             "items": {"type": "array", "maxItems": 1000, "items": item}},
                                                            ["customerId", "currency", "items"]),
-                                    status="201", order=False, created=True)},
+                                    order=False, created=True)},
         "/orders/{id}/items": {"post": command("Add a line", item, params=[if_match])},
         "/orders/{id}/items/{sku}": {"delete": command("Remove a line", params=[if_match, {"name": "sku", "in": "path", "required": True, "schema": ident}])},
         "/orders/{id}/confirm": {"post": command("Confirm the order", params=[if_match])},
@@ -89,7 +110,7 @@ doc = {
             "partitions": {"type": "array", "items": {"type": "object"}}}}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
     },
-    "components": {"schemas": {"Problem": problem, "Accepted": success}},
+    "components": {"schemas": {"Problem": problem, "Accepted": success}, "responses": responses, "parameters": parameters},
 }
 text = json.dumps(doc, indent=1, sort_keys=True)
 swift = ("// Generated by Services/OrderCommand/openapi.gen.py: edit that, then run it.\n\n"

@@ -232,7 +232,7 @@ public actor CommandProcessor {
     }
 
     /// Folds one record read back from an owned partition.
-    public func fold(_ record: ConsumerRecord) {
+    private func fold(_ record: ConsumerRecord) {
         let partition = record.partition
         guard slots[partition]?.folding == true, slots[partition]!.ledger.stopped == nil,
               record.offset >= slots[partition]!.ledger.nextOffset else { return }
@@ -342,11 +342,6 @@ public actor CommandProcessor {
     /// Ready: in the group, and every owned partition folded to its end and not stopped.
     public var isReady: Bool {
         hasJoined && slots.values.allSatisfy { $0.serving && $0.ledger.stopped == nil }
-    }
-
-    /// The order as this instance holds it (nil when its partition is not owned here).
-    public func state(of orderId: String) -> OrderState? {
-        slots[partitionOf(orderId)]?.ledger.state(of: orderId)
     }
 
     private func updateGauges() {

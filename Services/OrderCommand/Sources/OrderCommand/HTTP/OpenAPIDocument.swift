@@ -5,6 +5,149 @@ enum OpenAPIDocument {
     static let json = #"""
 {
  "components": {
+  "parameters": {
+   "IdempotencyKey": {
+    "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": false,
+    "schema": {
+     "pattern": "^[!-~]{1,200}$",
+     "type": "string"
+    }
+   },
+   "IfMatch": {
+    "description": "The order version the command was decided on: 409 version-conflict when it is not current",
+    "in": "header",
+    "name": "If-Match",
+    "required": false,
+    "schema": {
+     "pattern": "^\"[0-9]{1,18}\"$",
+     "type": "string"
+    }
+   },
+   "OrderId": {
+    "in": "path",
+    "name": "id",
+    "required": true,
+    "schema": {
+     "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+     "type": "string"
+    }
+   },
+   "Traceparent": {
+    "in": "header",
+    "name": "traceparent",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   }
+  },
+  "responses": {
+   "Accepted": {
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Accepted"
+      }
+     }
+    },
+    "description": "In effect in the log",
+    "headers": {
+     "ETag": {
+      "description": "\"<version>\"",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "Conflict": {
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+   },
+   "Created": {
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Accepted"
+      }
+     }
+    },
+    "description": "In effect in the log (the order was placed)",
+    "headers": {
+     "ETag": {
+      "description": "\"<version>\"",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     "Location": {
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "OrderNotFound": {
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "description": "order-not-found"
+   },
+   "Unavailable": {
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
+    "headers": {
+     "Retry-After": {
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "Unprocessable": {
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "description": "rule-violated (with rule) or idempotency-key-reuse"
+   },
+   "Validation": {
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+   }
+  },
   "schemas": {
    "Accepted": {
     "additionalProperties": false,
@@ -157,22 +300,10 @@ enum OpenAPIDocument {
    "post": {
     "parameters": [
      {
-      "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
-      "in": "header",
-      "name": "Idempotency-Key",
-      "required": false,
-      "schema": {
-       "pattern": "^[!-~]{1,200}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IdempotencyKey"
      },
      {
-      "in": "header",
-      "name": "traceparent",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Traceparent"
      }
     ],
     "requestBody": {
@@ -240,77 +371,19 @@ enum OpenAPIDocument {
     },
     "responses": {
      "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Accepted"
-        }
-       }
-      },
-      "description": "In effect in the log (the order was placed)",
-      "headers": {
-       "ETag": {
-        "description": "\"<version>\"",
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       },
-       "Location": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Created"
      },
      "400": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+      "$ref": "#/components/responses/Validation"
      },
      "409": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+      "$ref": "#/components/responses/Conflict"
      },
      "422": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "rule-violated (with rule) or idempotency-key-reuse"
+      "$ref": "#/components/responses/Unprocessable"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
-      "headers": {
-       "Retry-After": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unavailable"
      }
     },
     "summary": "Place an order"
@@ -320,41 +393,16 @@ enum OpenAPIDocument {
    "post": {
     "parameters": [
      {
-      "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
-      "in": "header",
-      "name": "Idempotency-Key",
-      "required": false,
-      "schema": {
-       "pattern": "^[!-~]{1,200}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IdempotencyKey"
      },
      {
-      "in": "header",
-      "name": "traceparent",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Traceparent"
      },
      {
-      "description": "The order version the command was decided on: 409 version-conflict when it is not current",
-      "in": "header",
-      "name": "If-Match",
-      "required": false,
-      "schema": {
-       "pattern": "^\"[0-9]{1,18}\"$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/OrderId"
      }
     ],
     "requestBody": {
@@ -381,81 +429,22 @@ enum OpenAPIDocument {
     },
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Accepted"
-        }
-       }
-      },
-      "description": "In effect in the log",
-      "headers": {
-       "ETag": {
-        "description": "\"<version>\"",
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Accepted"
      },
      "400": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+      "$ref": "#/components/responses/Validation"
      },
      "404": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "order-not-found"
+      "$ref": "#/components/responses/OrderNotFound"
      },
      "409": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+      "$ref": "#/components/responses/Conflict"
      },
      "422": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "rule-violated (with rule) or idempotency-key-reuse"
+      "$ref": "#/components/responses/Unprocessable"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
-      "headers": {
-       "Retry-After": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unavailable"
      }
     },
     "summary": "Cancel the order"
@@ -465,120 +454,36 @@ enum OpenAPIDocument {
    "post": {
     "parameters": [
      {
-      "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
-      "in": "header",
-      "name": "Idempotency-Key",
-      "required": false,
-      "schema": {
-       "pattern": "^[!-~]{1,200}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IdempotencyKey"
      },
      {
-      "in": "header",
-      "name": "traceparent",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Traceparent"
      },
      {
-      "description": "The order version the command was decided on: 409 version-conflict when it is not current",
-      "in": "header",
-      "name": "If-Match",
-      "required": false,
-      "schema": {
-       "pattern": "^\"[0-9]{1,18}\"$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/OrderId"
      }
     ],
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Accepted"
-        }
-       }
-      },
-      "description": "In effect in the log",
-      "headers": {
-       "ETag": {
-        "description": "\"<version>\"",
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Accepted"
      },
      "400": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+      "$ref": "#/components/responses/Validation"
      },
      "404": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "order-not-found"
+      "$ref": "#/components/responses/OrderNotFound"
      },
      "409": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+      "$ref": "#/components/responses/Conflict"
      },
      "422": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "rule-violated (with rule) or idempotency-key-reuse"
+      "$ref": "#/components/responses/Unprocessable"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
-      "headers": {
-       "Retry-After": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unavailable"
      }
     },
     "summary": "Confirm the order"
@@ -588,120 +493,36 @@ enum OpenAPIDocument {
    "post": {
     "parameters": [
      {
-      "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
-      "in": "header",
-      "name": "Idempotency-Key",
-      "required": false,
-      "schema": {
-       "pattern": "^[!-~]{1,200}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IdempotencyKey"
      },
      {
-      "in": "header",
-      "name": "traceparent",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Traceparent"
      },
      {
-      "description": "The order version the command was decided on: 409 version-conflict when it is not current",
-      "in": "header",
-      "name": "If-Match",
-      "required": false,
-      "schema": {
-       "pattern": "^\"[0-9]{1,18}\"$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/OrderId"
      }
     ],
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Accepted"
-        }
-       }
-      },
-      "description": "In effect in the log",
-      "headers": {
-       "ETag": {
-        "description": "\"<version>\"",
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Accepted"
      },
      "400": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+      "$ref": "#/components/responses/Validation"
      },
      "404": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "order-not-found"
+      "$ref": "#/components/responses/OrderNotFound"
      },
      "409": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+      "$ref": "#/components/responses/Conflict"
      },
      "422": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "rule-violated (with rule) or idempotency-key-reuse"
+      "$ref": "#/components/responses/Unprocessable"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
-      "headers": {
-       "Retry-After": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unavailable"
      }
     },
     "summary": "Mark the order delivered"
@@ -711,41 +532,16 @@ enum OpenAPIDocument {
    "post": {
     "parameters": [
      {
-      "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
-      "in": "header",
-      "name": "Idempotency-Key",
-      "required": false,
-      "schema": {
-       "pattern": "^[!-~]{1,200}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IdempotencyKey"
      },
      {
-      "in": "header",
-      "name": "traceparent",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Traceparent"
      },
      {
-      "description": "The order version the command was decided on: 409 version-conflict when it is not current",
-      "in": "header",
-      "name": "If-Match",
-      "required": false,
-      "schema": {
-       "pattern": "^\"[0-9]{1,18}\"$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/OrderId"
      }
     ],
     "requestBody": {
@@ -786,81 +582,22 @@ enum OpenAPIDocument {
     },
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Accepted"
-        }
-       }
-      },
-      "description": "In effect in the log",
-      "headers": {
-       "ETag": {
-        "description": "\"<version>\"",
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Accepted"
      },
      "400": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+      "$ref": "#/components/responses/Validation"
      },
      "404": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "order-not-found"
+      "$ref": "#/components/responses/OrderNotFound"
      },
      "409": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+      "$ref": "#/components/responses/Conflict"
      },
      "422": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "rule-violated (with rule) or idempotency-key-reuse"
+      "$ref": "#/components/responses/Unprocessable"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
-      "headers": {
-       "Retry-After": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unavailable"
      }
     },
     "summary": "Add a line"
@@ -870,32 +607,13 @@ enum OpenAPIDocument {
    "delete": {
     "parameters": [
      {
-      "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
-      "in": "header",
-      "name": "Idempotency-Key",
-      "required": false,
-      "schema": {
-       "pattern": "^[!-~]{1,200}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IdempotencyKey"
      },
      {
-      "in": "header",
-      "name": "traceparent",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Traceparent"
      },
      {
-      "description": "The order version the command was decided on: 409 version-conflict when it is not current",
-      "in": "header",
-      "name": "If-Match",
-      "required": false,
-      "schema": {
-       "pattern": "^\"[0-9]{1,18}\"$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
       "in": "path",
@@ -907,92 +625,27 @@ enum OpenAPIDocument {
       }
      },
      {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/OrderId"
      }
     ],
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Accepted"
-        }
-       }
-      },
-      "description": "In effect in the log",
-      "headers": {
-       "ETag": {
-        "description": "\"<version>\"",
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Accepted"
      },
      "400": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+      "$ref": "#/components/responses/Validation"
      },
      "404": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "order-not-found"
+      "$ref": "#/components/responses/OrderNotFound"
      },
      "409": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+      "$ref": "#/components/responses/Conflict"
      },
      "422": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "rule-violated (with rule) or idempotency-key-reuse"
+      "$ref": "#/components/responses/Unprocessable"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
-      "headers": {
-       "Retry-After": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unavailable"
      }
     },
     "summary": "Remove a line"
@@ -1002,41 +655,16 @@ enum OpenAPIDocument {
    "post": {
     "parameters": [
      {
-      "description": "Unique per command; a retry with the same key returns the first answer and appends nothing",
-      "in": "header",
-      "name": "Idempotency-Key",
-      "required": false,
-      "schema": {
-       "pattern": "^[!-~]{1,200}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IdempotencyKey"
      },
      {
-      "in": "header",
-      "name": "traceparent",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Traceparent"
      },
      {
-      "description": "The order version the command was decided on: 409 version-conflict when it is not current",
-      "in": "header",
-      "name": "If-Match",
-      "required": false,
-      "schema": {
-       "pattern": "^\"[0-9]{1,18}\"$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/OrderId"
      }
     ],
     "requestBody": {
@@ -1070,81 +698,22 @@ enum OpenAPIDocument {
     },
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Accepted"
-        }
-       }
-      },
-      "description": "In effect in the log",
-      "headers": {
-       "ETag": {
-        "description": "\"<version>\"",
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Accepted"
      },
      "400": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "validation: malformed JSON, wrong types, unknown fields, bad headers, oversized body"
+      "$ref": "#/components/responses/Validation"
      },
      "404": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "order-not-found"
+      "$ref": "#/components/responses/OrderNotFound"
      },
      "409": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "version-conflict (If-Match) or write-conflict (another writer got the version first)"
+      "$ref": "#/components/responses/Conflict"
      },
      "422": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "rule-violated (with rule) or idempotency-key-reuse"
+      "$ref": "#/components/responses/Unprocessable"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      },
-      "description": "unavailable (nothing appended) or outcome-unknown (retry with the same key)",
-      "headers": {
-       "Retry-After": {
-        "required": true,
-        "schema": {
-         "type": "string"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unavailable"
      }
     },
     "summary": "Ship the order"
