@@ -5,6 +5,7 @@ import PackageDescription
 // services under Services/ (filled by later issues), tests under Tests/.
 let kafkaWire = "Shared/KafkaWire"
 let orderCommand = "Services/OrderCommand"
+let orderQuery = "Services/OrderQuery"
 
 let package = Package(
     name: "orders",
@@ -17,6 +18,8 @@ let package = Package(
         .library(name: "Events", targets: ["Events"]),
         .library(name: "OrderCommand", targets: ["OrderCommand"]),
         .executable(name: "order-command", targets: ["order-command"]),
+        .library(name: "OrderQuery", targets: ["OrderQuery"]),
+        .executable(name: "order-query", targets: ["order-query"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -30,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // C libraries from Debian's packages: the four compression codecs Kafka uses.
@@ -93,11 +98,24 @@ let package = Package(
         // The Order's domain: events, envelope, decide/evolve, the fold rule, upcasters. No Kafka, no I/O.
         .target(name: "Events", path: "Shared/Events/Sources/Events"),
 
+        // What every service shares: the event record from a Kafka record, problem responses, 405s.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "Events", "KafkaWire", "KafkaProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/ServiceKit/Sources/ServiceKit"
+        ),
+
         // OrderCommand: HTTP commands decided against the aggregate, appended to Kafka, confirmed by read-back.
         .target(
             name: "OrderCommand",
             dependencies: [
-                "Events", "KafkaWire", "KafkaProtocol",
+                "Events", "KafkaWire", "KafkaProtocol", "ServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -123,6 +141,38 @@ let package = Package(
             path: "\(orderCommand)/Sources/order-command"
         ),
 
+        // OrderQuery: the events folded exactly once into a read model (PostgreSQL or SQLite), served over HTTP.
+        .target(
+            name: "OrderQuery",
+            dependencies: [
+                "Events", "KafkaWire", "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "\(orderQuery)/Sources/OrderQuery"
+        ),
+        .executableTarget(
+            name: "order-query",
+            dependencies: [
+                "OrderQuery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "\(orderQuery)/Sources/order-query"
+        ),
+
         // What the test targets share: waiting for a condition, the dev broker in-process.
         .target(
             name: "TestSupport",
@@ -145,6 +195,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/OrderCommandTests"
+        ),
+        .testTarget(
+            name: "OrderQueryTests",
+            dependencies: [
+                "OrderQuery", "Events", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/OrderQueryTests"
         ),
         .testTarget(
             name: "KafkaProtocolTests",

@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import signal
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from confluent_kafka import Consumer, TopicPartition
 from kafka.partitioner.default import murmur2
 
-from helpers import consume_all, free_port, port_accepts, wait_until
+from helpers import consume_all
+from service_process import ServiceProcess, service_bin
 
 TOPIC = "orders.events"
 
 
 def order_command_bin() -> str:
-    path = os.environ.get("ORDER_COMMAND_BIN")
-    if not path and os.environ.get("KAFKAWIRE_BIN"):
-        path = str(Path(os.environ["KAFKAWIRE_BIN"]).with_name("order-command"))
-    if not path or not os.access(path, os.X_OK):
-        raise RuntimeError(f"order-command not found (ORDER_COMMAND_BIN={path}); scripts/test sets it")
-    return path
+    return service_bin("order-command", "ORDER_COMMAND_BIN")
 
 
 @dataclass
@@ -79,73 +72,14 @@ class Client:
             self.conn = None
 
 
-class OrderCommand:
+class OrderCommand(ServiceProcess):
     """An `order-command` process; the log goes to log_path."""
 
-    def __init__(self, bootstrap: str, log_path: Path, port: int | None = None, env: dict | None = None, args=()):
-        self.bootstrap = bootstrap
-        self.port = port or free_port()
-        self.log_path = Path(log_path)
-        self.env = env or {}
-        self.args = list(args)
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, ready_timeout: float = 90.0) -> "OrderCommand":
-        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "HTTP_LISTEN": f"127.0.0.1:{self.port}",
-               "SESSION_TIMEOUT_MS": "6000", "LOG_LEVEL": "info", **self.env}
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([order_command_bin(), *self.args], env=env, stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        if ready_timeout:
-            self.wait_ready(ready_timeout)
-        return self
-
-    def wait_ready(self, timeout: float = 90.0) -> None:
-        client = Client(self.port, timeout=5)
-        last = None
-
-        def ready() -> bool:
-            nonlocal last
-            if self.proc.poll() is not None:
-                raise AssertionError(f"order-command exited with {self.proc.returncode}\n{self.log_tail()}")
-            if not port_accepts(self.port, timeout=0.2):
-                return False
-            try:
-                last = client.request("GET", "/health/ready")
-            except OSError:
-                return False
-            return last.status == 200
-
-        wait_until(ready, "order-command to be ready", timeout, detail=lambda: f" (last: {last and last.body})\n{self.log_tail()}")
-        client.close()
+    name = "order-command"
+    bin_env = "ORDER_COMMAND_BIN"
 
     def status(self) -> dict:
         return Client(self.port).request("GET", "/status").body
-
-    def kill9(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            text = self.log_path.read_bytes()[-64 * 1024:].decode("utf-8", "replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
 
 
 # ------------------------------------------------------------------ the log, read independently

@@ -1,3 +1,4 @@
+import ServiceKit
 import Events
 import Foundation
 import KafkaWire

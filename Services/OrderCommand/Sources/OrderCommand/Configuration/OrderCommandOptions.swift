@@ -3,6 +3,7 @@ import Events
 import Foundation
 import KafkaWire
 import Logging
+import ServiceKit
 
 /// The command line of `order-command`: every setting a flag, with the environment variable
 /// of the same name as its default (flag wins over environment, environment over default).
@@ -97,15 +98,4 @@ public struct OrderCommandOptions: ParsableArguments {
         configuration.maxBodyBytes = try number(maxBodyBytes, "--max-body-bytes / MAX_BODY_BYTES", 1024...16 * 1024 * 1024)
         return configuration
     }
-}
-
-func env(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}
-
-private func number<T: FixedWidthInteger>(_ text: String, _ name: String, _ range: ClosedRange<T>) throws -> T {
-    guard let value = T(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-        throw ValidationError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \(text.debugDescription)")
-    }
-    return value
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceKit
 
 /// An RFC 9457 problem: `type` = `/problems/<kind>`, one stable kind per way a command can
 /// fail, so clients branch on `type`, never on prose.
@@ -56,34 +57,9 @@ public struct Problem: Error, Sendable {
         self.extensions = extensions
     }
 
-    public enum ProblemValue: Sendable, Encodable {
-        case string(String)
-        case int(Int64)
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .string(let value): try container.encode(value)
-            case .int(let value): try container.encode(value)
-            }
-        }
-    }
+    public typealias ProblemValue = ProblemResponse.Value
 
     var response: Response {
-        var body: [String: ProblemValue] = extensions
-        body["type"] = .string("/problems/\(kind.rawValue)")
-        body["title"] = .string(kind.title)
-        body["status"] = .int(Int64(kind.status.code))
-        body["detail"] = .string(detail)
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if kind.status == .serviceUnavailable { headers[.retryAfter] = "1" }
-        return Response(status: kind.status, headers: headers, body: .init(byteBuffer: jsonBuffer(body)))
+        ProblemResponse.make(kind: kind.rawValue, title: kind.title, status: kind.status, detail: detail, extensions: extensions)
     }
-}
-
-/// Sorted-key JSON of an encodable value (our own types always encode).
-func jsonBuffer(_ value: some Encodable) -> ByteBuffer {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return ByteBuffer(data: (try? encoder.encode(value)) ?? Data("{}".utf8))
 }

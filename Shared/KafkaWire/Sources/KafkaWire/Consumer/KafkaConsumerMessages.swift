@@ -46,6 +46,15 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             return try await nextChunk(isolation: actor)
         }
 
+        /// The next record if one is already fetched and in hand, without waiting: a caller
+        /// that applies records in batches (one database transaction each) takes what
+        /// `next()` gave and then everything buffered behind it, as librdkafka's
+        /// `consume_batch` does. Like `next()`, it marks the previous record processed.
+        @inlinable
+        public mutating func nextIfBuffered() -> ConsumerRecord? {
+            nextBuffered()
+        }
+
         @inlinable
         mutating func nextBuffered() -> ConsumerRecord? {
             while true {

@@ -5,7 +5,7 @@ import NIOCore
 
 extension EventRecord {
     /// The record as consumed (copies key, value and headers out of the fetched bytes).
-    init(_ record: ConsumerRecord) {
+    public init(_ record: ConsumerRecord) {
         self.init(
             key: record.key.map { Array($0.readableBytesView) },
             value: record.value.map { Array($0.readableBytesView) },
@@ -16,7 +16,7 @@ extension EventRecord {
 extension ProducerRecord {
     /// The record to append for an event, to an explicit partition (the one the ledger owns,
     /// which is the key's murmur2 partition).
-    init(_ record: EventRecord, topic: String, partition: Int32) {
+    public init(_ record: EventRecord, topic: String, partition: Int32) {
         self.init(
             topic: topic, key: record.key.map { ByteBuffer(bytes: $0) }, value: record.value.map { ByteBuffer(bytes: $0) },
             headers: record.headers.map { RecordHeader(key: $0.name, value: $0.value.map { ByteBuffer(bytes: $0) }) },

@@ -1,0 +1,110 @@
+import Events
+import Hummingbird
+import KafkaWire
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ServiceLifecycle
+
+/// Builds an OrderQuery instance: opens and migrates the read model, waits for the event
+/// topic, then wires the live projection (group `order-query`), rebuilds and the HTTP API
+/// into one application. `orders up` and the tests run it in-process; `order-query` alone.
+public func buildApplication(
+    configuration: OrderQueryConfiguration, logger: Logger, metrics: QueryMetrics = QueryMetrics()
+) async throws -> some ApplicationProtocol {
+    logger.info("OrderQuery configuration", metadata: configuration.summary.mapValues { .string($0) })
+    let client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    let admin = KafkaAdmin(configuration: client, logger: logger)
+    let database: any SQLDatabase
+    let partitionCount: Int32
+    do {
+        partitionCount = try await EventTopicPartitions.wait(for: configuration.topic, admin: admin, logger: logger)
+        database = try await configuration.database.open(logger: logger)
+    } catch {
+        await admin.shutdown()
+        throw error
+    }
+    let store = ReadModelStore(database: database, logger: logger)
+    let liveGeneration: Int64
+    do {
+        liveGeneration = try await store.migrate(partitionCount: partitionCount)
+    } catch {
+        await database.close()
+        await admin.shutdown()
+        throw error
+    }
+    let partitionOf: @Sendable (String) -> Int32 = { key in
+        var key = key
+        return key.withUTF8 { KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(partitionCount)) }
+    }
+
+    var consumerConfiguration = KafkaConsumerConfiguration(
+        client: client, consumption: .group(id: configuration.groupID, topics: [configuration.topic]))
+    // The stored offsets decide where each partition resumes; the group's are not used.
+    consumerConfiguration.enableAutoCommit = false
+    consumerConfiguration.commitOnRevoke = false
+    consumerConfiguration.autoOffsetReset = .earliest
+    consumerConfiguration.sessionTimeout = configuration.sessionTimeout
+    consumerConfiguration.heartbeatInterval = configuration.heartbeatInterval
+    consumerConfiguration.partitionAssignmentStrategy = [.cooperativeSticky]
+    let liveBox = NIOLockedValueBox<LiveProjection?>(nil)
+    let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { event in
+        await liveBox.withLockedValue { $0 }?.handle(event)
+    }
+    let runner = ProjectionRunner(
+        name: "live", consumer: consumer, store: store, topic: configuration.topic, generation: liveGeneration,
+        partitionOf: partitionOf, metrics: metrics, logger: logger, maxBatch: configuration.maxBatch)
+    let live = LiveProjection(runner: runner, consumer: consumer, logger: logger)
+    liveBox.withLockedValue { $0 = live }
+
+    let rebuilds = RebuildManager(
+        store: store, client: client, admin: admin, topic: configuration.topic, partitionCount: partitionCount,
+        partitionOf: partitionOf, metrics: metrics, logger: logger, retireGrace: configuration.retireGrace)
+    await rebuilds.dropLeftovers()
+
+    let router = Router(context: BasicRequestContext.self)
+    QueryController(store: store, partitionCount: partitionCount, logger: logger).addRoutes(to: router)
+    OperationsController(
+        store: store, live: live, rebuilds: rebuilds, admin: admin, topic: configuration.topic,
+        partitionCount: partitionCount, adminToken: configuration.adminToken, metrics: metrics
+    ).addRoutes(to: router)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "order-query"),
+        // Graceful shutdown goes in reverse order: the consumer leaves the group first (which
+        // ends the projection), then the database and the admin client close.
+        services: [Closer(admin: admin, database: database, rebuilds: rebuilds), live, consumer],
+        logger: logger)
+}
+
+/// The event topic's partition count, waiting (with the cluster's backoff) while it does
+/// not exist yet: OrderCommand creates it, and the services may start in any order.
+enum EventTopicPartitions {
+    static func wait(for topic: String, admin: KafkaAdmin, logger: Logger) async throws -> Int32 {
+        if (try? await admin.describeTopics([topic]).first?.partitions.isEmpty) != false {
+            logger.notice("Waiting for the event topic to exist (OrderCommand creates it)", metadata: ["kafka.topic": "\(topic)"])
+        }
+        return try await admin.cluster.retrying("partitions of \(topic)", attempts: .max) {
+            let metadata = try await admin.describeTopics([topic]).first
+            guard let metadata, metadata.error == .none, !metadata.partitions.isEmpty else {
+                throw KafkaError(.unknownTopic, "topic \(topic) does not exist yet", retriable: true)
+            }
+            return Int32(metadata.partitions.count)
+        }
+    }
+}
+
+/// Closes the database and the admin client with the application, after cancelling rebuilds.
+private struct Closer: Service {
+    let admin: KafkaAdmin
+    let database: any SQLDatabase
+    let rebuilds: RebuildManager
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await rebuilds.cancelAll()
+        await database.close()
+        await admin.shutdown()
+    }
+}

@@ -1,0 +1,35 @@
+import KafkaWire
+
+/// Everything an OrderQuery instance needs, with the contract's defaults.
+public struct OrderQueryConfiguration: Sendable {
+    public var bootstrapServers: [BrokerAddress] = [BrokerAddress(host: "127.0.0.1", port: 9092)]
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8082
+    public var database = DatabaseURL.sqlite(path: "./.orders/order-query.sqlite")
+    public var topic = "orders.events"
+    public var groupID = "order-query"
+    public var sessionTimeout: Duration = .seconds(10)
+    public var heartbeatInterval: Duration = .seconds(1)
+    public var adminToken: String?
+    /// Records per database transaction, at most.
+    public var maxBatch = 5_000
+    /// How long a retired generation's tables outlive a swap.
+    public var retireGrace: Duration = .seconds(60)
+
+    public init() {}
+
+    /// The effective configuration for the start-up log line (the admin token masked).
+    public var summary: [String: String] {
+        [
+            "kafka.bootstrap_servers": bootstrapServers.map(\.description).joined(separator: ","),
+            "http.listen": "\(httpHost):\(httpPort)",
+            "database": database.description,
+            "kafka.topic": topic,
+            "kafka.group": groupID,
+            "kafka.session_timeout_ms": "\(sessionTimeout.wholeMilliseconds)",
+            "admin_token": adminToken == nil ? "unset (admin routes answer 403)" : "***",
+            "max_batch": "\(maxBatch)",
+            "retire_grace_ms": "\(retireGrace.wholeMilliseconds)",
+        ]
+    }
+}

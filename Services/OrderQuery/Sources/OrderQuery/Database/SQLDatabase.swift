@@ -1,0 +1,95 @@
+/// A value bound to, or read from, a SQL statement. The read model needs only these.
+public enum SQLValue: Sendable, Hashable {
+    case int(Int64)
+    case text(String)
+    case null
+
+    public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
+    public init(_ value: Int64?) { self = value.map { .int($0) } ?? .null }
+}
+
+/// One result row, by position (the statements name their columns in a fixed order).
+public struct SQLRow: Sendable {
+    public var values: [SQLValue]
+
+    public init(_ values: [SQLValue]) { self.values = values }
+
+    public func int(_ index: Int) throws(DatabaseError) -> Int64 {
+        switch values[index] {
+        case .int(let value): return value
+        case .text(let text): if let value = Int64(text) { return value }
+        case .null: break
+        }
+        throw DatabaseError.unexpectedValue(column: index, found: values[index])
+    }
+
+    public func string(_ index: Int) throws(DatabaseError) -> String {
+        switch values[index] {
+        case .text(let value): return value
+        case .int(let value): return String(value)
+        case .null: throw DatabaseError.unexpectedValue(column: index, found: .null)
+        }
+    }
+
+    public func optionalString(_ index: Int) throws(DatabaseError) -> String? {
+        if case .null = values[index] { return nil }
+        return try string(index)
+    }
+
+    public func optionalInt(_ index: Int) throws(DatabaseError) -> Int64? {
+        if case .null = values[index] { return nil }
+        return try int(index)
+    }
+}
+
+public enum DatabaseError: Error, CustomStringConvertible {
+    case unexpectedValue(column: Int, found: SQLValue)
+    case badURL(String)
+    case closed
+
+    public var description: String {
+        switch self {
+        case .unexpectedValue(let column, let found): "unexpected value \(found) in column \(column)"
+        case .badURL(let reason): "DATABASE_URL: \(reason)"
+        case .closed: "the database is closed"
+        }
+    }
+}
+
+/// Runs statements. SQL is written with `$1, $2, ...` placeholders (each database rewrites
+/// them if it must); values are always bound, never spliced into the text.
+public protocol SQLExecutor: Sendable {
+    @discardableResult
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+}
+
+extension SQLExecutor {
+    @discardableResult
+    public func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
+}
+
+/// The two databases the read model runs on, behind one protocol: PostgreSQL (PostgresNIO)
+/// and SQLite (SQLiteNIO). The read model's SQL is common to both; what differs is here.
+public protocol SQLDatabase: Sendable {
+    var dialect: SQLDialect { get }
+    /// Runs `body` in one read-write transaction: committed if it returns, rolled back if it throws.
+    @discardableResult
+    func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Runs `body` against one consistent snapshot (a read-only transaction).
+    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    func close() async
+}
+
+public enum SQLDialect: String, Sendable {
+    case postgres
+    case sqlite
+
+    /// The qualified name of one of the service's tables: PostgreSQL keeps them in the
+    /// service's own schema; a SQLite file has none, so the schema becomes a prefix.
+    func table(_ name: String, schema: String) -> String {
+        switch self {
+        case .postgres: "\(schema).\(name)"
+        case .sqlite: "\(schema)_\(name)"
+        }
+    }
+}

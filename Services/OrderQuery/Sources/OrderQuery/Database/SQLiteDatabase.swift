@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import NIOCore
+import SQLiteNIO
+
+/// SQLite through SQLiteNIO: one writer connection and one reader connection on the same
+/// file in WAL mode, so queries read a committed snapshot while the projection writes. Each
+/// connection is held by one transaction at a time.
+public final class SQLiteDatabase: SQLDatabase {
+    public let dialect = SQLDialect.sqlite
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeLock = AsyncLock()
+    private let readLock = AsyncLock()
+
+    public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        // A second process (a restarted instance while the old one is exiting) waits its turn.
+        _ = try await writer.query("PRAGMA busy_timeout = 30000", [])
+        _ = try await writer.query("PRAGMA journal_mode = WAL", [])
+        _ = try await writer.query("PRAGMA synchronous = NORMAL", [])
+        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        _ = try await reader.query("PRAGMA busy_timeout = 30000", [])
+        return SQLiteDatabase(writer: writer, reader: reader)
+    }
+
+    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
+        self.writer = writer
+        self.reader = reader
+    }
+
+    @discardableResult
+    public func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await writeLock.withLock { [writer] in
+            try await Self.transaction(on: writer, begin: "BEGIN IMMEDIATE", body)
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await readLock.withLock { [reader] in
+            try await Self.transaction(on: reader, begin: "BEGIN", body)
+        }
+    }
+
+    private static func transaction<T: Sendable>(
+        on connection: SQLiteConnection, begin: String, _ body: @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        let executor = SQLiteExecutor(connection: connection)
+        try await executor.query(begin)
+        do {
+            let result = try await body(executor)
+            try await executor.query("COMMIT")
+            return result
+        } catch {
+            _ = try? await executor.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func close() async {
+        try? await writer.close()
+        try? await reader.close()
+    }
+}
+
+struct SQLiteExecutor: SQLExecutor {
+    let connection: SQLiteConnection
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let data: [SQLiteData] = binds.map {
+            switch $0 {
+            case .int(let int): .integer(SQLiteInt64(int))
+            case .text(let text): .text(text)
+            case .null: .null
+            }
+        }
+        let rows = try await connection.query(Self.numberedPlaceholders(sql), data)
+        return rows.map { row in
+            SQLRow(row.columns.map { column in
+                switch column.data {
+                case .integer(let int): .int(Int64(int))
+                case .text(let text): .text(text)
+                case .float(let double): .int(Int64(double))
+                case .blob(let buffer): .text(String(buffer: buffer))
+                case .null: .null
+                }
+            })
+        }
+    }
+
+    /// `$n` becomes SQLite's `?n`: the same parameter number, whatever order they appear in.
+    static func numberedPlaceholders(_ sql: String) -> String {
+        var result = ""
+        result.reserveCapacity(sql.utf8.count)
+        var iterator = sql.makeIterator()
+        var pending: Character? = nil
+        while let character = pending ?? iterator.next() {
+            pending = nil
+            guard character == "$" else { result.append(character); continue }
+            var digits = ""
+            while let next = iterator.next() {
+                if next.isASCII, next.isNumber { digits.append(next) } else { pending = next; break }
+            }
+            result.append(digits.isEmpty ? "$" : "?\(digits)")
+        }
+        return result
+    }
+}

@@ -1,0 +1,63 @@
+import HTTPTypes
+import Hummingbird
+import ServiceKit
+
+/// The problems OrderQuery answers with (RFC 9457, `type` = `/problems/<kind>`).
+public struct QueryProblem: Error, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
+        case validation
+        case orderNotFound = "order-not-found"
+        case customerNotFound = "customer-not-found"
+        case generationNotFound = "generation-not-found"
+        case rebuildNotFound = "rebuild-not-found"
+        case rebuildRunning = "rebuild-running"
+        case notFound = "not-found"
+        case unauthorized
+        case forbidden
+        case notYetVisible = "not-yet-visible"
+        case unavailable
+
+        var status: HTTPResponse.Status {
+            switch self {
+            case .validation: .badRequest
+            case .orderNotFound, .customerNotFound, .generationNotFound, .rebuildNotFound, .notFound: .notFound
+            case .rebuildRunning: .conflict
+            case .unauthorized: .unauthorized
+            case .forbidden: .forbidden
+            case .notYetVisible, .unavailable: .serviceUnavailable
+            }
+        }
+
+        var title: String {
+            switch self {
+            case .validation: "The request is malformed"
+            case .orderNotFound: "No such order in the read model"
+            case .customerNotFound: "No such customer in the read model"
+            case .generationNotFound: "No such generation serving queries"
+            case .rebuildNotFound: "No such rebuild"
+            case .rebuildRunning: "A rebuild is already running"
+            case .notFound: "No such resource"
+            case .unauthorized: "A valid bearer token is required"
+            case .forbidden: "Admin routes are disabled: ADMIN_TOKEN is not set"
+            case .notYetVisible: "The read model has not applied that position yet; retry"
+            case .unavailable: "The read model cannot answer now; retry"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var detail: String
+    public var extensions: [String: ProblemResponse.Value]
+
+    public init(_ kind: Kind, _ detail: String, extensions: [String: ProblemResponse.Value] = [:]) {
+        self.kind = kind
+        self.detail = detail
+        self.extensions = extensions
+    }
+
+    var response: Response {
+        var response = ProblemResponse.make(kind: kind.rawValue, title: kind.title, status: kind.status, detail: detail, extensions: extensions)
+        if kind == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+}

@@ -1,0 +1,62 @@
+import Events
+
+/// What one fetched batch changes in the read model: a pure function of the batch and of the
+/// touched orders' rows before it, with the one fold rule of `Shared/Events`. The store writes
+/// the result in one transaction, with the partitions' next offsets.
+public struct BatchProjection: Sendable {
+    /// The touched orders' rows after the batch (only orders with an event in effect).
+    public private(set) var orders: [String: OrderRow] = [:]
+    /// The events in effect, in log order.
+    public private(set) var events: [EventRow] = []
+    /// Void events by reason.
+    public private(set) var voidEvents: [String: Int] = [:]
+    /// Per partition, the next offset to apply after this batch.
+    public private(set) var nextOffsets: [Int32: Int64] = [:]
+    /// A partition stopped at an unreadable event: the offset of that event and why. Its next
+    /// offset stays at that event, which is never folded past.
+    public private(set) var stopped: [Int32: (offset: Int64, error: EventDecodingError)] = [:]
+
+    public var inEffectCount: Int { events.count }
+    public var voidCount: Int { voidEvents.values.reduce(0, +) }
+
+    /// Folds `records` (each partition's in offset order) over `before`, the rows the read
+    /// model holds for the records' orders.
+    public init(
+        records: [LogRecord], before: [String: OrderRow], partitionOf: (String) -> Int32
+    ) {
+        for item in records {
+            if stopped[item.partition] != nil { continue }
+            let verdict = FoldRule.verdict(
+                on: item.record, partition: item.partition, partitionOf: partitionOf,
+                versionInEffect: { orders[$0]?.state.version ?? before[$0]?.state.version ?? 0 })
+            switch verdict {
+            case .inEffect(let recorded):
+                apply(recorded, at: item, before: before)
+            case .void(let reason):
+                voidEvents[reason.kind, default: 0] += 1
+            case .unreadable(let error):
+                stopped[item.partition] = (item.offset, error)
+                nextOffsets[item.partition] = item.offset
+                continue
+            }
+            nextOffsets[item.partition] = item.offset + 1
+        }
+    }
+
+    private mutating func apply(_ recorded: RecordedEvent, at item: LogRecord, before: [String: OrderRow]) {
+        let envelope = recorded.envelope
+        let occurredAt = envelope.occurredAt
+        var row = orders[envelope.orderId] ?? before[envelope.orderId]
+            ?? OrderRow(orderId: envelope.orderId, partition: item.partition, state: OrderState(),
+                        placedAt: occurredAt, updatedAt: occurredAt)
+        row.state.apply(recorded.event)
+        row.updatedAt = occurredAt
+        orders[envelope.orderId] = row
+        events.append(EventRow(
+            orderId: envelope.orderId, version: envelope.aggregateVersion, eventType: envelope.eventType.rawValue,
+            eventId: envelope.eventId.uuidString.lowercased(), schemaVersion: Int64(envelope.eventType.currentSchemaVersion),
+            commandId: envelope.commandId, occurredAt: occurredAt, partition: item.partition, offset: item.offset,
+            status: row.state.status.rawValue,
+            payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self)))
+    }
+}

@@ -1,0 +1,190 @@
+import Events
+import KafkaWire
+import Logging
+import NIOConcurrencyHelpers
+import ServiceKit
+
+/// Folds the records a consumer hands out into one generation of the read model: each batch
+/// (what one `next()` gave plus everything already fetched behind it) in one transaction with
+/// the partitions' next offsets, as a compare-and-set. The live projection (partitions from
+/// the consumer group) and a rebuild (every partition, by hand) both run one.
+public final class ProjectionRunner: Sendable {
+    public let name: String
+    let consumer: KafkaConsumer
+    let store: ReadModelStore
+    let topic: String
+    let partitionOf: @Sendable (String) -> Int32
+    let metrics: QueryMetrics
+    let logger: Logger
+    let maxBatch: Int
+    private let state: NIOLockedValueBox<State>
+
+    struct State {
+        var cursors = PartitionCursors()
+        var generation: Int64
+        /// Called after every stored batch (read-your-writes waiters, rebuild progress).
+        var eventsApplied: Int64 = 0
+    }
+
+    public init(
+        name: String, consumer: KafkaConsumer, store: ReadModelStore, topic: String, generation: Int64,
+        partitionOf: @escaping @Sendable (String) -> Int32, metrics: QueryMetrics, logger: Logger, maxBatch: Int = 5_000
+    ) {
+        self.name = name
+        self.consumer = consumer
+        self.store = store
+        self.topic = topic
+        self.partitionOf = partitionOf
+        self.metrics = metrics
+        self.logger = logger
+        self.maxBatch = maxBatch
+        self.state = NIOLockedValueBox(State(generation: generation))
+    }
+
+    public var generation: Int64 { state.withLockedValue { $0.generation } }
+    public var cursors: PartitionCursors { state.withLockedValue { $0.cursors } }
+    public var eventsApplied: Int64 { state.withLockedValue { $0.eventsApplied } }
+
+    // MARK: Ownership
+
+    /// Takes partitions: reads the generation's stored offsets and seeks there (the group's
+    /// committed offsets are never used). `stops` bounds a read model as of a position.
+    public func assign(_ partitions: [Int32], stops: [Int32: Int64]? = nil) async throws {
+        guard !partitions.isEmpty else { return }
+        let generation = self.generation
+        let stored = try await store.storedOffsets(generation)
+        try state.withLockedValue { state in
+            for partition in partitions {
+                let next = stored[partition] ?? 0
+                state.cursors.assign(partition, next: next, stopBefore: stops.map { $0[partition] ?? 0 })
+                try consumer.seek(TopicPartition(topic, partition), to: .offset(next))
+            }
+        }
+        logger.info("Projection took partitions", metadata: [
+            "projection": "\(name)", "generation": "\(generation)",
+            "kafka.partitions": "\(partitions.sorted().map { "\($0)@\(stored[$0] ?? 0)" })",
+        ])
+    }
+
+    public func revoke(_ partitions: [Int32]) {
+        state.withLockedValue { state in
+            for partition in partitions { state.cursors.revoke(partition) }
+        }
+    }
+
+    // MARK: Folding
+
+    /// Folds until the consumer stops, or until `done` says so after a batch.
+    public func run(done: (@Sendable (ProjectionRunner) async throws -> Bool)? = nil) async throws {
+        var iterator = consumer.messages.makeAsyncIterator()
+        while true {
+            var askedAt = state.withLockedValue { $0.cursors.epoch }
+            guard let first = try await iterator.next() else { return }
+            var batch = [(first, askedAt)]
+            askedAt = state.withLockedValue { $0.cursors.epoch }
+            while batch.count < maxBatch, let record = iterator.nextIfBuffered() {
+                batch.append((record, askedAt))
+            }
+            try await applyBatch(batch)
+            if let done, try await done(self) { return }
+        }
+    }
+
+    /// Admits the records, stores them in one transaction, and handles a refusal.
+    func applyBatch(_ batch: [(ConsumerRecord, UInt64)]) async throws {
+        // Admission, per partition in the order the records came.
+        var admitted: [LogRecord] = []
+        var startOffsets: [Int32: Int64] = [:]
+        var epochs: [Int32: UInt64] = [:]
+        var reseeks: [Int32: Int64] = [:]
+        state.withLockedValue { state in
+            var next: [Int32: Int64] = [:]
+            for (record, askedAt) in batch where reseeks[record.partition] == nil {
+                guard let cursor = state.cursors.cursors[record.partition] else { continue }
+                let partitionNext = next[record.partition] ?? cursor.next
+                switch state.cursors.admit(record.partition, offset: record.offset, next: partitionNext, askedAt: askedAt) {
+                case .apply:
+                    if startOffsets[record.partition] == nil {
+                        startOffsets[record.partition] = cursor.next
+                        epochs[record.partition] = cursor.epoch
+                    }
+                    next[record.partition] = record.offset + 1
+                    admitted.append(LogRecord(partition: record.partition, offset: record.offset, record: EventRecord(record)))
+                case .skip:
+                    continue
+                case .reseek(let offset):
+                    reseeks[record.partition] = offset
+                }
+            }
+        }
+        if !admitted.isEmpty {
+            try await store(admitted, startOffsets: startOffsets, epochs: epochs)
+        }
+        for (partition, offset) in reseeks {
+            let current = state.withLockedValue { $0.cursors.cursors[partition]?.next } ?? offset
+            seek(partition, to: current)
+        }
+    }
+
+    private func store(_ records: [LogRecord], startOffsets: [Int32: Int64], epochs: [Int32: UInt64]) async throws {
+        let generation = self.generation
+        let started = ContinuousClock.now
+        do {
+            let projection = try await store.apply(records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf)
+            metrics.batchApplied(records: records.count, inEffect: projection.inEffectCount,
+                                 voidEvents: projection.voidEvents, latency: ContinuousClock.now - started)
+            state.withLockedValue { state in
+                state.eventsApplied += Int64(projection.inEffectCount)
+                for (partition, next) in projection.nextOffsets {
+                    state.cursors.advance(partition, to: next, ifEpoch: epochs[partition] ?? 0)
+                }
+                for (partition, stop) in projection.stopped {
+                    state.cursors.stop(partition, at: stop.offset, reason: "\(stop.error)")
+                }
+            }
+            for (partition, stop) in projection.stopped {
+                // Not folding past an event it cannot read: the partition waits for a fixed
+                // reader (or a fixed event), visibly.
+                metrics.partitionStopped(partition)
+                logger.error("Projection stopped a partition at an event it cannot read", metadata: [
+                    "projection": "\(name)", "kafka.partition": "\(partition)", "kafka.offset": "\(stop.offset)",
+                    "error": "\(stop.error)",
+                ])
+                consumer.pause([TopicPartition(topic, partition)])
+            }
+        } catch let refusal as ApplyRefusal {
+            switch refusal {
+            case .offsetMoved(let partition, let stored, let expected):
+                // Another instance applied past the batch's start (this one lost the
+                // partition, or a rebuild swapped in): continue from what is stored.
+                logger.notice("Stored offset moved under the projection; seeking to it", metadata: [
+                    "projection": "\(name)", "kafka.partition": "\(partition)", "expected": "\(expected)", "stored": "\(stored ?? -1)",
+                ])
+                if let stored { seek(partition, to: stored) }
+            case .generationClosed:
+                try await generationClosed()
+            }
+        }
+    }
+
+    /// The generation this projection wrote to is no longer writable: a live projection
+    /// follows the new live generation from its stored offsets; others end.
+    func generationClosed() async throws {
+        guard name == "live", let live = try await store.liveGeneration() else {
+            throw ApplyRefusal.generationClosed(generation)
+        }
+        let owned = state.withLockedValue { state in
+            state.generation = live
+            return Array(state.cursors.cursors.keys)
+        }
+        logger.info("Live projection follows a new generation", metadata: ["generation": "\(live)"])
+        try await assign(owned)
+    }
+
+    private func seek(_ partition: Int32, to offset: Int64) {
+        state.withLockedValue { state in
+            state.cursors.reseek(partition, to: offset)
+            try? consumer.seek(TopicPartition(topic, partition), to: .offset(offset))
+        }
+    }
+}

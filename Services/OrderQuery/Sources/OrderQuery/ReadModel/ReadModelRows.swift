@@ -1,0 +1,52 @@
+import Events
+
+/// An order as the read model holds it: the aggregate's state plus where and when.
+public struct OrderRow: Sendable, Hashable {
+    public var orderId: String
+    public var partition: Int32
+    public var state: OrderState
+    public var placedAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(orderId: String, partition: Int32, state: OrderState, placedAt: Timestamp, updatedAt: Timestamp) {
+        self.orderId = orderId
+        self.partition = partition
+        self.state = state
+        self.placedAt = placedAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The amount a customer owes for the order: the lines' sum (the confirmed total once confirmed).
+    public var total: Int64 { state.confirmedTotal ?? state.total }
+    public var itemCount: Int64 { state.items.reduce(0) { $0 &+ $1.quantity } }
+}
+
+/// One event in effect, as the order's history shows it.
+public struct EventRow: Sendable, Hashable {
+    public var orderId: String
+    public var version: Int64
+    public var eventType: String
+    public var eventId: String
+    public var schemaVersion: Int64
+    public var commandId: String
+    public var occurredAt: Timestamp
+    public var partition: Int32
+    public var offset: Int64
+    /// The order's status after this event.
+    public var status: String
+    /// The event's body as JSON, upcast to the current schema version.
+    public var payload: String
+}
+
+/// Where a record was read from.
+public struct LogRecord: Sendable {
+    public var partition: Int32
+    public var offset: Int64
+    public var record: EventRecord
+
+    public init(partition: Int32, offset: Int64, record: EventRecord) {
+        self.partition = partition
+        self.offset = offset
+        self.record = record
+    }
+}

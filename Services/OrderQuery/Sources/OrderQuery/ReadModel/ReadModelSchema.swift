@@ -1,0 +1,141 @@
+/// The read model's tables and their DDL. The service keeps everything in its own schema,
+/// `order_query` (a table-name prefix on SQLite). Bookkeeping tables are shared by all
+/// generations; each generation (the live one, a rebuild, a snapshot as of a position) has
+/// its own set of data tables, suffixed `_g<N>`.
+public struct ReadModelSchema: Sendable {
+    public static let schemaName = "order_query"
+    public let dialect: SQLDialect
+
+    public init(dialect: SQLDialect) { self.dialect = dialect }
+
+    func meta(_ name: String) -> String { dialect.table(name, schema: Self.schemaName) }
+    var migrations: String { meta("migrations") }
+    var generations: String { meta("generations") }
+    var offsets: String { meta("offsets") }
+
+    /// The data tables of one generation.
+    public struct Tables: Sendable {
+        public let generation: Int64
+        let orders: String
+        let items: String
+        let events: String
+        let customers: String
+        /// The bookkeeping table of stored offsets (shared by all generations).
+        let offsets: String
+        /// The bare names, for index names (which PostgreSQL qualifies by the table's schema).
+        let bare: (orders: String, items: String, events: String, customers: String)
+    }
+
+    public func tables(_ generation: Int64) -> Tables {
+        let suffix = "_g\(generation)"
+        let bare = (orders: "orders\(suffix)", items: "order_items\(suffix)", events: "order_events\(suffix)", customers: "customers\(suffix)")
+        return Tables(
+            generation: generation, orders: meta(bare.orders), items: meta(bare.items), events: meta(bare.events),
+            customers: meta(bare.customers), offsets: offsets, bare: bare)
+    }
+
+    /// The migrations, in order. Each runs once, recorded in the migrations table.
+    var migrationSteps: [(version: Int64, description: String, statements: [String])] {
+        [
+            (1, "bookkeeping: generations and their stored offsets", [
+                """
+                CREATE TABLE IF NOT EXISTS \(generations) (
+                    generation BIGINT PRIMARY KEY,
+                    status TEXT NOT NULL,
+                    created_at_ms BIGINT NOT NULL,
+                    swapped_at_ms BIGINT,
+                    up_to TEXT,
+                    events_applied BIGINT NOT NULL DEFAULT 0,
+                    target_events BIGINT,
+                    started_at_ms BIGINT NOT NULL,
+                    updated_at_ms BIGINT NOT NULL,
+                    error TEXT)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS \(offsets) (
+                    generation BIGINT NOT NULL,
+                    kafka_partition BIGINT NOT NULL,
+                    next_offset BIGINT NOT NULL,
+                    stop_offset BIGINT,
+                    PRIMARY KEY (generation, kafka_partition))
+                """,
+            ]),
+        ]
+    }
+
+    /// The DDL of one generation's data tables.
+    func createStatements(_ t: Tables) -> [String] {
+        let b = t.bare
+        return [
+            """
+            CREATE TABLE \(t.orders) (
+                order_id TEXT PRIMARY KEY,
+                kafka_partition BIGINT NOT NULL,
+                customer_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                total BIGINT NOT NULL,
+                confirmed_total BIGINT,
+                item_count BIGINT NOT NULL,
+                line_count BIGINT NOT NULL,
+                version BIGINT NOT NULL,
+                placed_at_ms BIGINT NOT NULL,
+                updated_at_ms BIGINT NOT NULL,
+                carrier TEXT,
+                tracking_number TEXT,
+                cancel_reason TEXT)
+            """,
+            // The list's orders: newest first, then by id (keyset pagination), optionally by status or customer.
+            "CREATE INDEX \(indexName(b.orders, "placed")) ON \(t.orders) (placed_at_ms DESC, order_id DESC)",
+            "CREATE INDEX \(indexName(b.orders, "status")) ON \(t.orders) (status, placed_at_ms DESC, order_id DESC)",
+            "CREATE INDEX \(indexName(b.orders, "customer")) ON \(t.orders) (customer_id, placed_at_ms DESC, order_id DESC)",
+            """
+            CREATE TABLE \(t.items) (
+                order_id TEXT NOT NULL,
+                line_no BIGINT NOT NULL,
+                sku TEXT NOT NULL,
+                quantity BIGINT NOT NULL,
+                unit_price BIGINT NOT NULL,
+                PRIMARY KEY (order_id, line_no))
+            """,
+            // The status history and every event in effect; the primary key refuses a double apply.
+            """
+            CREATE TABLE \(t.events) (
+                order_id TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                event_type TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                schema_version BIGINT NOT NULL,
+                command_id TEXT NOT NULL,
+                occurred_at_ms BIGINT NOT NULL,
+                kafka_partition BIGINT NOT NULL,
+                kafka_offset BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (order_id, version))
+            """,
+            """
+            CREATE TABLE \(t.customers) (
+                customer_id TEXT PRIMARY KEY,
+                order_count BIGINT NOT NULL,
+                placed_count BIGINT NOT NULL,
+                confirmed_count BIGINT NOT NULL,
+                shipped_count BIGINT NOT NULL,
+                delivered_count BIGINT NOT NULL,
+                cancelled_count BIGINT NOT NULL,
+                first_order_at_ms BIGINT NOT NULL,
+                last_order_at_ms BIGINT NOT NULL)
+            """,
+        ]
+    }
+
+    func dropStatements(_ t: Tables) -> [String] {
+        [t.orders, t.items, t.events, t.customers].map { "DROP TABLE IF EXISTS \($0)" }
+    }
+
+    /// PostgreSQL puts an index in its table's schema; SQLite's names are file-wide, so they
+    /// carry the service's prefix.
+    private func indexName(_ table: String, _ what: String) -> String {
+        dialect == .postgres ? "\(table)_\(what)" : "\(Self.schemaName)_\(table)_\(what)"
+    }
+}

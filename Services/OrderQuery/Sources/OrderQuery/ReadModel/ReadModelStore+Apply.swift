@@ -1,0 +1,191 @@
+import Events
+
+/// Why a batch was not applied. Either way nothing was written.
+public enum ApplyRefusal: Error, Sendable, Equatable {
+    /// The stored offset of the partition is not the one the batch started from: another
+    /// instance (or this one before a rebalance) applied past it. Seek to the stored offset.
+    case offsetMoved(partition: Int32, stored: Int64?, expected: Int64)
+    /// The generation no longer takes events (swapped out, retired, failed).
+    case generationClosed(Int64)
+}
+
+extension ReadModelStore {
+    /// Applies one fetched batch to `generation` in one transaction, together with the next
+    /// offset of every partition it touched, as a compare-and-set on `startOffsets` (the
+    /// stored offsets the batch started from). Returns what the batch changed.
+    public func apply(
+        _ records: [LogRecord], to generation: Int64, startOffsets: [Int32: Int64],
+        partitionOf: @escaping @Sendable (String) -> Int32
+    ) async throws -> BatchProjection {
+        let schema = self.schema
+        let tables = schema.tables(generation)
+        return try await database.write { db in
+            // Taking a share lock on the generation's row orders this batch with a swap.
+            let lock = schema.dialect == .postgres ? " FOR SHARE" : ""
+            let status = try await db.query(
+                "SELECT status FROM \(schema.generations) WHERE generation = $1\(lock)", [.int(generation)]
+            ).first?.string(0)
+            guard let status, Generation.Status(rawValue: status)?.acceptsEvents == true else {
+                throw ApplyRefusal.generationClosed(generation)
+            }
+
+            let orderIds = Set(records.compactMap { $0.record.keyString })
+            let before = try await Self.loadOrders(db, tables, ids: orderIds)
+            let projection = BatchProjection(records: records, before: before, partitionOf: partitionOf)
+
+            // The compare-and-set: the row is locked by the update until commit, so of two
+            // writers starting from the same offset exactly one moves it.
+            for (partition, next) in projection.nextOffsets.sorted(by: { $0.key < $1.key }) {
+                let expected = startOffsets[partition] ?? 0
+                let moved = try await db.query("""
+                    UPDATE \(schema.offsets) SET next_offset = $1
+                    WHERE generation = $2 AND kafka_partition = $3 AND next_offset = $4
+                    RETURNING kafka_partition
+                    """, [.int(next), .int(generation), .int(Int64(partition)), .int(expected)])
+                if moved.isEmpty {
+                    let stored = try await db.query(
+                        "SELECT next_offset FROM \(schema.offsets) WHERE generation = $1 AND kafka_partition = $2",
+                        [.int(generation), .int(Int64(partition))]).first?.int(0)
+                    throw ApplyRefusal.offsetMoved(partition: partition, stored: stored, expected: expected)
+                }
+            }
+            try await Self.write(projection, before: before, to: tables, db)
+            if projection.inEffectCount > 0 {
+                try await db.query(
+                    "UPDATE \(schema.generations) SET events_applied = events_applied + $1, updated_at_ms = $2 WHERE generation = $3",
+                    [.int(Int64(projection.inEffectCount)), .int(Timestamp.now.millisecondsSinceEpoch), .int(generation)])
+            }
+            return projection
+        }
+    }
+
+    /// Set-based writes: a few multi-row statements per batch, whatever its size.
+    static func write(
+        _ projection: BatchProjection, before: [String: OrderRow], to t: ReadModelSchema.Tables, _ db: any SQLExecutor
+    ) async throws {
+        let rows = projection.orders.values.sorted { $0.orderId < $1.orderId }
+        guard !rows.isEmpty else { return }
+        for chunk in rows.chunked(1_000) {
+            var delete = Statement("DELETE FROM \(t.items) WHERE order_id IN ")
+            delete.append(delete.list(chunk.map(\.orderId)))
+            try await delete.run(on: db)
+        }
+        for chunk in rows.chunked(1_000) {
+            var upsert = Statement("""
+                INSERT INTO \(t.orders) (order_id, kafka_partition, customer_id, status, currency, total, confirmed_total,
+                    item_count, line_count, version, placed_at_ms, updated_at_ms, carrier, tracking_number, cancel_reason)
+                VALUES
+                """)
+            upsert.append(upsert.rows(chunk.map { row in
+                [.text(row.orderId), .int(Int64(row.partition)), .text(row.state.customerId), .text(row.state.status.rawValue),
+                 .text(row.state.currency), .int(row.total), SQLValue(row.state.confirmedTotal), .int(row.itemCount),
+                 .int(Int64(row.state.items.count)), .int(row.state.version), .int(row.placedAt.millisecondsSinceEpoch),
+                 .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(row.state.shipping?.carrier),
+                 SQLValue(row.state.shipping?.trackingNumber), SQLValue(row.state.cancelReason)]
+            }))
+            upsert.append("""
+                 ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, total = excluded.total,
+                    confirmed_total = excluded.confirmed_total, item_count = excluded.item_count,
+                    line_count = excluded.line_count, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
+                    carrier = excluded.carrier, tracking_number = excluded.tracking_number, cancel_reason = excluded.cancel_reason
+                """)
+            try await upsert.run(on: db)
+        }
+        let items = rows.flatMap { row in
+            row.state.items.enumerated().map { index, item -> [SQLValue] in
+                [.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)]
+            }
+        }
+        for chunk in items.chunked(2_000) {
+            var insert = Statement("INSERT INTO \(t.items) (order_id, line_no, sku, quantity, unit_price) VALUES ")
+            insert.append(insert.rows(chunk))
+            try await insert.run(on: db)
+        }
+        for chunk in projection.events.chunked(1_000) {
+            var insert = Statement("""
+                INSERT INTO \(t.events) (order_id, version, event_type, event_id, schema_version, command_id,
+                    occurred_at_ms, kafka_partition, kafka_offset, status, payload)
+                VALUES
+                """)
+            insert.append(insert.rows(chunk.map { event in
+                [.text(event.orderId), .int(event.version), .text(event.eventType), .text(event.eventId),
+                 .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
+                 .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
+            }))
+            try await insert.run(on: db)
+        }
+        // Each touched customer's summary, recomputed from the orders table in one statement.
+        let customers = Set(rows.map(\.state.customerId)).sorted()
+        for chunk in customers.chunked(1_000) {
+            var summary = Statement("""
+                INSERT INTO \(t.customers) (customer_id, order_count, placed_count, confirmed_count, shipped_count,
+                    delivered_count, cancelled_count, first_order_at_ms, last_order_at_ms)
+                SELECT customer_id, COUNT(*),
+                    SUM(CASE WHEN status = 'placed' THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN status = 'shipped' THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END),
+                    MIN(placed_at_ms), MAX(placed_at_ms)
+                FROM \(t.orders) WHERE customer_id IN
+                """)
+            summary.append(summary.list(chunk))
+            summary.append("""
+                 GROUP BY customer_id
+                ON CONFLICT (customer_id) DO UPDATE SET order_count = excluded.order_count,
+                    placed_count = excluded.placed_count, confirmed_count = excluded.confirmed_count,
+                    shipped_count = excluded.shipped_count, delivered_count = excluded.delivered_count,
+                    cancelled_count = excluded.cancelled_count, first_order_at_ms = excluded.first_order_at_ms,
+                    last_order_at_ms = excluded.last_order_at_ms
+                """)
+            try await summary.run(on: db)
+        }
+    }
+
+    /// The rows of `ids` (those the read model has), with their items in line order.
+    static func loadOrders(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables, ids: Set<String>) async throws -> [String: OrderRow] {
+        var orders: [String: OrderRow] = [:]
+        for chunk in Array(ids).chunked(1_000) {
+            var select = Statement("\(orderColumns) FROM \(t.orders) WHERE order_id IN ")
+            select.append(select.list(chunk))
+            for row in try await select.run(on: db) {
+                let order = try orderRow(row)
+                orders[order.orderId] = order
+            }
+        }
+        guard !orders.isEmpty else { return orders }
+        for chunk in Array(orders.keys).chunked(1_000) {
+            var select = Statement("SELECT order_id, sku, quantity, unit_price FROM \(t.items) WHERE order_id IN ")
+            select.append(select.list(chunk))
+            select.append(" ORDER BY order_id, line_no")
+            for row in try await select.run(on: db) {
+                orders[try row.string(0)]?.state.items.append(
+                    LineItem(sku: try row.string(1), quantity: try row.int(2), unitPrice: try row.int(3)))
+            }
+        }
+        return orders
+    }
+
+    static let orderColumns = """
+        SELECT order_id, kafka_partition, customer_id, status, currency, confirmed_total, version,
+               placed_at_ms, updated_at_ms, carrier, tracking_number, cancel_reason
+        """
+
+    /// An order row without its items (`loadOrders` adds them).
+    static func orderRow(_ row: SQLRow) throws -> OrderRow {
+        var state = OrderState()
+        state.customerId = try row.string(2)
+        state.status = OrderStatus(rawValue: try row.string(3)) ?? .placed
+        state.currency = try row.string(4)
+        state.confirmedTotal = try row.optionalInt(5)
+        state.version = try row.int(6)
+        if let carrier = try row.optionalString(9), let tracking = try row.optionalString(10) {
+            state.shipping = Shipping(carrier: carrier, trackingNumber: tracking)
+        }
+        state.cancelReason = try row.optionalString(11)
+        return OrderRow(
+            orderId: try row.string(0), partition: Int32(try row.int(1)), state: state,
+            placedAt: Timestamp(millisecondsSinceEpoch: try row.int(7)),
+            updatedAt: Timestamp(millisecondsSinceEpoch: try row.int(8)))
+    }
+}
