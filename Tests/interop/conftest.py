@@ -37,6 +37,8 @@ def pytest_runtest_makereport(item, call):
     if rep.failed:
         for index, instance in enumerate(getattr(item, "_order_commands", [])):
             rep.sections.append((f"order-command #{index} log, tail ({rep.when})", instance.log_tail(80)))
+        for index, instance in enumerate(getattr(item, "_order_queries", [])):
+            rep.sections.append((f"order-query #{index} log, tail ({rep.when})", instance.log_tail(80)))
 
 
 @pytest.fixture
@@ -77,3 +79,34 @@ def order_commands(request, tmp_path):
     for instance in started:
         instance.stop()
 
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def database_url(request, tmp_path):
+    """A fresh, empty read-model database: a new database on the test command's PostgreSQL
+    server, or a new SQLite file. Tests that take it run once on each."""
+    from order_query import fresh_postgres_database
+    if request.param == "postgres":
+        name = "oq_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[-50:]
+        return fresh_postgres_database(name)
+    return f"sqlite:{tmp_path / 'order-query.sqlite'}"
+
+
+@pytest.fixture
+def order_queries(request, tmp_path):
+    """Starts `order-query` instances: order_queries(broker, database_url, env={...}). Each is
+    stopped at the end; on failure their log tails are attached to the report."""
+    from order_query import OrderQuery
+
+    started = []
+
+    def start(broker, database_url, env=None, ready_timeout=90.0):
+        instance = OrderQuery(broker.bootstrap, tmp_path / f"order-query-{len(started)}.log",
+                              env={"DATABASE_URL": database_url, **(env or {})})
+        started.append(instance)
+        request.node._order_queries = started
+        return instance.start(ready_timeout=ready_timeout)
+
+    yield start
+    for instance in started:
+        instance.stop()

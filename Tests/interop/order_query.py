@@ -36,7 +36,8 @@ def fresh_postgres_database(name: str) -> str:
     prefix, _, _ = base.rpartition("/")
     host_port = prefix.split("@", 1)[1]
     host, port = host_port.split(":")
-    subprocess.run(["psql", "-h", host, "-p", port, "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+    psql = os.environ.get("ORDERS_TEST_PSQL", "psql")
+    subprocess.run([psql, "-h", host, "-p", port, "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
                     "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}"],
                    check=True, capture_output=True)
     return f"{prefix}/{name}"
@@ -114,7 +115,7 @@ class History:
         currency = r.choice(["EUR", "USD", "GBP"])
         self.event(order_id, "OrderPlaced", {"customerId": customer, "currency": currency, "items": items})
         lines = {items[0]["sku"]: items[0]}
-        for _ in range(r.randint(1, 6)):
+        for _ in range(r.randint(4, 10)):
             if lines and r.random() < 0.25:
                 sku = r.choice(sorted(lines))
                 del lines[sku]

@@ -47,6 +47,7 @@ public func buildApplication(
     consumerConfiguration.sessionTimeout = configuration.sessionTimeout
     consumerConfiguration.heartbeatInterval = configuration.heartbeatInterval
     consumerConfiguration.partitionAssignmentStrategy = [.cooperativeSticky]
+    consumerConfiguration.groupInstanceID = configuration.groupInstanceID
     let liveBox = NIOLockedValueBox<LiveProjection?>(nil)
     let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { event in
         await liveBox.withLockedValue { $0 }?.handle(event)

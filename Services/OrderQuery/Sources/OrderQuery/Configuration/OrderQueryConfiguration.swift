@@ -8,6 +8,7 @@ public struct OrderQueryConfiguration: Sendable {
     public var database = DatabaseURL.sqlite(path: "./.orders/order-query.sqlite")
     public var topic = "orders.events"
     public var groupID = "order-query"
+    public var groupInstanceID: String?
     public var sessionTimeout: Duration = .seconds(10)
     public var heartbeatInterval: Duration = .seconds(1)
     public var adminToken: String?
@@ -26,6 +27,7 @@ public struct OrderQueryConfiguration: Sendable {
             "database": database.description,
             "kafka.topic": topic,
             "kafka.group": groupID,
+            "kafka.group_instance_id": groupInstanceID ?? "none (dynamic membership)",
             "kafka.session_timeout_ms": "\(sessionTimeout.wholeMilliseconds)",
             "admin_token": adminToken == nil ? "unset (admin routes answer 403)" : "***",
             "max_batch": "\(maxBatch)",

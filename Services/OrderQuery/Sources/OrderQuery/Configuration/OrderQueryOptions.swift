@@ -25,6 +25,9 @@ public struct OrderQueryOptions: ParsableArguments {
     @Option(help: "Consumer group of the query instances (env GROUP_ID)")
     var groupId = env("GROUP_ID") ?? "order-query"
 
+    @Option(help: "Static group membership: an instance restarted with the same id takes its partitions back without a rebalance (env GROUP_INSTANCE_ID)")
+    var groupInstanceId = env("GROUP_INSTANCE_ID") ?? ""
+
     @Option(help: "Group session timeout in ms (env SESSION_TIMEOUT_MS)")
     var sessionTimeoutMs = env("SESSION_TIMEOUT_MS") ?? "10000"
 
@@ -71,6 +74,7 @@ public struct OrderQueryOptions: ParsableArguments {
         configuration.topic = ordersTopic
         guard !groupId.isEmpty else { throw ValidationError("--group-id / GROUP_ID must not be empty") }
         configuration.groupID = groupId
+        configuration.groupInstanceID = groupInstanceId.isEmpty ? nil : groupInstanceId
         configuration.sessionTimeout = .milliseconds(try number(sessionTimeoutMs, "--session-timeout-ms / SESSION_TIMEOUT_MS", Int64(1000)...3_600_000))
         configuration.heartbeatInterval = configuration.sessionTimeout / 10
         configuration.adminToken = adminToken.isEmpty ? nil : adminToken

@@ -80,7 +80,12 @@ struct PostgresExecutor: SQLExecutor {
         switch cell.dataType {
         case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
         case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
-        case .numeric: return .int(Int64(try cell.decode(String.self)) ?? 0)
+        case .numeric:
+            // The read model's statements cast sums to BIGINT; a numeric that is not a whole
+            // number is a bug to surface, not a value to round.
+            let text = try cell.decode(String.self)
+            guard let value = Int64(text) else { throw DatabaseError.unexpectedValue(column: cell.columnIndex, found: .text(text)) }
+            return .int(value)
         default: return .text(try cell.decode(String.self))
         }
     }

@@ -145,7 +145,7 @@ extension ReadModelStore {
             """, [.text(id)]).first else { return nil }
         var totals: [String: Int64] = [:]
         for total in try await db.query(
-            "SELECT currency, SUM(total) FROM \(t.orders) WHERE customer_id = $1 AND status <> 'cancelled' GROUP BY currency",
+            "SELECT currency, CAST(SUM(total) AS BIGINT) FROM \(t.orders) WHERE customer_id = $1 AND status <> 'cancelled' GROUP BY currency",
             [.text(id)]) {
             totals[try total.string(0)] = try total.int(1)
         }
@@ -161,7 +161,7 @@ extension ReadModelStore {
     static func stats(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables) async throws -> [StatusStats] {
         var byStatus: [String: StatusStats] = [:]
         for status in OrderStatus.allCases { byStatus[status.rawValue] = StatusStats(status: status.rawValue, orders: 0, totals: [:]) }
-        for row in try await db.query("SELECT status, currency, COUNT(*), SUM(total) FROM \(t.orders) GROUP BY status, currency") {
+        for row in try await db.query("SELECT status, currency, COUNT(*), CAST(SUM(total) AS BIGINT) FROM \(t.orders) GROUP BY status, currency") {
             let status = try row.string(0)
             byStatus[status, default: StatusStats(status: status, orders: 0, totals: [:])].orders += try row.int(2)
             byStatus[status]?.totals[try row.string(1)] = try row.int(3)
