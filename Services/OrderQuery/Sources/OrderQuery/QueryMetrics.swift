@@ -10,6 +10,7 @@ public struct QueryMetrics: Sendable {
     private let batchSize: ValueHistogram
     private let applyLatency: DurationHistogram
     private let stopped: Counter
+    private let applyFailures: Counter
     private let voidCounters: [String: Counter]
     let lag: Gauge
 
@@ -33,6 +34,9 @@ public struct QueryMetrics: Sendable {
         stopped = registry.makeCounter(descriptor: .init(
             namespace: "order_query", metricName: "partitions_stopped", unitName: "total",
             helpText: "Partitions stopped at an event the projection cannot read"))
+        applyFailures = registry.makeCounter(descriptor: .init(
+            namespace: "order_query", metricName: "apply_failures", unitName: "total",
+            helpText: "Batches whose transaction failed (database errors); retried from the stored offsets"))
         lag = registry.makeGauge(descriptor: .init(
             namespace: "order_query", metricName: "lag", unitName: "events",
             helpText: "Records between the live generation's stored offsets and the log end, over all partitions"))
@@ -53,4 +57,6 @@ public struct QueryMetrics: Sendable {
     }
 
     func partitionStopped(_ partition: Int32) { stopped.increment() }
+
+    func applyFailed() { applyFailures.increment() }
 }

@@ -23,8 +23,13 @@ public final class PostgresDatabase: SQLDatabase {
 
     @discardableResult
     public func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
-            try await body(PostgresExecutor(connection: connection, logger: logger))
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(PostgresExecutor(connection: connection, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // The body's own error (a refusal the caller handles) comes out as itself.
+            throw error.closureError ?? error.beginError ?? error.commitError ?? error
         }
     }
 

@@ -164,6 +164,18 @@ public final class ProjectionRunner: Sendable {
             case .generationClosed:
                 try await generationClosed()
             }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The database is unreachable or failed the transaction: nothing was stored. The
+            // batch is read again from the stored offsets after a pause; the projection does
+            // not stop (readiness and lag show it falling behind).
+            metrics.applyFailed()
+            logger.error("Applying a batch failed; retrying from the stored offsets", metadata: [
+                "projection": "\(name)", "generation": "\(generation)", "error": "\(error)",
+            ])
+            try await Task.sleep(for: .seconds(1))
+            for (partition, offset) in startOffsets { seek(partition, to: offset) }
         }
     }
 
