@@ -116,6 +116,9 @@ struct OperationsController: Sendable {
 /// `POST /admin/rebuild`'s body: empty or `{}` for a rebuild that swaps in; `{"upTo": {"P": offset}}`
 /// or `{"upToTimestamp": ms}` for a read model as of a position.
 enum RebuildRequest {
+    /// The largest offset or timestamp taken: 18 digits, as the OpenAPI document says.
+    static let maxWhole: Int64 = 999_999_999_999_999_999
+
     static func parse(_ bytes: [UInt8], partitionCount: Int32) throws(QueryProblem) -> RebuildTarget {
         guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return .live }
         guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
@@ -136,14 +139,14 @@ enum RebuildRequest {
                 guard let partition = ReadParameters.integer(key), partition < Int64(partitionCount) else {
                     throw QueryProblem(.validation, "upTo names partition \(ReadParameters.quoted(key)); the topic has partitions 0 to \(partitionCount - 1)")
                 }
-                guard case .integer(let offset) = value, offset >= 0 else {
+                guard case .integer(let offset) = value, (0...maxWhole).contains(offset) else {
                     throw QueryProblem(.validation, "upTo's offset for partition \(partition) must be a whole number of at least 0")
                 }
                 result[Int32(partition)] = offset
             }
             return .upTo(result)
         case (nil, let timestamp?):
-            guard case .integer(let ms) = timestamp, ms >= 0 else {
+            guard case .integer(let ms) = timestamp, (0...maxWhole).contains(ms) else {
                 throw QueryProblem(.validation, "upToTimestamp must be milliseconds since the epoch, a whole number of at least 0")
             }
             return .upToTimestamp(ms)
