@@ -1,0 +1,68 @@
+import Events
+import Testing
+
+@testable import OrderQuery
+
+/// The projection of one batch, without a database: the fold rule decides, rows follow.
+@Suite struct BatchProjectionTests {
+    @Test func eventsInEffectBuildTheRowAndTheHistory() {
+        var log = LogBuilder()
+        log.append(LogBuilder.place, order: "o-1", version: 1)
+        log.append(LogBuilder.addB, order: "o-1", version: 2)
+        log.append(LogBuilder.confirm, order: "o-1", version: 3)
+        let projection = BatchProjection(records: log.records, before: [:], partitionOf: log.partitionOf)
+        let row = try! #require(projection.orders["o-1"])
+        #expect(row.state.version == 3)
+        #expect(row.state.status == .confirmed)
+        #expect(row.state.items.map(\.sku) == ["A", "B"])
+        #expect(row.total == 1300)
+        #expect(row.itemCount == 3)
+        #expect(row.placedAt.millisecondsSinceEpoch == log.clock - 2)
+        #expect(row.updatedAt.millisecondsSinceEpoch == log.clock)
+        #expect(projection.events.map(\.version) == [1, 2, 3])
+        #expect(projection.events.map(\.status) == ["placed", "placed", "confirmed"])
+        #expect(projection.nextOffsets == [0: 3])
+        #expect(projection.voidCount == 0)
+    }
+
+    @Test func voidEventsAreSkippedAndCountedByReason() {
+        var log = LogBuilder(partitionOf: { $0 == "o-2" ? 1 : 0 })
+        log.append(LogBuilder.place, order: "o-1", version: 1)
+        log.append(LogBuilder.addB, order: "o-1", version: 1)  // a second writer's repeat
+        log.append(LogBuilder.addB, order: "o-1", version: 5)  // a gap
+        log.append(LogBuilder.place, order: "o-2", version: 1, partition: 0)  // the wrong partition
+        let projection = BatchProjection(records: log.records, before: [:], partitionOf: log.partitionOf)
+        #expect(projection.orders.keys.sorted() == ["o-1"])
+        #expect(projection.orders["o-1"]?.state.items.map(\.sku) == ["A"])
+        #expect(projection.voidEvents == ["version-not-next": 2, "wrong-partition": 1])
+        #expect(projection.nextOffsets == [0: 4])
+    }
+
+    @Test func theBatchContinuesFromTheRowsBeforeIt() {
+        var log = LogBuilder()
+        log.append(LogBuilder.place, order: "o-1", version: 1)
+        let first = BatchProjection(records: log.records, before: [:], partitionOf: log.partitionOf)
+        log.records.removeAll()
+        log.append(LogBuilder.addB, order: "o-1", version: 2)
+        log.append(LogBuilder.addB, order: "o-1", version: 1)  // void: version 1 is taken
+        let second = BatchProjection(records: log.records, before: first.orders, partitionOf: log.partitionOf)
+        #expect(second.orders["o-1"]?.state.version == 2)
+        #expect(second.orders["o-1"]?.placedAt == first.orders["o-1"]?.placedAt)
+        #expect(second.voidCount == 1)
+    }
+
+    @Test func anUnreadableEventStopsItsPartitionOnly() {
+        var log = LogBuilder(partitionOf: { $0 == "o-2" ? 1 : 0 })
+        log.append(LogBuilder.place, order: "o-1", version: 1)
+        log.append(LogBuilder.addB, order: "o-1", version: 2, body: Array("{not json".utf8))
+        log.append(LogBuilder.confirm, order: "o-1", version: 3)
+        log.append(LogBuilder.place, order: "o-2", version: 1)
+        let projection = BatchProjection(records: log.records, before: [:], partitionOf: log.partitionOf)
+        #expect(projection.stopped[0]?.offset == 1)
+        // Stays at the unreadable event: never folded past.
+        #expect(projection.nextOffsets[0] == 1)
+        #expect(projection.orders["o-1"]?.state.version == 1)
+        #expect(projection.orders["o-2"]?.state.version == 1)
+        #expect(projection.nextOffsets[1] == 1)
+    }
+}

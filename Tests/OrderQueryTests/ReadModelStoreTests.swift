@@ -1,0 +1,119 @@
+import Events
+import Foundation
+import Logging
+import Testing
+
+@testable import OrderQuery
+
+/// The store against real databases: a SQLite file always, and PostgreSQL when the test
+/// command provides one (ORDERS_TEST_DATABASE_URL; scripts/test always does).
+@Suite(.serialized) struct ReadModelStoreTests {
+    static var databases: [String] {
+        var urls = ["sqlite"]
+        if ProcessInfo.processInfo.environment["ORDERS_TEST_DATABASE_URL"] != nil { urls.append("postgres") }
+        return urls
+    }
+
+    /// A fresh store: a new SQLite file, or a PostgreSQL schema emptied first.
+    static func withStore(_ kind: String, _ body: (ReadModelStore) async throws -> Void) async throws {
+        let logger = Logger(label: "test")
+        let database: any SQLDatabase
+        if kind == "sqlite" {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("oq-\(UUID().uuidString).sqlite").path
+            database = try await DatabaseURL("sqlite:\(path)").open(logger: logger)
+        } else {
+            database = try await DatabaseURL(ProcessInfo.processInfo.environment["ORDERS_TEST_DATABASE_URL"]!).open(logger: logger)
+            try await database.write { db in try await db.query("DROP SCHEMA IF EXISTS order_query CASCADE") }
+        }
+        do {
+            try await body(ReadModelStore(database: database, logger: logger))
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
+    static let partitionOf: @Sendable (String) -> Int32 = { _ in 0 }
+
+    @Test(arguments: databases) func migratingTwiceAtOnceMakesOneLiveGeneration(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            async let a = store.migrate(partitionCount: 3)
+            async let b = store.migrate(partitionCount: 3)
+            let (first, second) = try await (a, b)
+            #expect(first == second)
+            #expect(try await store.storedOffsets(first) == [0: 0, 1: 0, 2: 0])
+        }
+    }
+
+    @Test(arguments: databases) func aBatchIsAppliedOnceAndAZombieIsRefused(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            let generation = try await store.migrate(partitionCount: 1)
+            var log = LogBuilder()
+            log.append(LogBuilder.place, order: "o'1; DROP TABLE x", version: 1)
+            log.append(LogBuilder.addB, order: "o'1; DROP TABLE x", version: 2)
+            let projection = try await store.apply(log.records, to: generation, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            #expect(projection.inEffectCount == 2)
+            #expect(try await store.storedOffsets(generation) == [0: 2])
+            // The same batch again, from the offset it started at: another instance that lost the partition.
+            await #expect(throws: ApplyRefusal.offsetMoved(partition: 0, stored: 2, expected: 0)) {
+                try await store.apply(log.records, to: generation, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            }
+            let order = try await store.read(generation: nil) { db, t in try await ReadModelStore.order(db, t, id: "o'1; DROP TABLE x") }
+            #expect(order?.state.version == 2)
+            #expect(order?.state.items.map(\.sku) == ["A", "B"])
+            let history = try await store.read(generation: nil) { db, t in try await ReadModelStore.history(db, t, id: "o'1; DROP TABLE x") }
+            #expect(history.map(\.version) == [1, 2])
+        }
+    }
+
+    @Test(arguments: databases) func aRebuildSwapsInOnlyOnceCaughtUp(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            let live = try await store.migrate(partitionCount: 1)
+            var log = LogBuilder()
+            log.append(LogBuilder.place, order: "o-1", version: 1)
+            log.append(LogBuilder.addB, order: "o-1", version: 2)
+            _ = try await store.apply(log.records, to: live, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            let rebuild = try await store.createGeneration(status: .building, upTo: nil, partitionCount: 1)
+            _ = try await store.apply(Array(log.records.prefix(1)), to: rebuild, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            #expect(try await store.swapIfCaughtUp(rebuild) == .behind)
+            #expect(try await store.liveGeneration() == live)
+            _ = try await store.apply(Array(log.records.suffix(1)), to: rebuild, startOffsets: [0: 1], partitionOf: Self.partitionOf)
+            #expect(try await store.swapIfCaughtUp(rebuild) == .swapped(retired: live))
+            #expect(try await store.liveGeneration() == rebuild)
+            // The retired generation takes no more events and serves no queries.
+            await #expect(throws: ApplyRefusal.generationClosed(live)) {
+                try await store.apply([], to: live, startOffsets: [:], partitionOf: Self.partitionOf)
+            }
+            await #expect(throws: QueryRefusal.generationNotFound(live)) {
+                try await store.read(generation: live) { db, t in try await ReadModelStore.stats(db, t) }
+            }
+            try await store.drop(live)
+            let order = try await store.read(generation: nil) { db, t in try await ReadModelStore.order(db, t, id: "o-1") }
+            #expect(order?.state.version == 2)
+        }
+    }
+
+    @Test(arguments: databases) func theListPagesNewestFirstWithoutRepeats(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            let generation = try await store.migrate(partitionCount: 1)
+            var log = LogBuilder()
+            for n in 0..<7 { log.append(LogBuilder.place, order: "o-\(n)", version: 1) }
+            _ = try await store.apply(log.records, to: generation, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            var seen: [String] = []
+            var cursor: ListCursor?
+            repeat {
+                let filter = OrderListFilter(limit: 3, after: cursor)
+                let page = try await store.read(generation: nil) { db, t in try await ReadModelStore.list(db, t, filter) }
+                seen += page.orders.map(\.orderId)
+                cursor = page.next
+            } while cursor != nil
+            #expect(seen == (0..<7).reversed().map { "o-\($0)" })
+            let stats = try await store.read(generation: nil) { db, t in try await ReadModelStore.stats(db, t) }
+            #expect(stats.first { $0.status == "placed" }?.totals == ["EUR": 7 * 300])
+            let customer = try await store.read(generation: nil) { db, t in try await ReadModelStore.customer(db, t, id: "c-1") }
+            #expect(customer?.orderCount == 7)
+            #expect(customer?.totals == ["EUR": 2100])
+        }
+    }
+}
