@@ -287,3 +287,66 @@ def test_rebuild_under_load_swaps_without_a_failed_query(broker, database_url, o
     wait_caught_up(client)
     expected = expected_read_model(broker.bootstrap, 6)
     assert_matches_fold(all_orders(client), expected)
+
+
+@pytest.mark.timeout(600)
+def test_unreadable_event_stops_its_partition_visibly(broker, database_url, order_queries):
+    """An event of a newer schema version is not folded past: its partition stops (not ready,
+    a metric, a log line); the other partitions go on."""
+    create_topic(broker.bootstrap, PARTITIONS)
+    oq = order_queries(broker, database_url)
+    history = History(broker.bootstrap, PARTITIONS, seed=3)
+    history.lifecycle("u-1", "c-1")
+    bad = "u-2"
+    history.event(bad, "OrderPlaced", {"customerId": "c-2", "currency": "EUR", "items": []})
+    history._send(bad, "ItemAdded", {"sku": "X", "quantity": 1, "unitPrice": 1}, 2, schema=99)
+    history.versions[bad] = 2
+    history.flush()
+    client = Client(oq.port)
+    from order_command import partition_of
+    stopped = partition_of(bad, PARTITIONS)
+
+    def not_ready() -> bool:
+        reply = client.request("GET", "/health/ready")
+        return reply.status == 503 and f"partition {stopped} stopped" in reply.body["detail"]
+
+    wait_until(not_ready, "readiness to name the stopped partition", 60)
+    metrics = client.request("GET", "/metrics").raw.decode()
+    assert "order_query_partitions_stopped_total 1" in metrics
+    assert "cannot read" in oq.log_tail(200)
+    # The event is not skipped: the stored offset stays at it.
+    partitions = {p["partition"]: p for p in client.request("GET", "/projection").body["partitions"]}
+    assert partitions[stopped]["lag"] >= 1
+    assert client.request("GET", f"/orders/{bad}").body["version"] == 1
+    # Other partitions are served.
+    for n in range(30):
+        history.lifecycle(f"v-{n}", "c-3")
+    history.flush()
+    others = [f"v-{n}" for n in range(30) if partition_of(f"v-{n}", PARTITIONS) != stopped]
+    wait_until(lambda: all(client.request("GET", f"/orders/{o}").status == 200 for o in others), "other partitions to fold", 60)
+
+
+@pytest.mark.timeout(900)
+def test_partitions_move_between_instances_without_loss_or_repeat(broker, database_url, order_queries):
+    """Two instances share the partitions through the group; one is killed mid-stream, the other
+    takes its partitions from the stored offsets; a third joins. The read model equals the fold."""
+    create_topic(broker.bootstrap, PARTITIONS)
+    first = order_queries(broker, database_url, env={"MAX_BATCH": "100"})
+    second = order_queries(broker, database_url, env={"MAX_BATCH": "100"})
+    history = History(broker.bootstrap, PARTITIONS, seed=13)
+    for n in range(1_500):
+        history.lifecycle(f"m-{n:05d}", f"c-{n % 50}", void_every=4)
+        if n == 500:
+            history.flush()
+            first.kill9()
+        if n == 1000:
+            history.flush()
+            order_queries(broker, database_url, env={"MAX_BATCH": "100"}, ready_timeout=0)
+    history.flush()
+    client = Client(second.port, timeout=60)
+    wait_caught_up(client, timeout=300)
+    expected = expected_read_model(broker.bootstrap, PARTITIONS)
+    assert_matches_fold(all_orders(client), expected)
+    for order_id in random.Random(2).sample(sorted(expected), 200):
+        events = client.request("GET", f"/orders/{order_id}/history").body["events"]
+        assert [e["version"] for e in events] == list(range(1, expected[order_id]["version"] + 1)), order_id
