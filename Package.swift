@@ -107,6 +107,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/ServiceKit/Sources/ServiceKit"
         ),
@@ -134,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "order-command",
             dependencies: [
-                "OrderCommand",
+                "OrderCommand", "ServiceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -166,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "order-query",
             dependencies: [
-                "OrderQuery",
+                "OrderQuery", "ServiceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

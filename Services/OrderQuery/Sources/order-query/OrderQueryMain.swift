@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import ServiceKit
 import OrderQuery
 
 /// `order-query`: the OrderQuery service alone. Bootstraps logging, reads the configuration
@@ -14,12 +15,7 @@ struct OrderQueryMain: AsyncParsableCommand {
     @OptionGroup var options: OrderQueryOptions
 
     func run() async throws {
-        let level = Logger.Level(rawValue: options.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        bootstrapServiceLogging(level: options.logLevel)
         let logger = Logger(label: "order-query")
         let configuration = try options.configuration()
         let app = try await buildApplication(configuration: configuration, logger: logger)

@@ -57,9 +57,7 @@ public struct OrderCommandOptions: ParsableArguments {
     public init() {}
 
     public func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level / LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel.debugDescription)")
-        }
+        try validateLogLevel(logLevel)
         _ = try configuration()
     }
 

@@ -46,9 +46,7 @@ public struct OrderQueryOptions: ParsableArguments {
     public init() {}
 
     public func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level / LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel.debugDescription)")
-        }
+        try validateLogLevel(logLevel)
         _ = try configuration()
     }
 

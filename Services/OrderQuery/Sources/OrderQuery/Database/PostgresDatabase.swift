@@ -35,16 +35,8 @@ public final class PostgresDatabase: SQLDatabase {
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let executor = PostgresExecutor(connection: connection, logger: logger)
-            try await executor.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let result = try await body(executor)
-                try await executor.query("COMMIT")
-                return result
-            } catch {
-                _ = try? await executor.query("ROLLBACK")
-                throw error
-            }
+            try await PostgresExecutor(connection: connection, logger: logger)
+                .inTransaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
         }
     }
 

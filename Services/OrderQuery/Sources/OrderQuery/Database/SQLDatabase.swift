@@ -66,6 +66,19 @@ public protocol SQLExecutor: Sendable {
 extension SQLExecutor {
     @discardableResult
     public func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
+
+    /// Runs `body` between `begin` and COMMIT on this connection; ROLLBACK if it throws.
+    func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await query(begin)
+        do {
+            let result = try await body(self)
+            try await query("COMMIT")
+            return result
+        } catch {
+            _ = try? await query("ROLLBACK")
+            throw error
+        }
+    }
 }
 
 /// The two databases the read model runs on, behind one protocol: PostgreSQL (PostgresNIO)

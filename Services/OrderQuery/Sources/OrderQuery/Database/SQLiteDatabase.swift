@@ -36,28 +36,13 @@ public final class SQLiteDatabase: SQLDatabase {
     @discardableResult
     public func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await writeLock.withLock { [writer] in
-            try await Self.transaction(on: writer, begin: "BEGIN IMMEDIATE", body)
+            try await SQLiteExecutor(connection: writer).inTransaction(begin: "BEGIN IMMEDIATE", body)
         }
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await readLock.withLock { [reader] in
-            try await Self.transaction(on: reader, begin: "BEGIN", body)
-        }
-    }
-
-    private static func transaction<T: Sendable>(
-        on connection: SQLiteConnection, begin: String, _ body: @Sendable (any SQLExecutor) async throws -> T
-    ) async throws -> T {
-        let executor = SQLiteExecutor(connection: connection)
-        try await executor.query(begin)
-        do {
-            let result = try await body(executor)
-            try await executor.query("COMMIT")
-            return result
-        } catch {
-            _ = try? await executor.query("ROLLBACK")
-            throw error
+            try await SQLiteExecutor(connection: reader).inTransaction(begin: "BEGIN", body)
         }
     }
 

@@ -35,8 +35,27 @@ extension ReadModelStore {
         }
     }
 
-    /// Generations retired (or failed) whose tables may still exist.
-    public func droppableGenerations() async throws -> [Int64] {
-        try await generations().filter { $0.status == .retired || $0.status == .failed }.map(\.generation)
+    /// Generations retired (or failed) whose tables may still exist, and rebuilds whose
+    /// builder stopped reporting for `staleAfter` (its process died): those are marked failed.
+    /// A retired generation is droppable once `retiredFor` has passed (queries that began on it end).
+    public func droppableGenerations(staleAfter: Duration, retiredFor: Duration) async throws -> [Int64] {
+        let now = Timestamp.now.millisecondsSinceEpoch
+        var droppable: [Int64] = []
+        for generation in try await generations() {
+            let silentFor = now - generation.updatedAt.millisecondsSinceEpoch
+            let stale = silentFor > staleAfter.wholeMilliseconds
+            switch generation.status {
+            case .failed:
+                droppable.append(generation.generation)
+            case .retired where silentFor >= retiredFor.wholeMilliseconds:
+                droppable.append(generation.generation)
+            case .building where stale, .snapshotBuilding where stale:
+                try await setStatus(generation.generation, .failed, error: "its builder stopped reporting (the process ended)")
+                droppable.append(generation.generation)
+            default:
+                break
+            }
+        }
+        return droppable
     }
 }

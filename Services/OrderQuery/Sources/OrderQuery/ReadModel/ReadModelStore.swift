@@ -144,6 +144,16 @@ public final class ReadModelStore: Sendable {
         }
     }
 
+    /// A running rebuild's heartbeat.
+    public func touch(_ generation: Int64) async throws {
+        let schema = self.schema
+        try await database.write { db in
+            try await db.query(
+                "UPDATE \(schema.generations) SET updated_at_ms = $1 WHERE generation = $2",
+                [.int(Timestamp.now.millisecondsSinceEpoch), .int(generation)])
+        }
+    }
+
     public func setStatus(_ generation: Int64, _ status: Generation.Status, error: String? = nil) async throws {
         let schema = self.schema
         try await database.write { db in

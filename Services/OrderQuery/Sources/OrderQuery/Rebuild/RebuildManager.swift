@@ -47,6 +47,7 @@ public actor RebuildManager {
 
     /// Starts a rebuild and returns its generation (the id `GET /admin/rebuild/{id}` takes).
     public func start(_ target: RebuildTarget) async throws -> Int64 {
+        await dropLeftovers()
         if target == .live, let building = try await store.generations().first(where: { $0.status == .building }) {
             throw StartRefusal.alreadyRunning(building.generation)
         }
@@ -114,8 +115,14 @@ public actor RebuildManager {
     /// Until done: a snapshot has reached its stop offsets; a rebuild has caught up with the
     /// live generation and been swapped in (then the old generation is dropped after a grace).
     private func watch(_ generation: Int64, stops: [Int32: Int64]?) async throws {
+        var lastReport = ContinuousClock.now
         while true {
             try await Task.sleep(for: .milliseconds(100))
+            if ContinuousClock.now - lastReport > Self.heartbeat {
+                // Alive: a rebuild whose process died is recognised by its silence.
+                try await store.touch(generation)
+                lastReport = .now
+            }
             let stored = try await store.storedOffsets(generation)
             if let stops {
                 if stops.allSatisfy({ stored[$0.key, default: 0] >= $0.value }) {
@@ -143,9 +150,13 @@ public actor RebuildManager {
         }
     }
 
-    /// Drops the tables of generations retired or failed before this instance started.
+    /// How often a running rebuild says it is alive, and how long a silent one is trusted.
+    static let heartbeat: Duration = .seconds(2)
+    static let staleAfter: Duration = .seconds(60)
+
+    /// Drops the tables of generations retired or failed, and of rebuilds whose process died.
     public func dropLeftovers() async {
-        for generation in (try? await store.droppableGenerations()) ?? [] {
+        for generation in (try? await store.droppableGenerations(staleAfter: Self.staleAfter, retiredFor: retireGrace)) ?? [] where running[generation] == nil {
             try? await store.drop(generation)
         }
     }

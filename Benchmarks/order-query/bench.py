@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""OrderQuery benchmark: the projection's fold rate on PostgreSQL against a plain COPY of the
+same number of rows of the same shape into the same database, in the same run; the time and
+memory of a rebuild of the whole log.
+
+    bench.py --bootstrap HOST:PORT --database-url postgres://... --order-query BIN --psql BIN
+             --topic rebuild.events --runs 3
+
+The topic must exist and be filled (run.sh does: generate_events.py, 10 events per order, one
+partition). Per run: a fresh database; an order-query (release) folds the topic live (time from
+its first assignment to caught up, from /projection); then POST /admin/rebuild folds it again
+into a new generation (the server's own startedAt..swappedAt; peak RSS sampled from /proc);
+then the peer: the rebuilt generation's events table is copied out once, and COPY FROM STDIN
+of those rows into a fresh table of the same shape is timed with psql. Prints JSON lines.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port, path, method="GET", headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(method, path, headers=headers or {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, (json.loads(body) if body else None)
+
+
+def wait(condition, what, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    sys.exit(f"bench: timed out waiting for {what}")
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(line.split(":", 1) for line in f)
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def psql(args, database_url, sql, stdin=None):
+    return subprocess.run([args.psql, database_url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
+                          input=stdin, capture_output=True, check=True)
+
+
+def one_run(args, index):
+    base = args.database_url.rsplit("/", 1)[0]
+    name = f"oq_bench_{index}"
+    psql(args, f"{base}/postgres", f"DROP DATABASE IF EXISTS {name}")
+    psql(args, f"{base}/postgres", f"CREATE DATABASE {name}")
+    url = f"{base}/{name}"
+    port = free_port()
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": args.bootstrap, "HTTP_LISTEN": f"127.0.0.1:{port}",
+           "DATABASE_URL": url, "ORDERS_TOPIC": args.topic, "ADMIN_TOKEN": "bench", "RETIRE_GRACE_MS": "0",
+           "GROUP_ID": f"oq-bench-{index}-{time.time_ns()}", "LOG_LEVEL": "notice"}
+    log = open(os.path.join(args.work, f"order-query-{index}.log"), "wb")
+    proc = subprocess.Popen([args.order_query], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        end = None
+
+        def assigned():
+            nonlocal end
+            status, body = get(port, "/projection")
+            end = sum(p["endOffset"] for p in body["partitions"])
+            return status == 200 and sum(p["storedOffset"] for p in body["partitions"]) > 0
+
+        wait(assigned, "the live fold to start", 120)
+        started = time.monotonic()
+        wait(lambda: sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"]) >= end, "the live fold", 1800)
+        live_seconds = time.monotonic() - started
+
+        status, body = get(port, "/admin/rebuild", "POST", {"Authorization": "Bearer bench"})
+        assert status == 202, body
+        rebuild_id = body["id"]
+        peak = 0
+        last = body
+
+        def rebuilt():
+            nonlocal peak, last
+            peak = max(peak, rss_kib(proc.pid)[0])
+            last = get(port, f"/admin/rebuild/{rebuild_id}", headers={"Authorization": "Bearer bench"})[1]
+            return last["status"] == "live"
+
+        wait(rebuilt, "the rebuild", 3600)
+        rebuild_seconds = (parse_ms(last["swappedAt"]) - parse_ms(last["startedAt"])) / 1000
+        events = last["eventsApplied"]
+        rss, hwm = rss_kib(proc.pid)
+
+        # The peer: COPY of the same rows, same shape, same database.
+        table = f"order_query.order_events_g{last['generation']}"
+        with tempfile.NamedTemporaryFile(dir=args.work, suffix=".copy") as dump:
+            subprocess.run([args.psql, url, "-qAt", "-c", f"COPY {table} TO STDOUT"], stdout=dump, check=True)
+            psql(args, url, f"DROP TABLE IF EXISTS copy_peer; CREATE TABLE copy_peer (LIKE {table} INCLUDING ALL)")
+            dump.seek(0)
+            copy_started = time.monotonic()
+            subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", "COPY copy_peer FROM STDIN"],
+                           stdin=dump, check=True, capture_output=True)
+            copy_seconds = time.monotonic() - copy_started
+        rows = int(psql(args, url, "SELECT count(*) FROM copy_peer").stdout)
+        assert rows == events, (rows, events)
+        return {"run": index, "records": end, "events": events,
+                "live_fold_s": round(live_seconds, 3), "live_events_per_s": round(events / live_seconds),
+                "rebuild_s": round(rebuild_seconds, 3), "rebuild_events_per_s": round(events / rebuild_seconds),
+                "copy_s": round(copy_seconds, 3), "copy_rows_per_s": round(rows / copy_seconds),
+                "ratio_live": round(events / live_seconds / (rows / copy_seconds), 3),
+                "ratio_rebuild": round(events / rebuild_seconds / (rows / copy_seconds), 3),
+                "peak_rss_during_rebuild_mib": round(peak / 1024, 1), "vm_hwm_mib": round(hwm / 1024, 1)}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def parse_ms(text):
+    from datetime import datetime
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp() * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--order-query", required=True)
+    parser.add_argument("--psql", required=True)
+    parser.add_argument("--topic", default="rebuild.events")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", default=tempfile.gettempdir())
+    args = parser.parse_args()
+    for index in range(args.runs):
+        print(json.dumps(one_run(args, index)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
