@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # OrderQuery benchmark: fold rate on PostgreSQL against COPY of the same rows, rebuild time and memory.
 #
-#   Benchmarks/order-query/run.sh [--runs 3] [--orders 100000] [--skip-build] [--keep DIR]
+#   Benchmarks/order-query/run.sh [--runs 3] [--orders 100000] [--rate 1000] [--skip-build] [--keep DIR]
 #
 # Builds order-query and kafkawire in release (under flock /tmp/swift-build.lock), starts a
 # throwaway PostgreSQL (scripts/lib/test-postgres.sh) and a dev broker, fills a 1-partition
 # topic with --orders x 10 events (../order-command/generate_events.py: valid events as
 # order-command writes them), then bench.py --runs times: a fresh database, the live fold, a
 # rebuild into a new generation, and the peer, COPY of the same rows into the same database.
-# Prints one JSON line per run; medians go to BENCHMARKS.md.
+# Then, --runs times, command accepted to visible at --rate commands/s (visible_latency.py:
+# release order-command and order-query on a 6-partition orders.events, a fresh database),
+# with order-query's /health/live latency in the same run. One JSON line per run; medians go
+# to BENCHMARKS.md.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +20,7 @@ cd "$ROOT"
 
 RUNS=3
 ORDERS=100000
+RATE=1000
 SKIP_BUILD=0
 KEEP=""
 SWIFT_BUILD_LOCK="${SWIFT_BUILD_LOCK-/tmp/swift-build.lock}"
@@ -24,6 +28,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
         --orders) ORDERS="$2"; shift 2 ;;
+        --rate) RATE="$2"; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --keep) KEEP="$2"; shift 2 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -33,7 +38,7 @@ log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'order-query bench: ERROR: %s\n' "$*" >&2; exit 1; }
 
 if [ "$SKIP_BUILD" -eq 0 ]; then
-    for product in order-query kafkawire; do
+    for product in order-query order-command kafkawire; do
         log "swift build -c release --product $product"
         if [ -n "$SWIFT_BUILD_LOCK" ]; then flock "$SWIFT_BUILD_LOCK" swift build -c release --product "$product" >&2 </dev/null
         else swift build -c release --product "$product" >&2 </dev/null; fi || die "release build of $product failed"
@@ -44,14 +49,16 @@ VENV="$ROOT/.build/interop-venv"
 
 WORK="${KEEP:-$(mktemp -d /tmp/order-query-bench.XXXXXX)}"
 mkdir -p "$WORK/bin" "$WORK/data"
-cp "$ROOT/.build/release/order-query" "$ROOT/.build/release/kafkawire" "$WORK/bin/"
+cp "$ROOT/.build/release/order-query" "$ROOT/.build/release/order-command" "$ROOT/.build/release/kafkawire" "$WORK/bin/"
 
 # shellcheck source=../../scripts/lib/test-postgres.sh
 . "$ROOT/scripts/lib/test-postgres.sh"
 PG_BIN="$(pg_bindir)" || die "PostgreSQL is not installed (apt-get install postgresql)"
 start_test_postgres "$PG_BIN" || die "PostgreSQL did not start"
 BROKER_PID=""
+SERVICE_PIDS=()
 cleanup() {
+    for pid in "${SERVICE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     [ -n "$BROKER_PID" ] && kill "$BROKER_PID" 2>/dev/null || true
     stop_test_postgres
     [ -n "$KEEP" ] || rm -rf "$WORK"
@@ -70,3 +77,27 @@ log "generating $ORDERS orders x 10 events"
 log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}'), $RUNS runs"
 "$VENV/bin/python" "$HERE/bench.py" --bootstrap "$BROKER" --database-url "$ORDERS_TEST_DATABASE_URL" \
     --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_ready() {  # url what
+    for _ in $(seq 900); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    die "$2 did not become ready"
+}
+for run in $(seq "$RUNS"); do
+    db="oq_latency_$run"
+    "$ORDERS_TEST_PSQL" "$ORDERS_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2
+    cport="$(free_port)"; qport="$(free_port)"
+    KAFKA_BOOTSTRAP_SERVERS="$BROKER" HTTP_LISTEN="127.0.0.1:$cport" GROUP_ID="oc-$run" LOG_LEVEL=warning \
+        "$WORK/bin/order-command" >"$WORK/order-command-latency-$run.log" 2>&1 &
+    SERVICE_PIDS+=($!)
+    KAFKA_BOOTSTRAP_SERVERS="$BROKER" HTTP_LISTEN="127.0.0.1:$qport" GROUP_ID="oq-latency-$run" LOG_LEVEL=warning \
+        DATABASE_URL="${ORDERS_TEST_DATABASE_URL%/*}/$db" "$WORK/bin/order-query" >"$WORK/order-query-latency-$run.log" 2>&1 &
+    SERVICE_PIDS+=($!)
+    wait_ready "http://127.0.0.1:$cport" order-command
+    wait_ready "http://127.0.0.1:$qport" order-query
+    "$VENV/bin/python" "$HERE/visible_latency.py" --command-url "http://127.0.0.1:$cport" \
+        --query-url "http://127.0.0.1:$qport" --rate "$RATE" --duration 20 --warmup 3 --prefix "run$run"
+    for pid in "${SERVICE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${SERVICE_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    SERVICE_PIDS=()
+done

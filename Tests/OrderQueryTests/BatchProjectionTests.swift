@@ -65,4 +65,21 @@ import Testing
         #expect(projection.orders["o-2"]?.state.version == 1)
         #expect(projection.nextOffsets[1] == 1)
     }
+
+    @Test func customerSummariesMoveByDeltas() {
+        var log = LogBuilder()
+        log.append(LogBuilder.place, order: "o-1", version: 1)
+        let first = BatchProjection(records: log.records, before: [:], partitionOf: log.partitionOf)
+        #expect(first.customerDeltas["c-1"]?.orders == 1)
+        #expect(first.customerDeltas["c-1"]?.count(.placed) == 1)
+        log.records.removeAll()
+        log.append(LogBuilder.confirm, order: "o-1", version: 2)
+        log.append(LogBuilder.place, order: "o-2", version: 1)
+        let second = BatchProjection(records: log.records, before: first.orders, partitionOf: log.partitionOf)
+        let delta = second.customerDeltas["c-1"]
+        #expect(delta?.orders == 1)  // o-2 is new; o-1 only moved
+        #expect(delta?.count(.placed) == 0)  // o-1 left placed, o-2 arrived
+        #expect(delta?.count(.confirmed) == 1)
+        #expect(delta?.firstOrderAt == second.orders["o-2"]?.placedAt)
+    }
 }

@@ -67,6 +67,25 @@ import Testing
         }
     }
 
+    @Test(arguments: databases) func textSurvivesTheFastPathExactly(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            let generation = try await store.migrate(partitionCount: 1)
+            let reason = "tab\there, back\\slash, new\nline, cr\r, \\N, «ünïcode» 📦, '; DROP TABLE x; --"
+            var log = LogBuilder()
+            log.append(LogBuilder.place, order: "o-1", version: 1)
+            log.append(.cancelled(OrderCancelled(reason: reason)), order: "o-1", version: 2)
+            _ = try await store.apply(log.records, to: generation, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            let order = try await store.read(generation: nil) { db, t in try await ReadModelStore.order(db, t, id: "o-1") }
+            #expect(order?.state.cancelReason == reason)
+            let history = try await store.read(generation: nil) { db, t in try await ReadModelStore.history(db, t, id: "o-1") }
+            #expect(history.last?.payload.contains("DROP TABLE") == true)
+            let customer = try await store.read(generation: nil) { db, t in try await ReadModelStore.customer(db, t, id: "c-1") }
+            #expect(customer?.byStatus["cancelled"] == 1)
+            #expect(customer?.byStatus["placed"] == 0)
+            #expect(customer?.totals == [:])
+        }
+    }
+
     @Test(arguments: databases) func aRebuildSwapsInOnlyOnceCaughtUp(_ kind: String) async throws {
         try await Self.withStore(kind) { store in
             let live = try await store.migrate(partitionCount: 1)

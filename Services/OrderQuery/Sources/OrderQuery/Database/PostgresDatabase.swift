@@ -49,6 +49,59 @@ public final class PostgresDatabase: SQLDatabase {
 struct PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger
+    var dialect: SQLDialect { .postgres }
+
+    /// COPY FROM STDIN in text format: one round trip for any number of rows, no parameters to bind.
+    func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+        guard !rows.isEmpty else { return }
+        do {
+            try await copy(into: table, columns: columns, rows: rows)
+        } catch let error as PSQLError {
+            throw DatabaseError(error)
+        }
+    }
+
+    private func copy(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+        // PostgresNIO quotes the name whole (`COPY "name"`); a schema-qualified name of ours
+        // becomes "schema"."table" this way.
+        let quoted = table.split(separator: ".").joined(separator: "\".\"")
+        try await connection.copyFrom(table: quoted, columns: columns, logger: logger) { writer in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(64 * 1024)
+            for row in rows {
+                for (index, value) in row.enumerated() {
+                    if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                    Self.appendCopyText(value, to: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                if buffer.readableBytes >= 256 * 1024 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        }
+    }
+
+    /// COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
+    static func appendCopyText(_ value: SQLValue, to buffer: inout ByteBuffer) {
+        switch value {
+        case .null:
+            buffer.writeString("\\N")
+        case .int(let int):
+            buffer.writeString(String(int))
+        case .text(let text):
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+                case UInt8(ascii: "\t"): buffer.writeString("\\t")
+                case UInt8(ascii: "\n"): buffer.writeString("\\n")
+                case UInt8(ascii: "\r"): buffer.writeString("\\r")
+                default: buffer.writeInteger(byte)
+                }
+            }
+        }
+    }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         var bindings = PostgresBindings(capacity: binds.count)
@@ -59,8 +112,17 @@ struct PostgresExecutor: SQLExecutor {
             case .null: bindings.appendNull()
             }
         }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         var result: [SQLRow] = []
+        do {
+            try await collect(sql, bindings, into: &result)
+        } catch let error as PSQLError {
+            throw DatabaseError(error)
+        }
+        return result
+    }
+
+    private func collect(_ sql: String, _ bindings: PostgresBindings, into result: inout [SQLRow]) async throws {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         for try await row in rows {
             var values: [SQLValue] = []
             values.reserveCapacity(row.count)
@@ -69,7 +131,6 @@ struct PostgresExecutor: SQLExecutor {
             }
             result.append(SQLRow(values))
         }
-        return result
     }
 
     private static func value(of cell: PostgresCell) throws -> SQLValue {
@@ -85,5 +146,15 @@ struct PostgresExecutor: SQLExecutor {
             return .int(value)
         default: return .text(try cell.decode(String.self))
         }
+    }
+}
+
+extension DatabaseError {
+    /// PostgresNIO hides the server's message from `description` (it may hold data); the
+    /// service's logs need it to be of any use, and its statements bind values, never splice them.
+    init(_ error: PSQLError) {
+        let message = error.serverInfo?[.message] ?? "\(error.code)"
+        let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+        self = .postgres("\(message)\(state)")
     }
 }

@@ -46,12 +46,15 @@ public enum DatabaseError: Error, CustomStringConvertible {
     case unexpectedValue(column: Int, found: SQLValue)
     case badURL(String)
     case closed
+    /// What PostgreSQL answered.
+    case postgres(String)
 
     public var description: String {
         switch self {
         case .unexpectedValue(let column, let found): "unexpected value \(found) in column \(column)"
         case .badURL(let reason): "DATABASE_URL: \(reason)"
         case .closed: "the database is closed"
+        case .postgres(let message): "PostgreSQL: \(message)"
         }
     }
 }
@@ -59,13 +62,33 @@ public enum DatabaseError: Error, CustomStringConvertible {
 /// Runs statements. SQL is written with `$1, $2, ...` placeholders (each database rewrites
 /// them if it must); values are always bound, never spliced into the text.
 public protocol SQLExecutor: Sendable {
+    var dialect: SQLDialect { get }
+
     @discardableResult
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+
+    /// Appends rows to a table, as fast as the database allows (PostgreSQL: COPY; otherwise
+    /// multi-row INSERTs). `table` and `columns` are the service's own names, never input.
+    func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws
 }
 
 extension SQLExecutor {
     @discardableResult
     public func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
+
+    public func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+        try await insertWithValues(into: table, columns: columns, rows: rows)
+    }
+
+    /// Multi-row INSERTs, each under the databases' bound-parameter limits.
+    func insertWithValues(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+        guard !rows.isEmpty else { return }
+        for chunk in rows.chunked(max(1, 20_000 / max(1, columns.count))) {
+            var insert = Statement("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
+            insert.append(insert.rows(chunk))
+            try await insert.run(on: self)
+        }
+    }
 
     /// Runs `body` between `begin` and COMMIT on this connection; ROLLBACK if it throws.
     func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {

@@ -54,6 +54,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
 struct SQLiteExecutor: SQLExecutor {
     let connection: SQLiteConnection
+    var dialect: SQLDialect { .sqlite }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         let data: [SQLiteData] = binds.map {

@@ -8,6 +8,8 @@ public struct BatchProjection: Sendable {
     public private(set) var orders: [String: OrderRow] = [:]
     /// The events in effect, in log order.
     public private(set) var events: [EventRow] = []
+    /// Per customer, what the batch changes in their summary (added to the stored one).
+    public private(set) var customerDeltas: [String: CustomerDelta] = [:]
     /// Void events by reason.
     public private(set) var voidEvents: [String: Int] = [:]
     /// Per partition, the next offset to apply after this batch.
@@ -41,6 +43,19 @@ public struct BatchProjection: Sendable {
             }
             nextOffsets[item.partition] = item.offset + 1
         }
+        for (orderId, after) in orders {
+            let previous = before[orderId]
+            var delta = customerDeltas[after.state.customerId] ?? CustomerDelta()
+            if let previous {
+                delta.byStatus[previous.state.status, default: 0] -= 1
+            } else {
+                delta.orders += 1
+                delta.firstOrderAt = min(delta.firstOrderAt ?? after.placedAt, after.placedAt)
+                delta.lastOrderAt = max(delta.lastOrderAt ?? after.placedAt, after.placedAt)
+            }
+            delta.byStatus[after.state.status, default: 0] += 1
+            customerDeltas[after.state.customerId] = delta
+        }
     }
 
     private mutating func apply(_ recorded: RecordedEvent, at item: LogRecord, before: [String: OrderRow]) {
@@ -59,4 +74,14 @@ public struct BatchProjection: Sendable {
             status: row.state.status.rawValue,
             payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self)))
     }
+}
+
+/// A change to one customer's summary: counts to add, and the placement times of new orders.
+public struct CustomerDelta: Sendable, Hashable {
+    public var orders: Int64 = 0
+    public var byStatus: [OrderStatus: Int64] = [:]
+    public var firstOrderAt: Timestamp?
+    public var lastOrderAt: Timestamp?
+
+    public func count(_ status: OrderStatus) -> Int64 { byStatus[status] ?? 0 }
 }

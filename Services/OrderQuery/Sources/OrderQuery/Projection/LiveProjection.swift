@@ -57,6 +57,7 @@ public final class LiveProjection: Service, Sendable {
         let membership = membership.withLockedValue { $0 }
         guard membership.joined else { return "not in the consumer group yet" }
         if !membership.failed.isEmpty { return "stored offsets unreadable for partitions \(membership.failed.sorted())" }
+        if let failing = runner.failing { return "batches cannot be stored: \(failing)" }
         let stopped = runner.cursors.cursors.compactMap { partition, cursor in
             cursor.stopped.map { "partition \(partition) stopped at offset \($0.offset): \($0.reason)" }
         }

@@ -22,8 +22,9 @@ public final class ProjectionRunner: Sendable {
     struct State {
         var cursors = PartitionCursors()
         var generation: Int64
-        /// Called after every stored batch (read-your-writes waiters, rebuild progress).
         var eventsApplied: Int64 = 0
+        /// Why the last batch could not be stored, until one is (readiness shows it).
+        var failing: String?
     }
 
     public init(
@@ -44,6 +45,8 @@ public final class ProjectionRunner: Sendable {
     public var generation: Int64 { state.withLockedValue { $0.generation } }
     public var cursors: PartitionCursors { state.withLockedValue { $0.cursors } }
     public var eventsApplied: Int64 { state.withLockedValue { $0.eventsApplied } }
+    /// Why batches are failing now (the database unreachable), or nil.
+    public var failing: String? { state.withLockedValue { $0.failing } }
 
     // MARK: Ownership
 
@@ -134,6 +137,7 @@ public final class ProjectionRunner: Sendable {
             metrics.batchApplied(records: records.count, inEffect: projection.inEffectCount,
                                  voidEvents: projection.voidEvents, latency: ContinuousClock.now - started)
             state.withLockedValue { state in
+                state.failing = nil
                 state.eventsApplied += Int64(projection.inEffectCount)
                 for (partition, next) in projection.nextOffsets {
                     state.cursors.advance(partition, to: next, ifEpoch: epochs[partition] ?? 0)
@@ -171,6 +175,7 @@ public final class ProjectionRunner: Sendable {
             // batch is read again from the stored offsets after a pause; the projection does
             // not stop (readiness and lag show it falling behind).
             metrics.applyFailed()
+            state.withLockedValue { $0.failing = "\(error)" }
             logger.error("Applying a batch failed; retrying from the stored offsets", metadata: [
                 "projection": "\(name)", "generation": "\(generation)", "error": "\(error)",
             ])

@@ -70,75 +70,75 @@ extension ReadModelStore {
             delete.append(delete.list(chunk.map(\.orderId)))
             try await delete.run(on: db)
         }
-        for chunk in rows.chunked(1_000) {
-            var upsert = Statement("""
-                INSERT INTO \(t.orders) (order_id, kafka_partition, customer_id, status, currency, total, confirmed_total,
-                    item_count, line_count, version, placed_at_ms, updated_at_ms, carrier, tracking_number, cancel_reason)
-                VALUES
-                """)
-            upsert.append(upsert.rows(chunk.map { row in
-                [.text(row.orderId), .int(Int64(row.partition)), .text(row.state.customerId), .text(row.state.status.rawValue),
-                 .text(row.state.currency), .int(row.total), SQLValue(row.state.confirmedTotal), .int(row.itemCount),
-                 .int(Int64(row.state.items.count)), .int(row.state.version), .int(row.placedAt.millisecondsSinceEpoch),
-                 .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(row.state.shipping?.carrier),
-                 SQLValue(row.state.shipping?.trackingNumber), SQLValue(row.state.cancelReason)]
-            }))
-            upsert.append("""
-                 ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, total = excluded.total,
-                    confirmed_total = excluded.confirmed_total, item_count = excluded.item_count,
-                    line_count = excluded.line_count, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
-                    carrier = excluded.carrier, tracking_number = excluded.tracking_number, cancel_reason = excluded.cancel_reason
-                """)
-            try await upsert.run(on: db)
+        let orderColumns = ["order_id", "kafka_partition", "customer_id", "status", "currency", "total", "confirmed_total",
+                            "item_count", "line_count", "version", "placed_at_ms", "updated_at_ms", "carrier",
+                            "tracking_number", "cancel_reason"]
+        let orderRows: [[SQLValue]] = rows.map { row in
+            [.text(row.orderId), .int(Int64(row.partition)), .text(row.state.customerId), .text(row.state.status.rawValue),
+             .text(row.state.currency), .int(row.total), SQLValue(row.state.confirmedTotal), .int(row.itemCount),
+             .int(Int64(row.state.items.count)), .int(row.state.version), .int(row.placedAt.millisecondsSinceEpoch),
+             .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(row.state.shipping?.carrier),
+             SQLValue(row.state.shipping?.trackingNumber), SQLValue(row.state.cancelReason)]
+        }
+        let onConflict = """
+             ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, total = excluded.total,
+                confirmed_total = excluded.confirmed_total, item_count = excluded.item_count,
+                line_count = excluded.line_count, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
+                carrier = excluded.carrier, tracking_number = excluded.tracking_number, cancel_reason = excluded.cancel_reason
+            """
+        if db.dialect == .postgres {
+            // COPY into a staging table, then one merge (PostgreSQL's fastest way in).
+            let stage = "order_query_orders_stage"
+            try await db.query("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(t.orders)) ON COMMIT DELETE ROWS")
+            try await db.insert(into: stage, columns: orderColumns, rows: orderRows)
+            let list = orderColumns.joined(separator: ", ")
+            try await db.query("INSERT INTO \(t.orders) (\(list)) SELECT \(list) FROM \(stage)\(onConflict)")
+        } else {
+            for chunk in orderRows.chunked(1_000) {
+                var upsert = Statement("INSERT INTO \(t.orders) (\(orderColumns.joined(separator: ", "))) VALUES ")
+                upsert.append(upsert.rows(chunk))
+                upsert.append(onConflict)
+                try await upsert.run(on: db)
+            }
         }
         let items = rows.flatMap { row in
             row.state.items.enumerated().map { index, item -> [SQLValue] in
                 [.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)]
             }
         }
-        for chunk in items.chunked(2_000) {
-            var insert = Statement("INSERT INTO \(t.items) (order_id, line_no, sku, quantity, unit_price) VALUES ")
-            insert.append(insert.rows(chunk))
-            try await insert.run(on: db)
-        }
-        for chunk in projection.events.chunked(1_000) {
-            var insert = Statement("""
-                INSERT INTO \(t.events) (order_id, version, event_type, event_id, schema_version, command_id,
-                    occurred_at_ms, kafka_partition, kafka_offset, status, payload)
-                VALUES
-                """)
-            insert.append(insert.rows(chunk.map { event in
+        try await db.insert(into: t.items, columns: ["order_id", "line_no", "sku", "quantity", "unit_price"], rows: items)
+        try await db.insert(
+            into: t.events,
+            columns: ["order_id", "version", "event_type", "event_id", "schema_version", "command_id", "occurred_at_ms",
+                      "kafka_partition", "kafka_offset", "status", "payload"],
+            rows: projection.events.map { event in
                 [.text(event.orderId), .int(event.version), .text(event.eventType), .text(event.eventId),
                  .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
                  .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
-            }))
-            try await insert.run(on: db)
+            })
+        // Each touched customer's summary, changed by the batch's deltas (an order's customer
+        // never changes, so counts move between statuses and new orders add up).
+        let statuses = OrderStatus.allCases
+        let customerRows: [[SQLValue]] = projection.customerDeltas.sorted { $0.key < $1.key }.map { customer, delta in
+            [.text(customer), .int(delta.orders)] + statuses.map { .int(delta.count($0)) }
+                + [.int(delta.firstOrderAt?.millisecondsSinceEpoch ?? Int64.max), .int(delta.lastOrderAt?.millisecondsSinceEpoch ?? Int64.min)]
         }
-        // Each touched customer's summary, recomputed from the orders table in one statement.
-        let customers = Set(rows.map(\.state.customerId)).sorted()
-        for chunk in customers.chunked(1_000) {
-            var summary = Statement("""
-                INSERT INTO \(t.customers) (customer_id, order_count, placed_count, confirmed_count, shipped_count,
-                    delivered_count, cancelled_count, first_order_at_ms, last_order_at_ms)
-                SELECT customer_id, COUNT(*),
-                    SUM(CASE WHEN status = 'placed' THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN status = 'shipped' THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END),
-                    MIN(placed_at_ms), MAX(placed_at_ms)
-                FROM \(t.orders) WHERE customer_id IN
+        let least = db.dialect == .postgres ? "LEAST" : "MIN"
+        let greatest = db.dialect == .postgres ? "GREATEST" : "MAX"
+        let counts = ["placed_count", "confirmed_count", "shipped_count", "delivered_count", "cancelled_count"]
+        for chunk in customerRows.chunked(1_000) {
+            var upsert = Statement("""
+                INSERT INTO \(t.customers) (customer_id, order_count, \(counts.joined(separator: ", ")),
+                    first_order_at_ms, last_order_at_ms) VALUES
                 """)
-            summary.append(summary.list(chunk))
-            summary.append("""
-                 GROUP BY customer_id
-                ON CONFLICT (customer_id) DO UPDATE SET order_count = excluded.order_count,
-                    placed_count = excluded.placed_count, confirmed_count = excluded.confirmed_count,
-                    shipped_count = excluded.shipped_count, delivered_count = excluded.delivered_count,
-                    cancelled_count = excluded.cancelled_count, first_order_at_ms = excluded.first_order_at_ms,
-                    last_order_at_ms = excluded.last_order_at_ms
+            upsert.append(upsert.rows(chunk))
+            upsert.append("""
+                 ON CONFLICT (customer_id) DO UPDATE SET order_count = \(t.customers).order_count + excluded.order_count,
+                    \(counts.map { "\($0) = \(t.customers).\($0) + excluded.\($0)" }.joined(separator: ", ")),
+                    first_order_at_ms = \(least)(\(t.customers).first_order_at_ms, excluded.first_order_at_ms),
+                    last_order_at_ms = \(greatest)(\(t.customers).last_order_at_ms, excluded.last_order_at_ms)
                 """)
-            try await summary.run(on: db)
+            try await upsert.run(on: db)
         }
     }
 
