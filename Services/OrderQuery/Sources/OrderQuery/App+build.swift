@@ -52,9 +52,10 @@ public func buildApplication(
     let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { event in
         await liveBox.withLockedValue { $0 }?.handle(event)
     }
+    let board = ProgressBoard()
     let runner = ProjectionRunner(
         name: "live", consumer: consumer, store: store, topic: configuration.topic, generation: liveGeneration,
-        partitionOf: partitionOf, metrics: metrics, logger: logger, maxBatch: configuration.maxBatch)
+        partitionOf: partitionOf, metrics: metrics, logger: logger, maxBatch: configuration.maxBatch, board: board)
     let live = LiveProjection(runner: runner, consumer: consumer, logger: logger)
     liveBox.withLockedValue { $0 = live }
 
@@ -64,7 +65,7 @@ public func buildApplication(
     await rebuilds.dropLeftovers()
 
     let router = Router(context: BasicRequestContext.self)
-    QueryController(store: store, partitionCount: partitionCount, logger: logger).addRoutes(to: router)
+    QueryController(store: store, board: board, partitionCount: partitionCount, logger: logger).addRoutes(to: router)
     OperationsController(
         store: store, live: live, rebuilds: rebuilds, admin: admin, topic: configuration.topic,
         partitionCount: partitionCount, adminToken: configuration.adminToken, metrics: metrics

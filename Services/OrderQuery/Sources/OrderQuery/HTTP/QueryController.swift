@@ -10,6 +10,7 @@ import ServiceKit
 /// The read side's HTTP API: orders, history, lists, customers, stats, with read-your-writes.
 struct QueryController: Sendable {
     let store: ReadModelStore
+    let board: ProgressBoard
     let partitionCount: Int32
     let logger: Logger
 
@@ -77,21 +78,34 @@ struct QueryController: Sendable {
         let deadline = ContinuousClock.now + parameters.wait
         let condition = parameters.condition
         while true {
+            // A position in a partition this instance folds: wait for the projection, not the database.
+            if case .position(let partition, let offset)? = condition, parameters.generation == nil {
+                let seen = board.version
+                if let next = board.next(of: partition), next <= offset {
+                    let left = deadline - ContinuousClock.now
+                    guard left > .zero else { throw notYetVisible(parameters, orderId: orderId) }
+                    await board.waitForChange(after: seen, limit: min(left, .seconds(1)))
+                    continue
+                }
+            }
             let result: T? = try await store.read(generation: parameters.generation) { db, t in
                 if let condition, !(try await Self.holds(condition, orderId: orderId, db, t)) { return nil }
                 return try await body(db, t)
             }
             if let result { return result }
-            guard ContinuousClock.now < deadline else {
-                let what: String = switch condition {
-                case .position(let partition, let offset)?: "position \(partition):\(offset)"
-                case .minVersion(let version)?: "version \(version) of order \(orderId ?? "")"
-                case nil: "the request"
-                }
-                throw QueryProblem(.notYetVisible, "the read model had not applied \(what) within \(parameters.wait.wholeMilliseconds) ms")
-            }
-            try await Task.sleep(for: .milliseconds(5))
+            guard ContinuousClock.now < deadline else { throw notYetVisible(parameters, orderId: orderId) }
+            // Another instance folds it (or a version is awaited): look again shortly.
+            try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    private func notYetVisible(_ parameters: ReadParameters, orderId: String?) -> QueryProblem {
+        let what: String = switch parameters.condition {
+        case .position(let partition, let offset)?: "position \(partition):\(offset)"
+        case .minVersion(let version)?: "version \(version) of order \(orderId ?? "")"
+        case nil: "the request"
+        }
+        return QueryProblem(.notYetVisible, "the read model had not applied \(what) within \(parameters.wait.wholeMilliseconds) ms")
     }
 
     static func holds(_ condition: ReadCondition, orderId: String?, _ db: any SQLExecutor, _ t: ReadModelSchema.Tables) async throws -> Bool {

@@ -17,6 +17,8 @@ public final class ProjectionRunner: Sendable {
     let metrics: QueryMetrics
     let logger: Logger
     let maxBatch: Int
+    /// The live projection tells waiting reads how far it has stored; a rebuild has none.
+    let board: ProgressBoard?
     private let state: NIOLockedValueBox<State>
 
     struct State {
@@ -29,8 +31,10 @@ public final class ProjectionRunner: Sendable {
 
     public init(
         name: String, consumer: KafkaConsumer, store: ReadModelStore, topic: String, generation: Int64,
-        partitionOf: @escaping @Sendable (String) -> Int32, metrics: QueryMetrics, logger: Logger, maxBatch: Int = 5_000
+        partitionOf: @escaping @Sendable (String) -> Int32, metrics: QueryMetrics, logger: Logger, maxBatch: Int = 5_000,
+        board: ProgressBoard? = nil
     ) {
+        self.board = board
         self.name = name
         self.consumer = consumer
         self.store = store
@@ -63,6 +67,7 @@ public final class ProjectionRunner: Sendable {
                 try consumer.seek(TopicPartition(topic, partition), to: .offset(next))
             }
         }
+        board?.publish(Dictionary(uniqueKeysWithValues: partitions.map { ($0, stored[$0] ?? 0) }))
         logger.info("Projection took partitions", metadata: [
             "projection": "\(name)", "generation": "\(generation)",
             "kafka.partitions": "\(partitions.sorted().map { "\($0)@\(stored[$0] ?? 0)" })",
@@ -73,6 +78,7 @@ public final class ProjectionRunner: Sendable {
         state.withLockedValue { state in
             for partition in partitions { state.cursors.revoke(partition) }
         }
+        board?.forget(partitions)
     }
 
     // MARK: Folding
@@ -146,6 +152,7 @@ public final class ProjectionRunner: Sendable {
                     state.cursors.stop(partition, at: stop.offset, reason: "\(stop.error)")
                 }
             }
+            board?.publish(projection.nextOffsets)
             for (partition, stop) in projection.stopped {
                 // Not folding past an event it cannot read: the partition waits for a fixed
                 // reader (or a fixed event), visibly.
@@ -190,6 +197,7 @@ public final class ProjectionRunner: Sendable {
         guard name == "live", let live = try await store.liveGeneration() else {
             throw ApplyRefusal.generationClosed(generation)
         }
+        board?.forgetAll()
         let owned = state.withLockedValue { state in
             state.generation = live
             return Array(state.cursors.cursors.keys)
