@@ -179,19 +179,8 @@ final class ConsumerCore: @unchecked Sendable {
     func nextChunk() async throws -> FetchedChunk? {
         try await withCheckedThrowingContinuation { continuation in
             let (result, waiters, settled): (Result<FetchedChunk?, any Error>?, [CheckedContinuation<Void, Never>], [Settled]) = lock.withLock {
-                let waiters = release()
-                flushDelivered()
-                // The application asks for more: it has been handed all of the last chunk.
-                if let delivering { positions.answerDelivered(delivering.partition, epoch: delivering.epoch) }
-                delivering = nil
-                let settled = watchers.settle(positions)
-                while let chunk = buffer.popFirst() {
-                    bufferedBytes -= chunk.byteCount
-                    if positions.isCurrent(chunk.partition, epoch: chunk.epoch) {
-                        startDelivering(chunk)
-                        return (.success(chunk), waiters, settled)
-                    }
-                }
+                let (chunk, waiters, settled) = takeChunk()
+                if let chunk { return (.success(chunk), waiters, settled) }
                 switch lifecycle {
                 case .finished: return (.success(nil), waiters, settled)
                 case .failed(let error): return (.failure(error), waiters, settled)
@@ -205,6 +194,33 @@ final class ConsumerCore: @unchecked Sendable {
             wake()
             if let result { continuation.resume(with: result) }
         }
+    }
+
+    /// The next chunk already fetched, without waiting; nil when none is buffered.
+    func nextChunkIfBuffered() -> FetchedChunk? {
+        let (chunk, waiters, settled) = lock.withLock { takeChunk() }
+        resume(waiters)
+        resumeWatchers(settled)
+        wake()
+        return chunk
+    }
+
+    /// Under the lock: the application has been handed all of the last chunk; the next
+    /// current one in the buffer, if any, starts being delivered.
+    private func takeChunk() -> (FetchedChunk?, [CheckedContinuation<Void, Never>], [Settled]) {
+        let waiters = release()
+        flushDelivered()
+        if let delivering { positions.answerDelivered(delivering.partition, epoch: delivering.epoch) }
+        delivering = nil
+        let settled = watchers.settle(positions)
+        while let chunk = buffer.popFirst() {
+            bufferedBytes -= chunk.byteCount
+            if positions.isCurrent(chunk.partition, epoch: chunk.epoch) {
+                startDelivering(chunk)
+                return (chunk, waiters, settled)
+            }
+        }
+        return (nil, waiters, settled)
     }
 
     /// Under the lock.

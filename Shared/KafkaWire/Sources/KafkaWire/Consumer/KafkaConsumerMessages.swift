@@ -46,13 +46,23 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             return try await nextChunk(isolation: actor)
         }
 
-        /// The next record if one is already fetched and in hand, without waiting: a caller
-        /// that applies records in batches (one database transaction each) takes what
-        /// `next()` gave and then everything buffered behind it, as librdkafka's
+        /// The next record if one is already fetched, without waiting: a caller that applies
+        /// records in batches (one database transaction each) takes what `next()` gave and
+        /// then everything fetched behind it, of every partition, as librdkafka's
         /// `consume_batch` does. Like `next()`, it marks the previous record processed.
-        @inlinable
         public mutating func nextIfBuffered() -> ConsumerRecord? {
-            nextBuffered()
+            if let record = nextBuffered() { return record }
+            while true {
+                current = []
+                pending = []
+                guard var chunk = core.nextChunkIfBuffered() else { return nil }
+                swap(&pending, &chunk.batches)
+                pending.reverse()
+                topic = chunk.partition.topic
+                partition = chunk.partition.partition
+                snapshot = .max
+                if let record = nextBuffered() { return record }
+            }
         }
 
         @inlinable
