@@ -61,6 +61,37 @@ struct WatermarkBrokerTests {
         }
     }
 
+    /// A batch reader takes what `next()` gave and everything fetched behind it, of every
+    /// partition, without waiting (OrderQuery applies such a batch in one transaction).
+    @Test func nextIfBufferedDrainsEveryFetchedPartition() async throws {
+        try await ConnectionTestBroker.run { port in
+            try await ConnectionTestBroker.withCluster(port: port) { cluster in
+                try await Support.createTopic(cluster, "batches", partitions: 3)
+                let partitions = (0..<3).map { TopicPartition("batches", Int32($0)) }
+                for partition in 0..<3 {
+                    try await Support.produce(cluster, topic: "batches", partition: Int32(partition), values: (0..<5).map { "p\(partition)-\($0)" })
+                }
+                var configuration = KafkaConsumerConfiguration(client: Support.client(port), consumption: .partitions(partitions))
+                configuration.autoOffsetReset = .earliest
+                let consumer = try KafkaConsumer(configuration: configuration, logger: ConnectionTestBroker.logger)
+                try await Support.withRunning(consumer) { consumer in
+                    var iterator = consumer.messages.makeAsyncIterator()
+                    let first = try #require(try await iterator.next())
+                    // Every partition's records have been fetched (their high watermarks came with them).
+                    try await waitUntil { partitions.allSatisfy { consumer.highWatermark(of: $0) == 5 } }
+                    var batch = [first]
+                    while let record = iterator.nextIfBuffered() { batch.append(record) }
+                    #expect(batch.count == 15)
+                    #expect(Set(batch.map(\.partition)) == [0, 1, 2])
+                    for partition in Int32(0)..<3 {
+                        #expect(batch.filter { $0.partition == partition }.map(\.offset) == [0, 1, 2, 3, 4])
+                    }
+                    #expect(iterator.nextIfBuffered() == nil)
+                }
+            }
+        }
+    }
+
     @Test func aGroupMemberKnowsItsEmptyPartitionsAreFolded() async throws {
         try await ConnectionTestBroker.run { port in
             try await ConnectionTestBroker.withCluster(port: port) { cluster in
