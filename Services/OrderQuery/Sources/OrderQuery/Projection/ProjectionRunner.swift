@@ -171,7 +171,13 @@ public final class ProjectionRunner: Sendable {
                 logger.notice("Stored offset moved under the projection; seeking to it", metadata: [
                     "projection": "\(name)", "kafka.partition": "\(partition)", "expected": "\(expected)", "stored": "\(stored ?? -1)",
                 ])
-                if let stored { seek(partition, to: stored) }
+                if let stored {
+                    seek(partition, to: stored)
+                    board?.publish([partition: stored])
+                }
+                // The batch's other partitions were not stored either: read them again from
+                // where they were (a seek, so nothing handed out before counts as a gap).
+                for (other, start) in startOffsets where other != partition { seek(other, to: start) }
             case .generationClosed:
                 try await generationClosed()
             }
