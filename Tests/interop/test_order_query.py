@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import random
 import threading
-import time
 
 import pytest
 
@@ -125,14 +124,29 @@ def test_sigkill_during_folding_loses_nothing_and_applies_nothing_twice(broker, 
         # for the killed one's session to expire, so every round folds.
         oq = order_queries(broker, database_url, env={"MAX_BATCH": str(rng.choice([50, 200, 1000])),
                                                       "GROUP_INSTANCE_ID": "oq-kill"}, ready_timeout=0)
-        # A random moment: somewhere in the start, the group join or the fold.
-        time.sleep(rng.uniform(0.3, 3.0))
-        try:
-            body = Client(oq.port, timeout=2).request("GET", "/projection").body
-            behind = sum(p["lag"] for p in body["partitions"])
-        except (OSError, KeyError, TypeError):
-            behind = None
-        if behind:
+        # A random point of progress, not of time: as soon as it answers (some rounds), or
+        # once a random share of what is left to fold has been stored.
+        share = rng.choice([0.0, rng.random()])
+        start = None
+        last = {}
+
+        def reached() -> bool:
+            nonlocal start, last
+            if oq.proc.poll() is not None:
+                raise AssertionError(f"order-query exited with {oq.proc.returncode}\n{oq.log_tail()}")
+            try:
+                reply = Client(oq.port, timeout=5).request("GET", "/projection")
+            except OSError:
+                return False
+            if reply.status != 200:
+                return False
+            last = reply.body
+            stored = sum(p["storedOffset"] for p in last["partitions"])
+            start = stored if start is None else start
+            return stored >= start + share * (history.written - start)
+
+        wait_until(reached, f"order-query to store {share:.0%} of what was left", 120, detail=lambda: f" (last: {last})")
+        if sum(p["lag"] for p in last["partitions"]):
             kills_while_behind += 1
         oq.kill9()
         if round_ == 9:

@@ -95,8 +95,10 @@ struct QueryController: Sendable {
             }
             if let result { return result }
             guard ContinuousClock.now < deadline else { throw notYetVisible(parameters, orderId: orderId) }
-            // Another instance folds it (or a version is awaited): look again shortly.
-            try await Task.sleep(for: .milliseconds(20))
+            // Another instance folds it, or a version is awaited: look again when this
+            // instance stores something, or shortly (another instance's progress is only in the database).
+            try Task.checkCancellation()
+            await board.waitForChange(after: board.version, limit: .milliseconds(20))
         }
     }
 
