@@ -65,7 +65,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT="$(free_port)"
 BROKER="127.0.0.1:$PORT"
 "$WORK/bin/kafkawire" broker --listen "$BROKER" --data-dir "$WORK/data" --log-level warning </dev/null >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
@@ -78,7 +79,6 @@ log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}'), $RUNS runs"
 "$VENV/bin/python" "$HERE/bench.py" --bootstrap "$BROKER" --database-url "$ORDERS_TEST_DATABASE_URL" \
     --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() {  # url what
     for _ in $(seq 900); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done
     die "$2 did not become ready"

@@ -49,7 +49,7 @@ extension ReadModelStore {
                     throw ApplyRefusal.offsetMoved(partition: partition, stored: stored, expected: expected)
                 }
             }
-            try await Self.write(projection, before: before, to: tables, db)
+            try await Self.write(projection, to: tables, db)
             if projection.inEffectCount > 0 {
                 try await db.query(
                     "UPDATE \(schema.generations) SET events_applied = events_applied + $1, updated_at_ms = $2 WHERE generation = $3",
@@ -61,7 +61,7 @@ extension ReadModelStore {
 
     /// Set-based writes: a few multi-row statements per batch, whatever its size.
     static func write(
-        _ projection: BatchProjection, before: [String: OrderRow], to t: ReadModelSchema.Tables, _ db: any SQLExecutor
+        _ projection: BatchProjection, to t: ReadModelSchema.Tables, _ db: any SQLExecutor
     ) async throws {
         let rows = projection.orders.values.sorted { $0.orderId < $1.orderId }
         guard !rows.isEmpty else { return }
