@@ -6,6 +6,7 @@ import PackageDescription
 let kafkaWire = "Shared/KafkaWire"
 let orderCommand = "Services/OrderCommand"
 let orderQuery = "Services/OrderQuery"
+let notifier = "Services/Notifier"
 
 let package = Package(
     name: "orders",
@@ -20,6 +21,8 @@ let package = Package(
         .executable(name: "order-command", targets: ["order-command"]),
         .library(name: "OrderQuery", targets: ["OrderQuery"]),
         .executable(name: "order-query", targets: ["order-query"]),
+        .library(name: "Notifier", targets: ["Notifier"]),
+        .executable(name: "notifier", targets: ["notifier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -35,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries from Debian's packages: the four compression codecs Kafka uses.
@@ -108,8 +112,22 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/ServiceKit/Sources/ServiceKit"
+        ),
+
+        // The services' SQL: one protocol over PostgreSQL (PostgresNIO) and SQLite (SQLiteNIO), bound values only.
+        .target(
+            name: "SQLStore",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Shared/SQLStore/Sources/SQLStore"
         ),
 
         // OrderCommand: HTTP commands decided against the aggregate, appended to Kafka, confirmed by read-back.
@@ -146,11 +164,9 @@ let package = Package(
         .target(
             name: "OrderQuery",
             dependencies: [
-                "Events", "KafkaWire", "ServiceKit",
+                "Events", "KafkaWire", "ServiceKit", "SQLStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -172,6 +188,39 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "\(orderQuery)/Sources/order-query"
+        ),
+
+        // Notifier: one notification per event in effect (log, file, webhook), retries, a dead-letter topic.
+        .target(
+            name: "Notifier",
+            dependencies: [
+                "Events", "KafkaWire", "KafkaProtocol", "ServiceKit", "SQLStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "\(notifier)/Sources/Notifier"
+        ),
+        .executableTarget(
+            name: "notifier",
+            dependencies: [
+                "Notifier", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "\(notifier)/Sources/notifier"
         ),
 
         // What the test targets share: waiting for a condition, the dev broker in-process.
@@ -200,10 +249,19 @@ let package = Package(
         .testTarget(
             name: "OrderQueryTests",
             dependencies: [
-                "OrderQuery", "Events", "TestSupport",
+                "OrderQuery", "Events", "SQLStore", "ServiceKit", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/OrderQueryTests"
+        ),
+        .testTarget(
+            name: "NotifierTests",
+            dependencies: [
+                "Notifier", "Events", "SQLStore", "ServiceKit", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/NotifierTests"
         ),
         .testTarget(
             name: "KafkaProtocolTests",

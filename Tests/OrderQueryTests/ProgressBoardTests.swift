@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Testing
 
 @testable import OrderQuery

@@ -39,6 +39,8 @@ def pytest_runtest_makereport(item, call):
             rep.sections.append((f"order-command #{index} log, tail ({rep.when})", instance.log_tail(80)))
         for index, instance in enumerate(getattr(item, "_order_queries", [])):
             rep.sections.append((f"order-query #{index} log, tail ({rep.when})", instance.log_tail(80)))
+        for index, instance in enumerate(getattr(item, "_notifiers", [])):
+            rep.sections.append((f"notifier #{index} log, tail ({rep.when})", instance.log_tail(80)))
 
 
 @pytest.fixture
@@ -110,3 +112,41 @@ def order_queries(request, tmp_path):
     yield start
     for instance in started:
         instance.stop()
+
+
+@pytest.fixture
+def notifiers(request, tmp_path):
+    """Starts `notifier` instances: notifiers(broker, database_url, env={...}). Each is stopped
+    at the end; on failure their log tails are attached to the report."""
+    from notifier import Notifier
+
+    started = []
+
+    def start(broker, database_url, env=None, ready_timeout=90.0):
+        instance = Notifier(broker.bootstrap, tmp_path / f"notifier-{len(started)}.log",
+                            env={"DATABASE_URL": database_url, **(env or {})})
+        started.append(instance)
+        request.node._notifiers = started
+        return instance.start(ready_timeout=ready_timeout)
+
+    yield start
+    for instance in started:
+        instance.stop()
+
+
+@pytest.fixture
+def webhooks():
+    """Starts webhook receivers (notifier.WebhookReceiver): webhooks(secret=..., policy=...).
+    Each is closed at the end."""
+    from notifier import WebhookReceiver
+
+    started = []
+
+    def start(secret=None, policy=None):
+        receiver = WebhookReceiver(secret=secret, policy=policy)
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        receiver.close()

@@ -23,7 +23,7 @@ public struct LineItem: Codable, Hashable, Sendable {
 extension Int64 {
     /// Addition that saturates at the bounds (see `LineItem.amount`).
     @inlinable
-    func saturatingAdd(_ other: Int64) -> Int64 {
+    public func saturatingAdd(_ other: Int64) -> Int64 {
         let (sum, overflow) = addingReportingOverflow(other)
         if overflow { return other > 0 ? .max : .min }
         return sum

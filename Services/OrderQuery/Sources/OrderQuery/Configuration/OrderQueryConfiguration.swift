@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import KafkaWire
 
 /// Everything an OrderQuery instance needs, with the contract's defaults.

@@ -1,3 +1,4 @@
+import SQLStore
 import ArgumentParser
 import Foundation
 import KafkaWire

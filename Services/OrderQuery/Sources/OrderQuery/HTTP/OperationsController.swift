@@ -1,3 +1,4 @@
+import SQLStore
 import Crypto
 import Events
 import Foundation
@@ -100,16 +101,11 @@ struct OperationsController: Sendable {
 
     /// Admin routes: 403 until ADMIN_TOKEN is set, then 401 without the right bearer token.
     func authorize(_ request: Request) throws(QueryProblem) {
-        guard let adminToken, !adminToken.isEmpty else {
-            throw QueryProblem(.forbidden, "set ADMIN_TOKEN to enable the admin routes")
+        do {
+            try AdminAuthorization.check(request, token: adminToken)
+        } catch {
+            throw QueryProblem(error == .disabled ? .forbidden : .unauthorized, error.detail)
         }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw QueryProblem(.unauthorized, "send Authorization: Bearer <ADMIN_TOKEN>")
-        }
-        let given = SHA256.hash(data: Data(header.dropFirst("Bearer ".count).utf8))
-        let expected = SHA256.hash(data: Data(adminToken.utf8))
-        // Compare digests, not the tokens: equal-length inputs, no early exit on the secret.
-        guard given == expected else { throw QueryProblem(.unauthorized, "the bearer token is not the admin token") }
     }
 }
 

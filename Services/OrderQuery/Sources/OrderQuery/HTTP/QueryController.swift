@@ -1,3 +1,4 @@
+import SQLStore
 import Events
 import Foundation
 import HTTPTypes
@@ -152,6 +153,8 @@ func answer(_ body: () async throws -> Response) async -> Response {
         case .noLiveGeneration:
             return QueryProblem(.unavailable, "the read model has no live generation yet").response
         }
+    } catch let error as HTTPError where error.status == .contentTooLarge {
+        return QueryProblem(.tooLarge, "the body is larger than 64 KiB").response
     } catch is CancellationError {
         return QueryProblem(.unavailable, "the service is shutting down").response
     } catch {

@@ -1,3 +1,4 @@
+import SQLStore
 import HTTPTypes
 import Hummingbird
 import ServiceKit
@@ -14,6 +15,7 @@ public struct QueryProblem: Error, Sendable {
         case notFound = "not-found"
         case unauthorized
         case forbidden
+        case tooLarge = "too-large"
         case notYetVisible = "not-yet-visible"
         case unavailable
 
@@ -24,6 +26,7 @@ public struct QueryProblem: Error, Sendable {
             case .rebuildRunning: .conflict
             case .unauthorized: .unauthorized
             case .forbidden: .forbidden
+            case .tooLarge: .contentTooLarge
             case .notYetVisible, .unavailable: .serviceUnavailable
             }
         }
@@ -39,6 +42,7 @@ public struct QueryProblem: Error, Sendable {
             case .notFound: "No such resource"
             case .unauthorized: "A valid bearer token is required"
             case .forbidden: "Admin routes are disabled: ADMIN_TOKEN is not set"
+            case .tooLarge: "The request body is too large"
             case .notYetVisible: "The read model has not applied that position yet; retry"
             case .unavailable: "The read model cannot answer now; retry"
             }

@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Events
 
 /// What a read waits for before answering (read-your-writes).

@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Events
 
 /// What one fetched batch changes in the read model: a pure function of the batch and of the

@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import KafkaWire
 import Logging
 import NIOConcurrencyHelpers

@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import NIOConcurrencyHelpers
 
 /// What this instance's live projection has stored, per partition it owns, so that a read

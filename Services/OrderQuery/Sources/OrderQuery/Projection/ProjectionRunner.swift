@@ -1,3 +1,4 @@
+import SQLStore
 import Events
 import KafkaWire
 import Logging

@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Events
 
 /// A generation of the read model: one set of data tables folded from the log.

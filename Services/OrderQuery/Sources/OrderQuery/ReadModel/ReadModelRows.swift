@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Events
 
 /// An order as the read model holds it: the aggregate's state plus where and when.

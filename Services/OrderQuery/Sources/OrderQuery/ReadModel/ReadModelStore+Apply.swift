@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Events
 
 /// Why a batch was not applied. Either way nothing was written.

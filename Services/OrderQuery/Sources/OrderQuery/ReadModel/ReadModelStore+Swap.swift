@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Events
 
 public enum SwapOutcome: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import ServiceKit
+import SQLStore
 import Events
 import Foundation
 import Logging
@@ -186,6 +188,3 @@ public final class ReadModelStore: Sendable {
     }
 }
 
-extension Timestamp {
-    static var now: Timestamp { Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))) }
-}

@@ -1,34 +1,34 @@
 /// A statement under construction: every value goes in as a bound parameter (`$n`), never as
 /// text, so nothing a client sends can change the SQL.
-struct Statement {
-    var sql: String
-    var binds: [SQLValue] = []
+public struct Statement: Sendable {
+    public var sql: String
+    public var binds: [SQLValue] = []
 
-    init(_ sql: String = "") { self.sql = sql }
+    public init(_ sql: String = "") { self.sql = sql }
 
     /// Binds a value and returns its placeholder.
-    mutating func bind(_ value: SQLValue) -> String {
+    public mutating func bind(_ value: SQLValue) -> String {
         binds.append(value)
         return "$\(binds.count)"
     }
 
-    mutating func bind(_ value: String) -> String { bind(.text(value)) }
-    mutating func bind(_ value: Int64) -> String { bind(.int(value)) }
+    public mutating func bind(_ value: String) -> String { bind(.text(value)) }
+    public mutating func bind(_ value: Int64) -> String { bind(.int(value)) }
 
     /// `($1, $2, ...)` for a list of values (never empty: callers skip empty lists).
-    mutating func list(_ values: some Sequence<String>) -> String {
+    public mutating func list(_ values: some Sequence<String>) -> String {
         "(" + values.map { bind(.text($0)) }.joined(separator: ", ") + ")"
     }
 
     /// `($1, $2), ($3, $4), ...`: the rows of a multi-row VALUES.
-    mutating func rows(_ rows: some Sequence<[SQLValue]>) -> String {
+    public mutating func rows(_ rows: some Sequence<[SQLValue]>) -> String {
         rows.map { "(" + $0.map { bind($0) }.joined(separator: ", ") + ")" }.joined(separator: ", ")
     }
 
-    mutating func append(_ text: String) { sql += text }
+    public mutating func append(_ text: String) { sql += text }
 
     @discardableResult
-    func run(on executor: any SQLExecutor) async throws -> [SQLRow] {
+    public func run(on executor: any SQLExecutor) async throws -> [SQLRow] {
         try await executor.query(sql, binds)
     }
 }
@@ -36,7 +36,7 @@ struct Statement {
 extension Array {
     /// Consecutive slices of at most `size` elements (statements stay under the databases'
     /// bound-parameter limits: 32,766 in SQLite, 65,535 in PostgreSQL).
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+    public func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -46,13 +46,13 @@ public final class PostgresDatabase: SQLDatabase {
     }
 }
 
-struct PostgresExecutor: SQLExecutor {
+public struct PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger
-    var dialect: SQLDialect { .postgres }
+    public var dialect: SQLDialect { .postgres }
 
     /// COPY FROM STDIN in text format: one round trip for any number of rows, no parameters to bind.
-    func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+    public func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
         guard !rows.isEmpty else { return }
         do {
             try await copy(into: table, columns: columns, rows: rows)
@@ -84,7 +84,7 @@ struct PostgresExecutor: SQLExecutor {
     }
 
     /// COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
-    static func appendCopyText(_ value: SQLValue, to buffer: inout ByteBuffer) {
+    public static func appendCopyText(_ value: SQLValue, to buffer: inout ByteBuffer) {
         switch value {
         case .null:
             buffer.writeString("\\N")
@@ -103,7 +103,7 @@ struct PostgresExecutor: SQLExecutor {
         }
     }
 
-    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {
             switch value {

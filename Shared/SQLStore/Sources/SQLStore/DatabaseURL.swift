@@ -12,6 +12,14 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         public var user: String
         public var password: String?
         public var database: String?
+
+        public init(host: String, port: Int, user: String, password: String?, database: String?) {
+            self.host = host
+            self.port = port
+            self.user = user
+            self.password = password
+            self.database = database
+        }
     }
 
     public init(_ text: String) throws(DatabaseError) {

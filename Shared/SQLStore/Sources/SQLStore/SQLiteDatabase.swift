@@ -52,11 +52,11 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 }
 
-struct SQLiteExecutor: SQLExecutor {
+public struct SQLiteExecutor: SQLExecutor {
     let connection: SQLiteConnection
-    var dialect: SQLDialect { .sqlite }
+    public var dialect: SQLDialect { .sqlite }
 
-    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         let data: [SQLiteData] = binds.map {
             switch $0 {
             case .int(let int): .integer(SQLiteInt64(int))
@@ -79,7 +79,7 @@ struct SQLiteExecutor: SQLExecutor {
     }
 
     /// `$n` becomes SQLite's `?n`: the same parameter number, whatever order they appear in.
-    static func numberedPlaceholders(_ sql: String) -> String {
+    public static func numberedPlaceholders(_ sql: String) -> String {
         var result = ""
         result.reserveCapacity(sql.utf8.count)
         var iterator = sql.makeIterator()

@@ -81,7 +81,7 @@ extension SQLExecutor {
     }
 
     /// Multi-row INSERTs, each under the databases' bound-parameter limits.
-    func insertWithValues(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+    public func insertWithValues(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
         guard !rows.isEmpty else { return }
         for chunk in rows.chunked(max(1, 20_000 / max(1, columns.count))) {
             var insert = Statement("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
@@ -91,7 +91,7 @@ extension SQLExecutor {
     }
 
     /// Runs `body` between `begin` and COMMIT on this connection; ROLLBACK if it throws.
-    func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    public func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await query(begin)
         do {
             let result = try await body(self)
@@ -122,7 +122,7 @@ public enum SQLDialect: String, Sendable {
 
     /// The qualified name of one of the service's tables: PostgreSQL keeps them in the
     /// service's own schema; a SQLite file has none, so the schema becomes a prefix.
-    func table(_ name: String, schema: String) -> String {
+    public func table(_ name: String, schema: String) -> String {
         switch self {
         case .postgres: "\(schema).\(name)"
         case .sqlite: "\(schema)_\(name)"

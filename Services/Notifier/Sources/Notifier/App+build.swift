@@ -1,0 +1,120 @@
+import Events
+import Hummingbird
+import KafkaWire
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ServiceKit
+import ServiceLifecycle
+import SQLStore
+
+/// Builds a notifier instance: loads the templates, opens and migrates the ledger, waits for
+/// the event topic, creates the notifier's topics, then wires the group consumer (fold and
+/// deliveries) and the HTTP API into one application. `orders up` and the tests run it
+/// in-process; `notifier` alone.
+public func buildApplication(
+    configuration: NotifierConfiguration, logger: Logger, metrics: NotifierMetrics = NotifierMetrics()
+) async throws -> some ApplicationProtocol {
+    logger.info("Notifier configuration", metadata: configuration.summary.mapValues { .string($0) })
+    let templates = try NotificationTemplates(directory: configuration.templatesDirectory)
+    if !templates.overridden.isEmpty {
+        logger.info("Templates from NOTIFIER_TEMPLATES_DIR", metadata: ["templates": "\(templates.overridden)"])
+    }
+    let client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    let admin = KafkaAdmin(configuration: client, logger: logger)
+    let topics = NotificationTopics(
+        notifications: configuration.notificationsTopic, deadLetters: configuration.deadLetterTopic, eventTopic: configuration.topic)
+    let database: any SQLDatabase
+    let partitionCount: Int32
+    do {
+        partitionCount = try await EventTopicPartitions.wait(for: configuration.topic, admin: admin, logger: logger)
+        try await topics.ensure(admin: admin, partitions: partitionCount, logger: logger)
+        database = try await configuration.database.open(logger: logger)
+    } catch {
+        await admin.shutdown()
+        throw error
+    }
+    let ledger = DeliveryLedger(database: database, logger: logger)
+    do {
+        try await ledger.migrate()
+    } catch {
+        await database.close()
+        await admin.shutdown()
+        throw error
+    }
+    let partitionOf: @Sendable (String) -> Int32 = { key in
+        var key = key
+        return key.withUTF8 { KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(partitionCount)) }
+    }
+
+    var producerConfiguration = KafkaProducerConfiguration(client: client)
+    producerConfiguration.acks = .all
+    producerConfiguration.idempotence = true
+    producerConfiguration.linger = .milliseconds(1)
+    producerConfiguration.allowAutoTopicCreation = false
+    let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+    let publisher = NotificationPublisher(producer: producer, topics: topics)
+
+    var sinks: [any NotificationSink] = []
+    for spec in configuration.sinks {
+        switch spec {
+        case .log: sinks.append(LogSink(logger: logger))
+        case .file(let path): sinks.append(try FileSink(path: path))
+        case .webhook(let url): sinks.append(WebhookSink(url: url, secret: configuration.webhookSecret, timeout: configuration.webhookTimeout))
+        }
+    }
+    let deliveries = DeliveryService(
+        sinks: sinks, ledger: ledger, publisher: publisher, policy: configuration.retry,
+        concurrency: configuration.concurrency, metrics: metrics, logger: logger)
+
+    var consumerConfiguration = KafkaConsumerConfiguration(
+        client: client, consumption: .group(id: configuration.groupID, topics: [configuration.topic]))
+    // The ledger's folded offsets decide where a partition resumes; the group's follow them.
+    consumerConfiguration.enableAutoCommit = false
+    consumerConfiguration.commitOnRevoke = false
+    consumerConfiguration.autoOffsetReset = .earliest
+    consumerConfiguration.sessionTimeout = configuration.sessionTimeout
+    consumerConfiguration.heartbeatInterval = configuration.heartbeatInterval
+    consumerConfiguration.partitionAssignmentStrategy = [.cooperativeSticky]
+    consumerConfiguration.groupInstanceID = configuration.groupInstanceID
+    let notifierBox = NIOLockedValueBox<NotifierConsumer?>(nil)
+    let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { event in
+        await notifierBox.withLockedValue { $0 }?.handle(event)
+    }
+    let runner = FoldRunner(
+        consumer: consumer, ledger: ledger, deliveries: deliveries, publisher: publisher, templates: templates,
+        topic: configuration.topic, partitionOf: partitionOf, metrics: metrics, logger: logger, maxBatch: configuration.maxBatch)
+    let notifier = NotifierConsumer(
+        runner: runner, deliveries: deliveries, consumer: consumer, admin: admin, topic: configuration.topic,
+        startPosition: configuration.startPosition, logger: logger)
+    notifierBox.withLockedValue { $0 = notifier }
+
+    let router = Router(context: BasicRequestContext.self)
+    NotifierController(
+        ledger: ledger, consumer: notifier, deliveries: deliveries, admin: admin, configuration: configuration,
+        partitionCount: partitionCount, metrics: metrics
+    ).addRoutes(to: router)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "notifier"),
+        // Graceful shutdown goes in reverse order: the consumer leaves the group (the fold
+        // ends, the delivery workers finish what they hold), then the producer flushes, then
+        // the sinks, the database and the admin client close.
+        services: [Closer(admin: admin, database: database, sinks: sinks), producer, notifier, consumer],
+        logger: logger)
+}
+
+/// Closes the sinks, the database and the admin client with the application.
+private struct Closer: Service {
+    let admin: KafkaAdmin
+    let database: any SQLDatabase
+    let sinks: [any NotificationSink]
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        for sink in sinks { await sink.shutdown() }
+        await database.close()
+        await admin.shutdown()
+    }
+}

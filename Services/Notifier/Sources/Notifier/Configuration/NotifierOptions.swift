@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import KafkaWire
+import ServiceKit
+import SQLStore
+
+/// The command line of `notifier`: every setting a flag, with the environment variable of
+/// the same name as its default (flag wins over environment, environment over default).
+public struct NotifierOptions: ParsableArguments {
+    @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
+    var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
+
+    @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
+    var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8083"
+
+    @Option(help: "sqlite:PATH or postgres://user:password@host:port/database; default sqlite in ORDERS_DATA_DIR (env DATABASE_URL)")
+    var databaseUrl = env("DATABASE_URL") ?? ""
+
+    @Option(help: "Directory of the embedded defaults' data (env ORDERS_DATA_DIR)")
+    var ordersDataDir = env("ORDERS_DATA_DIR") ?? "./.orders"
+
+    @Option(help: "The event topic (env ORDERS_TOPIC)")
+    var ordersTopic = env("ORDERS_TOPIC") ?? "orders.events"
+
+    @Option(help: "Where delivered notifications are published (env NOTIFICATIONS_TOPIC)")
+    var notificationsTopic = env("NOTIFICATIONS_TOPIC") ?? "orders.notifications"
+
+    @Option(help: "Where events whose delivery failed for good go (env DEAD_LETTER_TOPIC)")
+    var deadLetterTopic = env("DEAD_LETTER_TOPIC") ?? "orders.notifications.dlq"
+
+    @Option(help: "Consumer group of the notifier instances (env GROUP_ID)")
+    var groupId = env("GROUP_ID") ?? "notifier"
+
+    @Option(help: "Static group membership id (env GROUP_INSTANCE_ID)")
+    var groupInstanceId = env("GROUP_INSTANCE_ID") ?? ""
+
+    @Option(help: "Group session timeout in ms (env SESSION_TIMEOUT_MS)")
+    var sessionTimeoutMs = env("SESSION_TIMEOUT_MS") ?? "10000"
+
+    @Option(help: "Comma list of log, file:PATH, webhook:URL (env NOTIFIER_SINKS)")
+    var notifierSinks = env("NOTIFIER_SINKS") ?? "log"
+
+    @Option(help: "HMAC-SHA256 key of the webhook's Notifier-Signature header; unset, no signature (env NOTIFIER_WEBHOOK_SECRET)")
+    var notifierWebhookSecret = env("NOTIFIER_WEBHOOK_SECRET") ?? ""
+
+    @Option(help: "Webhook request timeout in ms (env NOTIFIER_WEBHOOK_TIMEOUT_MS)")
+    var notifierWebhookTimeoutMs = env("NOTIFIER_WEBHOOK_TIMEOUT_MS") ?? "5000"
+
+    @Option(help: "Directory of <kind>.mustache files replacing the built-in templates (env NOTIFIER_TEMPLATES_DIR)")
+    var notifierTemplatesDir = env("NOTIFIER_TEMPLATES_DIR") ?? ""
+
+    @Option(help: "Deliveries in flight at once (env NOTIFIER_CONCURRENCY)")
+    var notifierConcurrency = env("NOTIFIER_CONCURRENCY") ?? "16"
+
+    @Option(help: "Attempts per delivery, the first included, before dead-lettering (env NOTIFIER_MAX_ATTEMPTS)")
+    var notifierMaxAttempts = env("NOTIFIER_MAX_ATTEMPTS") ?? "8"
+
+    @Option(help: "First retry delay step in ms; each retry doubles it, with jitter (env NOTIFIER_RETRY_BASE_MS)")
+    var notifierRetryBaseMs = env("NOTIFIER_RETRY_BASE_MS") ?? "500"
+
+    @Option(help: "Longest retry delay step in ms (env NOTIFIER_RETRY_MAX_MS)")
+    var notifierRetryMaxMs = env("NOTIFIER_RETRY_MAX_MS") ?? "60000"
+
+    @Option(help: "Where a new deployment starts delivering in a partition: beginning or end (env NOTIFIER_START_FROM)")
+    var notifierStartFrom = env("NOTIFIER_START_FROM") ?? "beginning"
+
+    @Option(help: "Bearer token of the /admin/ routes; unset, they answer 403 (env ADMIN_TOKEN)")
+    var adminToken = env("ADMIN_TOKEN") ?? ""
+
+    @Option(help: "Records folded per ledger transaction, at most (env MAX_BATCH)")
+    var maxBatch = env("MAX_BATCH") ?? "2000"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL)")
+    public var logLevel = env("LOG_LEVEL") ?? "info"
+
+    public init() {}
+
+    public func validate() throws {
+        try validateLogLevel(logLevel)
+        _ = try configuration()
+    }
+
+    public func configuration() throws -> NotifierConfiguration {
+        var configuration = NotifierConfiguration()
+        do {
+            configuration.bootstrapServers = try BrokerAddress.list(kafkaBootstrapServers)
+        } catch {
+            throw ValidationError("--kafka-bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS: \(error)")
+        }
+        guard let listen = BrokerAddress(httpListen) else {
+            throw ValidationError("--http-listen / HTTP_LISTEN must be host:port, not \(httpListen.debugDescription)")
+        }
+        configuration.httpHost = listen.host
+        configuration.httpPort = listen.port
+        do {
+            configuration.database = try DatabaseURL(
+                databaseUrl.isEmpty ? "sqlite:" + (ordersDataDir as NSString).appendingPathComponent("notifier.sqlite") : databaseUrl)
+        } catch {
+            throw ValidationError("--database-url / \(error)")
+        }
+        for (name, value) in [("--orders-topic / ORDERS_TOPIC", ordersTopic), ("--notifications-topic / NOTIFICATIONS_TOPIC", notificationsTopic),
+                              ("--dead-letter-topic / DEAD_LETTER_TOPIC", deadLetterTopic)] {
+            guard !value.isEmpty, value.count <= 249 else { throw ValidationError("\(name) must be 1 to 249 characters") }
+        }
+        configuration.topic = ordersTopic
+        configuration.notificationsTopic = notificationsTopic
+        configuration.deadLetterTopic = deadLetterTopic
+        guard !groupId.isEmpty else { throw ValidationError("--group-id / GROUP_ID must not be empty") }
+        configuration.groupID = groupId
+        configuration.groupInstanceID = groupInstanceId.isEmpty ? nil : groupInstanceId
+        configuration.sessionTimeout = .milliseconds(try number(sessionTimeoutMs, "--session-timeout-ms / SESSION_TIMEOUT_MS", Int64(1000)...3_600_000))
+        configuration.heartbeatInterval = configuration.sessionTimeout / 10
+        do {
+            configuration.sinks = try SinkSpec.parseList(notifierSinks)
+        } catch {
+            throw ValidationError("--notifier-sinks / NOTIFIER_SINKS: \(error)")
+        }
+        configuration.webhookSecret = notifierWebhookSecret.isEmpty ? nil : notifierWebhookSecret
+        configuration.webhookTimeout = .milliseconds(try number(notifierWebhookTimeoutMs, "--notifier-webhook-timeout-ms / NOTIFIER_WEBHOOK_TIMEOUT_MS", Int64(1)...600_000))
+        configuration.templatesDirectory = notifierTemplatesDir.isEmpty ? nil : notifierTemplatesDir
+        if let directory = configuration.templatesDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--notifier-templates-dir / NOTIFIER_TEMPLATES_DIR: \(directory) is not a directory")
+            }
+        }
+        configuration.concurrency = try number(notifierConcurrency, "--notifier-concurrency / NOTIFIER_CONCURRENCY", 1...1_024)
+        configuration.retry = RetryPolicy(
+            maxAttempts: try number(notifierMaxAttempts, "--notifier-max-attempts / NOTIFIER_MAX_ATTEMPTS", 1...100),
+            base: .milliseconds(try number(notifierRetryBaseMs, "--notifier-retry-base-ms / NOTIFIER_RETRY_BASE_MS", Int64(1)...3_600_000)),
+            cap: .milliseconds(try number(notifierRetryMaxMs, "--notifier-retry-max-ms / NOTIFIER_RETRY_MAX_MS", Int64(1)...86_400_000)))
+        guard let start = StartPosition(rawValue: notifierStartFrom) else {
+            throw ValidationError("--notifier-start-from / NOTIFIER_START_FROM must be beginning or end, not \(notifierStartFrom.debugDescription)")
+        }
+        configuration.startPosition = start
+        configuration.adminToken = adminToken.isEmpty ? nil : adminToken
+        configuration.maxBatch = try number(maxBatch, "--max-batch / MAX_BATCH", 1...100_000)
+        return configuration
+    }
+}
