@@ -150,6 +150,11 @@ final class FoldRunner: Sendable {
                 ])
                 if let stored { seek(partition, to: stored) }
                 for (other, start) in startOffsets where other != partition { seek(other, to: start) }
+                // Whoever folded past this instance's start put deliveries in the ledger that
+                // this instance did not queue when it took the partition.
+                do { try await deliveries.take([partition]) } catch {
+                    logger.warning("Could not reload the partition's pending deliveries", metadata: ["kafka.partition": "\(partition)", "error": "\(error)"])
+                }
             }
         } catch is CancellationError {
             throw CancellationError()

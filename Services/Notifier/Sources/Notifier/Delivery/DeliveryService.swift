@@ -160,14 +160,20 @@ final class DeliveryService: Sendable {
     // MARK: Sweep
 
     /// Replays and redrives (on any instance) put pending deliveries in the ledger; this
-    /// looks at the ledger's counter every second and queues what appeared for owned partitions.
+    /// looks at the ledger's counter every second and queues what appeared for owned
+    /// partitions. Every `fullSweepEvery` it reloads them all anyway (deliveries another
+    /// instance folded during a rebalance); what is queued or was just done is not queued twice.
     private func sweep() async {
         var seen: Int64?
+        var lastFull = ContinuousClock.now
+        let fullSweepEvery = Duration.seconds(30)
         while !Task.isCancelled {
             if await scheduler.isStopped { return }
             do {
                 let signal = try await ledger.pendingSignal()
-                if seen != nil, signal != seen {
+                let full = ContinuousClock.now - lastFull >= fullSweepEvery
+                if full { lastFull = ContinuousClock.now }
+                if (seen != nil && signal != seen) || full {
                     let pending = try await ledger.pending(partitions: Array(ownedPartitions), sinks: sinkNames)
                     await scheduler.add(pending)
                 }
