@@ -23,6 +23,8 @@ let package = Package(
         .executable(name: "order-query", targets: ["order-query"]),
         .library(name: "Notifier", targets: ["Notifier"]),
         .executable(name: "notifier", targets: ["notifier"]),
+        .library(name: "OrdersCLI", targets: ["OrdersCLI"]),
+        .executable(name: "orders", targets: ["orders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -222,6 +224,23 @@ let package = Package(
             ],
             path: "\(notifier)/Sources/notifier"
         ),
+
+        // The orders CLI and the embedded stack (`orders up`, `orders demo`).
+        .target(
+            name: "OrdersCLI",
+            dependencies: [
+                "Events", "KafkaWire", "KafkaBroker", "ServiceKit", "SQLStore", "OrderCommand", "OrderQuery", "Notifier",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tools/Orders/Sources/OrdersCLI"
+        ),
+        .executableTarget(name: "orders", dependencies: ["OrdersCLI"], path: "Tools/Orders/Sources/orders"),
 
         // What the test targets share: waiting for a condition, the dev broker in-process.
         .target(

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Events
+import Foundation
+import KafkaWire
+import ServiceKit
+
+/// One record of the log as `orders events` prints it.
+struct LoggedEvent: Encodable {
+    var partition: Int32
+    var offset: Int64
+    var timestamp: Int64
+    var orderId: String?
+    var version: Int64?
+    var eventType: String?
+    var eventId: String?
+    /// In effect by the fold rule; void events are printed and marked.
+    var inEffect: Bool
+    var void: String?
+    var unreadable: String?
+    var data: JSONValue?
+
+    init(_ record: ConsumerRecord, verdict: FoldVerdict) {
+        let event = EventRecord(record)
+        partition = record.partition
+        offset = record.offset
+        timestamp = record.timestamp
+        orderId = event.keyString
+        version = event.header(EventHeader.aggregateVersion).flatMap { Int64($0) }
+        eventType = event.header(EventHeader.eventType)
+        eventId = event.header(EventHeader.eventId)
+        data = event.value.map { JSONValue(jsonText: String(decoding: $0, as: UTF8.self)) }
+        switch verdict {
+        case .inEffect: inEffect = true
+        case .void(let reason): inEffect = false; void = "\(reason)"
+        case .unreadable(let error): inEffect = false; unreadable = "\(error)"
+        }
+    }
+
+    var text: String {
+        let time = Timestamp(millisecondsSinceEpoch: timestamp).rfc3339
+        let head = "\(partition):\(offset)  \(time)  \(orderId ?? "-")  v\(version.map(String.init) ?? "?")  \(eventType ?? "?")"
+        let body = data.map { value -> String in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
+        } ?? ""
+        if let void { return Terminal.dim("\(head)  VOID (\(void))  \(body)") }
+        if let unreadable { return Terminal.red("\(head)  UNREADABLE (\(unreadable))") }
+        return "\(head)  \(body)"
+    }
+}
+
+struct Events: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read orders.events straight from Kafka, decoded, void events marked",
+        discussion: """
+            Each partition is folded from its beginning with the fold rule (so void events are known), \
+            and printed from --offset on: beginning, end, an offset (applied to each selected partition) \
+            or @TIMESTAMP_MS. Several partitions print merged by timestamp. Example: orders events --partition 2 --offset 10
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("partition"), help: "Only this partition (repeatable; default every one, or the order's)") var partitions: [Int32] = []
+    @Option(help: "Only this order's events") var order: String?
+    @Option(help: "beginning, end, an offset, or @TIMESTAMP_MS") var offset: String = "beginning"
+    @Flag(help: "Keep printing new events as they arrive") var follow = false
+
+    enum Start { case beginning, end, offset(Int64), timestamp(Int64) }
+
+    func start() throws -> Start {
+        switch offset {
+        case "beginning": return .beginning
+        case "end": return .end
+        default:
+            if offset.hasPrefix("@"), let ms = Int64(offset.dropFirst()), ms >= 0 { return .timestamp(ms) }
+            if let value = Int64(offset), value >= 0 { return .offset(value) }
+            throw ValidationError("--offset must be beginning, end, an offset or @TIMESTAMP_MS, not \(offset.debugDescription)")
+        }
+    }
+
+    func validate() throws {
+        _ = try start()
+        if let order { try checkIdentifier(order, "--order") }
+        if partitions.contains(where: { $0 < 0 }) { throw ValidationError("--partition must be at least 0") }
+    }
+
+    func run() async throws {
+        let reader = LogReader(bootstrap: try global.bootstrapServers(), topic: global.ordersTopic)
+        let topic = try await reader.describe()
+        if let bad = partitions.first(where: { $0 >= topic.partitionCount }) {
+            throw CLIError.usage("--partition \(bad): \(global.ordersTopic) has partitions 0 to \(topic.partitionCount - 1)")
+        }
+        var selected = partitions.isEmpty ? Array(0..<topic.partitionCount) : Array(Set(partitions)).sorted()
+        if let order {
+            let home = topic.partitionOf(order)
+            guard partitions.isEmpty || partitions.contains(home) else {
+                throw CLIError.usage("order \(order) lives in partition \(home), not in \(partitions.sorted())")
+            }
+            selected = [home]
+        }
+        var from: [Int32: Int64] = [:]
+        switch try start() {
+        case .beginning: break
+        case .offset(let value): for partition in selected { from[partition] = value }
+        case .timestamp(let ms): from = try await reader.offsets(at: ms, partitions: selected)
+        case .end: from = try await reader.offsets(at: Int64.max / 2, partitions: selected)
+        }
+        var folds = Dictionary(uniqueKeysWithValues: selected.map { ($0, PartitionFold(partition: $0, partitionOf: topic.partitionOf)) })
+        var backlog: [LoggedEvent] = []
+        var caughtUp = false
+        let json = global.json
+        let emit = { (event: LoggedEvent) in json ? Terminal.json(event) : Terminal.line(event.text) }
+        try await reader.read(selected, follow: follow, atEnd: {
+            // Several partitions print merged by timestamp (then partition and offset).
+            for event in backlog.sorted(by: { ($0.timestamp, $0.partition, $0.offset) < ($1.timestamp, $1.partition, $1.offset) }) { emit(event) }
+            backlog = []
+            caughtUp = true
+        }) { record in
+            guard var fold = folds[record.partition] else { return }
+            let verdict = fold.fold(EventRecord(record))
+            folds[record.partition] = fold
+            guard record.offset >= from[record.partition] ?? 0 else { return }
+            let event = LoggedEvent(record, verdict: verdict)
+            if let order, event.orderId != order { return }
+            if caughtUp { emit(event) } else { backlog.append(event) }
+        }
+    }
+}
+
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fold one order's events from the log and show its state and history, as of now or of an offset",
+        discussion: "Example: orders history o-1 --at-offset 12 (the order as it was once the event at offset 12 of its partition was read)")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The order's id") var order: String
+    @Option(help: "Fold the order's partition up to and including this offset") var atOffset: Int64?
+
+    func validate() throws {
+        try checkIdentifier(order, "ORDER")
+        if let atOffset, atOffset < 0 { throw ValidationError("--at-offset must be at least 0") }
+    }
+
+    struct Step: Encodable {
+        var position: String
+        var version: Int64
+        var eventType: String
+        var status: String
+        var occurredAt: String
+    }
+
+    struct Answer: Encodable {
+        var orderId: String
+        var partition: Int32
+        var asOfOffset: Int64?
+        var exists: Bool
+        var version: Int64
+        var status: String?
+        var customerId: String?
+        var currency: String?
+        var items: [LineItem]
+        var total: Int64
+        var history: [Step]
+    }
+
+    func run() async throws {
+        let reader = LogReader(bootstrap: try global.bootstrapServers(), topic: global.ordersTopic)
+        let topic = try await reader.describe()
+        let partition = topic.partitionOf(order)
+        var fold = PartitionFold(partition: partition, partitionOf: topic.partitionOf)
+        var steps: [Step] = []
+        let order = self.order
+        try await reader.read([partition], stopAt: atOffset.map { [partition: $0 + 1] }) { record in
+            let verdict = fold.fold(EventRecord(record))
+            guard case .inEffect(let recorded) = verdict, recorded.envelope.orderId == order else { return }
+            steps.append(Step(
+                position: "\(partition):\(record.offset)", version: recorded.envelope.aggregateVersion,
+                eventType: recorded.envelope.eventType.rawValue, status: fold.state(of: order).status.rawValue,
+                occurredAt: recorded.envelope.occurredAt.rfc3339))
+        }
+        let state = fold.state(of: order)
+        let answer = Answer(
+            orderId: order, partition: partition, asOfOffset: atOffset, exists: state.exists, version: state.version,
+            status: state.exists ? state.status.rawValue : nil, customerId: state.exists ? state.customerId : nil,
+            currency: state.exists ? state.currency : nil, items: state.items, total: state.confirmedTotal ?? state.total, history: steps)
+        if global.json { return Terminal.json(answer) }
+        guard state.exists else {
+            return Terminal.line("order \(order) has no event in effect in partition \(partition)" + (atOffset.map { " up to offset \($0)" } ?? ""))
+        }
+        Terminal.line("\(Terminal.bold("order \(order)"))  \(state.status.rawValue)  version \(state.version)  "
+                      + Terminal.dim("partition \(partition)" + (atOffset.map { ", as of offset \($0)" } ?? ", as of now")))
+        Terminal.line("customer  \(state.customerId)   total \(Terminal.money(answer.total, state.currency))   "
+                      + state.items.map { "\($0.quantity) x \($0.sku)" }.joined(separator: ", "))
+        Terminal.table(["position", "version", "event", "status after", "occurred at"], steps.map {
+            [$0.position, String($0.version), $0.eventType, $0.status, $0.occurredAt]
+        })
+    }
+}

@@ -1,0 +1,152 @@
+import AsyncHTTPClient
+import Foundation
+import KafkaBroker
+import KafkaWire
+import Logging
+import Notifier
+import OrderCommand
+import OrderQuery
+import ServiceLifecycle
+import SQLStore
+
+/// The whole system in one process: the dev broker, OrderCommand, OrderQuery (SQLite) and
+/// the notifier (log and file sinks), on the contract's default ports, with every file under
+/// one data directory. No Docker, no JVM, no database server.
+public struct EmbeddedStack: Sendable {
+    public var dataDirectory: String
+    public var host = "127.0.0.1"
+    public var kafkaPort = 9092
+    public var commandPort = 8081
+    public var queryPort = 8082
+    public var notifierPort = 8083
+    public var adminToken: String?
+    public var logger: Logger
+
+    public init(dataDirectory: String, adminToken: String?, logger: Logger) {
+        self.dataDirectory = dataDirectory
+        self.adminToken = adminToken
+        self.logger = logger
+    }
+
+    var bootstrap: BrokerAddress { BrokerAddress(host: host, port: kafkaPort) }
+    var path: (String) -> String { { (dataDirectory as NSString).appendingPathComponent($0) } }
+    var notificationsFile: String { path("notifications.jsonl") }
+
+    /// Runs until SIGINT/SIGTERM, or until `ready` (run once every service answers
+    /// /health/ready) returns true.
+    public func run(ready: @escaping @Sendable () async -> Bool) async throws {
+        try FileManager.default.createDirectory(atPath: path("broker"), withIntermediateDirectories: true)
+        var brokerConfiguration = BrokerConfiguration(dataDirectory: path("broker"))
+        brokerConfiguration.host = host
+        brokerConfiguration.port = kafkaPort
+        brokerConfiguration.defaultPartitions = 6
+        brokerConfiguration.groups.initialRebalanceDelayMilliseconds = 0
+        var brokerLogger = logger
+        brokerLogger.logLevel = max(logger.logLevel, .warning)
+        let broker: BrokerServer
+        do {
+            broker = try BrokerServer(configuration: brokerConfiguration, logger: brokerLogger)
+        } catch {
+            throw CLIError.failed("the dev broker cannot start on \(host):\(kafkaPort): \(error) (is a Kafka or another orders up already running?)")
+        }
+        let stop = AsyncStream.makeStream(of: Void.self)
+        let services = ServicesInProcess(stack: self) {
+            if await ready() { stop.continuation.yield() }
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [broker, services], gracefulShutdownSignals: [.sigterm, .sigint], logger: brokerLogger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                stop.continuation.finish()
+            }
+            tasks.addTask {
+                for await _ in stop.stream {
+                    await group.triggerGracefulShutdown()
+                    return
+                }
+            }
+            try await tasks.waitForAll()
+        }
+    }
+
+    func commandConfiguration() -> OrderCommandConfiguration {
+        var configuration = OrderCommandConfiguration()
+        configuration.bootstrapServers = [bootstrap]
+        configuration.httpHost = host
+        configuration.httpPort = commandPort
+        return configuration
+    }
+
+    func queryConfiguration() -> OrderQueryConfiguration {
+        var configuration = OrderQueryConfiguration()
+        configuration.bootstrapServers = [bootstrap]
+        configuration.httpHost = host
+        configuration.httpPort = queryPort
+        configuration.database = .sqlite(path: path("order-query.sqlite"))
+        configuration.adminToken = adminToken
+        configuration.retireGrace = .seconds(5)
+        return configuration
+    }
+
+    func notifierConfiguration() -> NotifierConfiguration {
+        var configuration = NotifierConfiguration()
+        configuration.bootstrapServers = [bootstrap]
+        configuration.httpHost = host
+        configuration.httpPort = notifierPort
+        configuration.database = .sqlite(path: path("notifier.sqlite"))
+        configuration.sinks = [.log, .file(path: notificationsFile)]
+        configuration.adminToken = adminToken
+        return configuration
+    }
+}
+
+/// The three services, built once the broker listens (each waits for Kafka at start), run as
+/// one service so a shutdown stops them before the broker.
+private struct ServicesInProcess: Service {
+    let stack: EmbeddedStack
+    let ready: @Sendable () async -> Void
+
+    func run() async throws {
+        var logger = stack.logger
+        logger[metadataKey: "service"] = "order-command"
+        let command = try await buildApplication(configuration: stack.commandConfiguration(), logger: logger)
+        logger[metadataKey: "service"] = "order-query"
+        let query = try await buildApplication(configuration: stack.queryConfiguration(), logger: logger)
+        logger[metadataKey: "service"] = "notifier"
+        let notifier = try await buildApplication(configuration: stack.notifierConfiguration(), logger: logger)
+        let inner = ServiceGroup(configuration: .init(services: [command, query, notifier], logger: stack.logger))
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await inner.run() }
+                tasks.addTask {
+                    let urls = [stack.commandPort, stack.queryPort, stack.notifierPort].map { "http://\(stack.host):\($0)/health/ready" }
+                    if await HealthWait.untilReady(urls, timeout: .seconds(120)) { await ready() }
+                }
+                try await tasks.waitForAll()
+            }
+        } onGracefulShutdown: {
+            Task { await inner.triggerGracefulShutdown() }
+        }
+    }
+}
+
+/// Waits until each URL answers 200 (the services report ready once they own their partitions).
+enum HealthWait {
+    static func untilReady(_ urls: [String], timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        for url in urls {
+            while true {
+                if Task.isCancelled { return false }
+                if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2)),
+                   response.status.code == 200 {
+                    _ = try? await response.body.collect(upTo: 1 << 16)
+                    break
+                }
+                if ContinuousClock.now > deadline { return false }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        return true
+    }
+}

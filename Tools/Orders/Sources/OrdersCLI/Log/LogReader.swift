@@ -1,0 +1,97 @@
+import Events
+import KafkaWire
+import Logging
+import ServiceKit
+import ServiceLifecycle
+
+/// Reads partitions of the event topic straight from Kafka, each from its beginning (the
+/// fold rule needs every earlier event), up to the end offsets it found when it started, or
+/// on and on with `follow`. Hands each record to `handle` in offset order per partition.
+struct LogReader {
+    let bootstrap: [BrokerAddress]
+    let topic: String
+    let logger = Logger(label: "orders.log")
+
+    struct Topic {
+        var partitionCount: Int32
+        var partitionOf: @Sendable (String) -> Int32
+    }
+
+    /// The topic's partitions, and the partitioner producers use for it.
+    func describe() async throws -> Topic {
+        let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: bootstrap), logger: logger)
+        defer { Task { await admin.shutdown() } }
+        let metadata: TopicMetadata?
+        do {
+            metadata = try await admin.describeTopics([topic]).first
+        } catch {
+            throw CLIError.unreachable(
+                service: "Kafka", url: bootstrap.map(\.description).joined(separator: ","), reason: ServiceClient.reason(error),
+                hint: "start it (orders up runs everything) or set --kafka-bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS")
+        }
+        guard let metadata, metadata.error == .none, !metadata.partitions.isEmpty else {
+            throw CLIError.failed("topic \(topic) does not exist yet: no order was ever placed on this cluster (orders up creates it)")
+        }
+        let count = Int32(metadata.partitions.count)
+        return Topic(partitionCount: count, partitionOf: { key in
+            var key = key
+            return key.withUTF8 { KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(count)) }
+        })
+    }
+
+    /// The first offset at or after a timestamp, per partition (the end when there is none).
+    func offsets(at timestamp: Int64, partitions: [Int32]) async throws -> [Int32: Int64] {
+        let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: bootstrap), logger: logger)
+        defer { Task { await admin.shutdown() } }
+        var result: [Int32: Int64] = [:]
+        let ends = try await admin.listOffsets(.latest, topic: topic, partitions: partitions)
+        for end in ends { result[end.partition] = end.offset }
+        for found in try await admin.listOffsets(.timestamp(timestamp), topic: topic, partitions: partitions) where found.offset >= 0 {
+            result[found.partition] = found.offset
+        }
+        return result
+    }
+
+    /// Reads `partitions` from the beginning; `stopAt` bounds each (exclusive), else the end
+    /// offsets at the start (or never, with `follow`). `atEnd` runs once every partition has
+    /// reached its starting end (when following, before the records that come after).
+    func read(
+        _ partitions: [Int32], stopAt: [Int32: Int64]? = nil, follow: Bool = false,
+        atEnd: () -> Void = {}, handle: (ConsumerRecord) throws -> Void
+    ) async throws {
+        let topicPartitions = partitions.map { TopicPartition(topic, $0) }
+        var configuration = KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: bootstrap), consumption: .partitions(topicPartitions))
+        configuration.autoOffsetReset = .earliest
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        for partition in topicPartitions { try consumer.seek(partition, to: .beginning) }
+        let ends: [Int32: Int64]
+        if let stopAt {
+            ends = stopAt
+        } else {
+            ends = Dictionary(uniqueKeysWithValues: try await consumer.endOffsets(topicPartitions).map { ($0.key.partition, $0.value) })
+        }
+        var remaining = Set(partitions.filter { (ends[$0] ?? 0) > 0 })
+        let services = ServiceGroup(configuration: .init(services: [consumer], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await services.run() }
+            if remaining.isEmpty { atEnd() }
+            if !remaining.isEmpty || follow {
+                for try await record in consumer.messages {
+                    let end = ends[record.partition] ?? 0
+                    if !follow, record.offset >= end { continue }
+                    try handle(record)
+                    if remaining.contains(record.partition), record.offset + 1 >= end {
+                        remaining.remove(record.partition)
+                        if remaining.isEmpty {
+                            atEnd()
+                            if !follow { break }
+                        }
+                    }
+                }
+            }
+            await services.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
