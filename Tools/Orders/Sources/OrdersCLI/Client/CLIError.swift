@@ -26,7 +26,7 @@ public enum CLIError: Error, CustomStringConvertible {
                 return "rule \(rule) violated: \(detail)"
             case "version-conflict":
                 let current = extensions["currentVersion"].flatMap { if case .integer(let version) = $0 { version } else { nil } }
-                return "version conflict: \(detail)" + (current.map { "; the order is at version \($0): retry with --expected-version \($0)" } ?? "")
+                return "version conflict: \(detail)" + (current.map { " (retry with --expected-version \($0) if the change still makes sense)" } ?? "")
             default:
                 return "\(title): \(detail)"
             }
