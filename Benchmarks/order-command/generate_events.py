@@ -5,7 +5,9 @@
 
 Writes exactly 10 events per order (so --orders 100000 gives 1,000,000 events) to partition 0
 of an existing topic (run.sh creates it with 1 partition and retention.ms=-1, so every key
-belongs to partition 0 by murmur2 and every event is in effect):
+belongs to partition 0 by murmur2 and every event is in effect). With --partitions N (the
+topic's partition count), each order goes to its key's murmur2 partition instead, as
+order-command's producer puts it, so every event is in effect on an N-partition topic too:
 
   4 in 5 orders: OrderPlaced (2 items), ItemAdded x5, ItemRemoved, OrderConfirmed, OrderShipped, OrderDelivered
   1 in 5 orders: OrderPlaced (2 items), ItemAdded x7, ItemRemoved, OrderCancelled
@@ -68,7 +70,18 @@ def main():
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--in-progress", type=int, default=1000, help="orders interleaved at a time")
     ap.add_argument("--age-days", type=float, default=0.0, help="the last event occurred this many days ago")
+    ap.add_argument("--partitions", type=int, default=1,
+                    help="the topic's partition count: each order goes to its key's murmur2 partition (1: partition 0)")
     args = ap.parse_args()
+    if args.partitions > 1:
+        from kafka.partitioner.default import murmur2  # kafka-python, in the interop venv
+
+        def partition_of(order_id):
+            """The Java client's default partitioner, as KafkaWire's and order-command's."""
+            return (murmur2(order_id.encode()) & 0x7FFFFFFF) % args.partitions
+    else:
+        def partition_of(_order_id):
+            return 0
     base_ms = int((time.time() - args.age_days * 86400) * 1000) - 10 * args.orders - 1000
 
     producer = Producer({
@@ -87,6 +100,7 @@ def main():
     for block in range(0, args.orders, args.in_progress):
         numbers = range(block, min(args.orders, block + args.in_progress))
         per_order = {n: events_of(n) for n in numbers}
+        partitions = {n: partition_of("order-%07d" % n) for n in numbers}
         for step in range(10):
             for n in numbers:
                 event_type, schema, value = per_order[n][step]
@@ -103,7 +117,7 @@ def main():
                 ]
                 while True:
                     try:
-                        producer.produce(args.topic, value=value, key=order_id, headers=headers, partition=0,
+                        producer.produce(args.topic, value=value, key=order_id, headers=headers, partition=partitions[n],
                                          on_delivery=on_delivery)
                         break
                     except BufferError:
@@ -116,6 +130,7 @@ def main():
         print("generate_events: %d undelivered, %d failed (first: %s)" % (remaining, len(failed), failed[:1]), file=sys.stderr)
         sys.exit(1)
     print(json.dumps({"kind": "generate", "topic": args.topic, "orders": args.orders, "events": seq, "age_days": args.age_days,
+                      "partitions": args.partitions,
                       "elapsed_s": round(elapsed, 3), "events_per_s": round(seq / elapsed)}))
 
 

@@ -409,6 +409,8 @@ def test_sigkill_during_delivery_loses_nothing_and_repeats_at_most_the_concurren
     counts = Counter(a.event_id for a in arrivals)
     assert set(counts) == set(want)
     repeated = len(arrivals) - len(counts)
+    print(f"kill test: killed at {len(at_kill)} of {len(want)} delivered (target {target}); "
+          f"{repeated} delivered again after the restart")
     assert repeated <= concurrency, f"{repeated} repeated deliveries: {[(e, c) for e, c in counts.items() if c > 1][:20]}"
     for arrival in arrivals:
         assert arrival.json == want[arrival.event_id]
