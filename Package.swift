@@ -283,6 +283,14 @@ let package = Package(
             path: "Tests/NotifierTests"
         ),
         .testTarget(
+            name: "OrdersCLITests",
+            dependencies: [
+                "OrdersCLI", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/OrdersCLITests"
+        ),
+        .testTarget(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/KafkaProtocolTests"
