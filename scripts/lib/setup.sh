@@ -25,14 +25,21 @@ can_make_venv() {
     return $ok
 }
 
-# ensure_packages build|test: installs the Debian packages that are missing.
-#   build: what `swift build` needs (pkg-config and the four compression codecs' headers)
-#   test:  also librdkafka, kcat, PostgreSQL and Python's venv for the interop suite
+# ensure_packages build|test|containers: installs the Debian packages that are missing.
+#   build:      what `swift build` needs (pkg-config and the four compression codecs' headers)
+#   test:       also librdkafka, kcat, PostgreSQL and Python's venv for the interop suite
+#   containers: podman, its runtime and networking, debootstrap and docker-compose
+#               (../shared/CONTAINERS.md; scripts/compose-smoke)
 ensure_packages() {
     local profile="${1:-test}"
     local wanted=(pkg-config zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev)
     if [ "$profile" = "build" ]; then
         ensure_missing "${wanted[@]}"
+        return
+    fi
+    if [ "$profile" = "containers" ]; then
+        ensure_missing podman crun runc conmon netavark aardvark-dns containernetworking-plugins fuse-overlayfs \
+            slirp4netns passt uidmap catatonit iptables debootstrap docker-compose curl
         return
     fi
     wanted+=(librdkafka-dev kcat)
