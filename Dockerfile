@@ -37,7 +37,7 @@ FROM debian:bookworm-slim AS runtime
 RUN packages="ca-certificates zlib1g libzstd1 liblz4-1 libsnappy1v5"; \
     dpkg -s $packages >/dev/null 2>&1 \
     || (apt-get update && apt-get install -y --no-install-recommends $packages && rm -rf /var/lib/apt/lists/*)
-RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/orders --create-home orders
+RUN useradd --uid 10001 --user-group --shell /usr/sbin/nologin --home-dir /var/lib/orders --create-home orders
 COPY --from=binaries /out/ /usr/local/bin/
 USER orders
 WORKDIR /var/lib/orders

@@ -136,14 +136,14 @@ def notifiers(request, tmp_path):
 
 @pytest.fixture
 def webhooks():
-    """Starts webhook receivers (notifier.WebhookReceiver): webhooks(secret=..., policy=...).
+    """Starts webhook receivers (notifier.WebhookReceiver): webhooks(secret=..., policy=..., port=...).
     Each is closed at the end."""
     from notifier import WebhookReceiver
 
     started = []
 
-    def start(secret=None, policy=None):
-        receiver = WebhookReceiver(secret=secret, policy=policy)
+    def start(secret=None, policy=None, port=0):
+        receiver = WebhookReceiver(secret=secret, policy=policy, port=port)
         started.append(receiver)
         return receiver
 

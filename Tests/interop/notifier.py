@@ -175,14 +175,16 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class WebhookReceiver:
-    """A real HTTP/1.1 server (keep-alive, a thread per connection) on a free 127.0.0.1 port.
+    """A real HTTP/1.1 server (keep-alive, a thread per connection) on a free 127.0.0.1 port
+    (or on `port`).
 
     `policy(arrival)` decides each answer (a status, or (status, headers)); it may be replaced
     while the server runs, and it may block (a held answer) with `wait_for`. A policy that
     raises answers 500 and is recorded in `policy_errors` (tests check it is empty).
     """
 
-    def __init__(self, secret: str | None = None, policy: Callable[[Arrival], Answer] | None = None, path: str = "/hook"):
+    def __init__(self, secret: str | None = None, policy: Callable[[Arrival], Answer] | None = None, path: str = "/hook",
+                 port: int = 0):
         self.secret = secret
         self.policy = policy or always(200)
         self.path = path
@@ -205,7 +207,7 @@ class WebhookReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},

@@ -7,13 +7,16 @@ void events; what should be sent is computed again in Python from the log (notif
    exactly the expected notifications, the same bodies, and orders.notifications one record
    per delivery; void events and item changes notify nobody.
 2. A webhook failing the first attempts: retried with a growing backoff (lower bounds only),
-   the same Idempotency-Key, valid signatures, one delivery in the ledger.
+   the same Idempotency-Key, valid signatures, one delivery in the ledger; Retry-After,
+   connection errors and timeouts are retried too.
 3. A webhook failing one order for good: the event is dead-lettered with its headers, while the
    same partition's other orders are delivered during its retries; a 400 dead-letters at once.
 4. kill -9 during 10,000 deliveries: everything arrives, at most `concurrency` twice.
 5. Replays (nothing re-sent; with resend, everything once more) and DLQ redrives; the admin
    routes' refusals.
-And: invalid settings stop the process with a message; NOTIFIER_TEMPLATES_DIR overrides a template.
+And: an unreadable event is dead-lettered and the fold goes on; a deployment starting at the end,
+and a sink added later, are filled in by a replay; invalid settings stop the process with a
+message; NOTIFIER_TEMPLATES_DIR overrides a template.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import wait_until
+from helpers import free_port, wait_until
 from notifier import (DEAD_LETTER_TOPIC, admin, always, error_lines, every_partition, expected_notifications,
                       fail_orders, log_entries, money, notifier_env, read_dead_letters, read_jsonl, read_notifications,
                       render, retry_log, sink_name)
@@ -283,6 +286,49 @@ def test_failed_attempts_are_retried_with_backoff_and_recorded_once(broker, data
     assert notifier.status()["deliveries"] == {"pending": 0, "delivered": 4, "deadLettered": 0}
 
 
+@SQLITE_ONLY
+@pytest.mark.timeout(180)
+def test_connection_errors_and_timeouts_are_retried(broker, database_url, notifiers, webhooks):
+    create_topic(broker.bootstrap, PARTITIONS)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    notifier = notifiers(broker, database_url, env=notifier_env(
+        f"webhook:{url}", retry_base_ms=50, retry_max_ms=200, max_attempts=100, webhook_timeout_ms=500))
+    h = History(broker.bootstrap, PARTITIONS, seed=909)
+    h.event("w-1", "OrderPlaced", placed("c-w", "EUR", ("A", 1, 100)))
+    h.flush()
+    last = []
+
+    def refused_twice() -> bool:
+        last[:] = notifier.notifications("w-1")
+        return bool(last) and bool(last[0]["deliveries"]) and last[0]["deliveries"][0]["attempts"] >= 2
+
+    # Nobody listens yet: the attempts fail to connect and are retried.
+    wait_until(refused_twice, "two failed attempts to connect", 60, detail=lambda: f" (last: {last})")
+    [delivery] = last[0]["deliveries"]
+    assert delivery["status"] == "pending" and delivery["lastError"], delivery
+
+    # Then a receiver that answers the first request it gets only once the notifier, having
+    # given up waiting for that answer, sent the request again.
+    def policy(arrival):
+        if arrival.attempt == 1:
+            held.append(receiver.wait_for(lambda: len(receiver.arrivals) >= 2, 60))
+        return 200
+
+    held = []
+    receiver = webhooks(policy=policy, port=port)
+    notifier.wait_settled(at_least=1)
+    expected = expected_notifications(broker.bootstrap, PARTITIONS)
+    [event_id] = expected.notifications
+    assert held == [True]
+    arrivals = receiver.snapshot()
+    assert [(a.key, a.attempt) for a in arrivals] == [(event_id, 1), (event_id, 2)]
+    assert all(a.json == expected.notifications[event_id] for a in arrivals)
+    [delivery] = notifier.notifications("w-1")[0]["deliveries"]
+    assert delivery["status"] == "delivered" and delivery["attempts"] >= 4, delivery
+    assert [r.headers["event-id"] for r in read_notifications(broker.bootstrap, PARTITIONS)] == [event_id]
+
+
 @pytest.mark.timeout(240)
 def test_a_failing_order_is_dead_lettered_without_holding_up_its_partition(broker, database_url, notifiers, webhooks):
     create_topic(broker.bootstrap, PARTITIONS)
@@ -295,8 +341,11 @@ def test_a_failing_order_is_dead_lettered_without_holding_up_its_partition(broke
     def delivered(order_ids):
         return lambda: {a.order_id for a in receiver.arrivals if a.ok} >= set(order_ids)
 
+    def failing(arrival) -> bool:
+        return arrival.order_id == bad and arrival.json["kind"] == "order-placed"
+
     def policy(arrival):
-        if arrival.order_id == bad:
+        if failing(arrival):
             # Held answers: a notifier that delivered a partition in order (one order's
             # retries blocking the rest) would never get the others here, and fail the gate.
             if arrival.attempt == 1:
@@ -317,30 +366,37 @@ def test_a_failing_order_is_dead_lettered_without_holding_up_its_partition(broke
     for order_id in [*wave1, refused]:
         h.event(order_id, "OrderPlaced", placed("c-d", "EUR", ("A", 1, 100)))
     h.flush()
-    # The second wave is written while the failing order's retries run.
-    wait_until(lambda: len(receiver.for_order(bad)) >= 2, "the failing order's second attempt", 60)
+    # The second wave is written while the failing order's retries run, with the failing
+    # order's next event, which goes once the first is given up.
+    wait_until(lambda: len([a for a in receiver.snapshot() if failing(a)]) >= 2, "the failing order's second attempt", 60)
     for order_id in wave2:
         h.event(order_id, "OrderPlaced", placed("c-d", "USD", ("B", 2, 50)))
+    h.event(bad, "OrderConfirmed", {"total": 100})
     h.flush()
-    status = notifier.wait_settled(at_least=len(wave1) + len(wave2) + 2)
+    status = notifier.wait_settled(at_least=len(wave1) + len(wave2) + 3)
 
     expected = expected_notifications(broker.bootstrap, PARTITIONS)
     assert gates == [("wave1", True), ("wave2", True)]
-    attempts = receiver.for_order(bad)
+    attempts = [a for a in receiver.snapshot() if failing(a)]
     assert [(a.attempt, a.status) for a in attempts] == [(1, 500), (2, 500), (3, 500), (4, 500)]
     last = attempts[-1]
     for order_id in wave1 + wave2:
         [ok] = [a for a in receiver.for_order(order_id) if a.ok]
         assert ok.seq < last.seq, f"{order_id} arrived after the failing order's last attempt"
+    # The failing order moves on: its next notification, once the first was given up.
+    [moved_on] = [a for a in receiver.for_order(bad) if not failing(a)]
+    assert (moved_on.json["kind"], moved_on.attempt, moved_on.status) == ("order-confirmed", 1, 200)
+    assert moved_on.seq > last.seq
     assert [(a.attempt, a.status) for a in receiver.for_order(refused)] == [(1, 400)]
     assert receiver.policy_errors == []
 
-    assert status["deliveries"] == {"pending": 0, "delivered": len(wave1) + len(wave2), "deadLettered": 2}
+    assert status["deliveries"] == {"pending": 0, "delivered": len(wave1) + len(wave2) + 1, "deadLettered": 2}
     assert status["deadLetterTopic"] == {"topic": DEAD_LETTER_TOPIC, "records": 2}
-    [gave_up] = notifier.notifications(bad)
+    gave_up, confirmed = notifier.notifications(bad)
     [delivery] = gave_up["deliveries"]
     assert (delivery["sink"], delivery["status"], delivery["attempts"], delivery["round"]) == (sink, "dead-lettered", 4, 0)
     assert "500" in delivery["lastError"] and "deliveredAtMs" not in delivery
+    assert [(d["status"], d["attempts"]) for d in confirmed["deliveries"]] == [("delivered", 1)]
     [delivery] = notifier.notifications(refused)[0]["deliveries"]
     assert (delivery["status"], delivery["attempts"]) == ("dead-lettered", 1) and "400" in delivery["lastError"]
 
@@ -364,6 +420,104 @@ def test_a_failing_order_is_dead_lettered_without_holding_up_its_partition(broke
     # Nothing given up was recorded as delivered.
     published = {r.headers["event-id"] for r in read_notifications(broker.bootstrap, PARTITIONS)}
     assert published == set(expected.notifications) - {bad_id, refused_id}
+
+
+@pytest.mark.timeout(180)
+def test_an_unreadable_event_is_dead_lettered_and_the_fold_goes_on(broker, database_url, notifiers, webhooks):
+    create_topic(broker.bootstrap, PARTITIONS)
+    receiver = webhooks()
+    notifier = notifiers(broker, database_url, env=notifier_env(receiver))
+    h = History(broker.bootstrap, PARTITIONS, seed=707)
+    h.event("u-1", "OrderPlaced", placed("c-u", "EUR", ("A", 1, 100)))
+    # The next version, but of a schema newer than the notifier knows: it cannot be read.
+    h._send("u-1", "OrderConfirmed", {"total": 100}, 2, schema=99)
+    h.versions["u-1"] = 2
+    h.event("u-1", "OrderShipped", {"carrier": "DHL", "trackingNumber": "T-U1"})
+    h.event("u-2", "OrderPlaced", placed("c-u", "EUR", ("B", 1, 200)))
+    h.flush()
+    status = notifier.wait_settled(at_least=3)
+
+    expected = expected_notifications(broker.bootstrap, PARTITIONS)
+    [unreadable] = [e for e in expected.events.values() if e.headers["schema-version"] == "99"]
+    unreadable_id = unreadable.headers["event-id"]
+    want = {e: n for e, n in expected.notifications.items() if e != unreadable_id}
+    assert len(want) == 3
+    # Its version still counts: the order's next event is in effect and notifies.
+    assert [(s["notification"]["kind"], s["notification"]["version"]) for s in notifier.notifications("u-1")] == [
+        ("order-placed", 1), ("order-shipped", 3)]
+    assert receiver.delivered_counts() == Counter({e: 1 for e in want})
+    for arrival in receiver.snapshot():
+        assert arrival.json == want[arrival.event_id]
+    assert status["deliveries"] == {"pending": 0, "delivered": 3, "deadLettered": 0}
+    assert status["deadLetterTopic"]["records"] == 1
+    [dead] = read_dead_letters(broker.bootstrap, PARTITIONS)
+    assert dead.key == "u-1" and dead.value == unreadable.value
+    for name, value in unreadable.headers.items():
+        assert dead.headers.get(name) == value, (name, dead.headers)
+    assert (dead.headers["dlq-sink"], dead.headers["dlq-attempts"]) == ("none", "0")
+    assert (dead.headers["dlq-source-partition"], dead.headers["dlq-source-offset"]) == (str(unreadable.partition), str(unreadable.offset))
+    assert "schema version 99" in dead.headers["dlq-error"]
+    assert notifier.request("GET", "/health/ready").status == 200
+
+
+@pytest.mark.timeout(240)
+def test_start_from_end_and_a_sink_added_later_are_filled_in_by_a_replay(broker, database_url, notifiers, webhooks, tmp_path):
+    create_topic(broker.bootstrap, PARTITIONS)
+    receiver = webhooks()
+    h = History(broker.bootstrap, PARTITIONS, seed=808)
+    h.event("e-1", "OrderPlaced", placed("c-early", "USD", ("A", 2, 150)))
+    h.event("e-2", "OrderPlaced", placed("c-early", "EUR", ("B", 1, 99)))
+    h.event("e-2", "OrderConfirmed", {"total": 99})
+    h.flush()
+    history = set(expected_notifications(broker.bootstrap, PARTITIONS).notifications)
+    assert len(history) == 3
+
+    # A new deployment that starts at the end: the history is folded silently.
+    first = notifiers(broker, database_url, env=notifier_env(receiver, admin_token=TOKEN, NOTIFIER_START_FROM="end"))
+    h.event("e-1", "OrderConfirmed", {"total": 300})
+    h.event("e-3", "OrderPlaced", placed("c-late", "EUR", ("C", 1, 1)))
+    h.flush()
+    first.wait_settled(at_least=2)
+    expected = expected_notifications(broker.bootstrap, PARTITIONS)
+    live = set(expected.notifications) - history
+    assert receiver.delivered_counts() == Counter({e: 1 for e in live})
+    # The confirmation knows the customer and currency from the order's first event, not sent.
+    [confirmed] = [n for n in expected.of_order("e-1") if n["kind"] == "order-confirmed"]
+    assert confirmed["customerId"] == "c-early" and confirmed["text"].endswith("its total is 3.00 USD.")
+    assert [a.json for a in receiver.snapshot() if a.event_id == confirmed["eventId"]] == [confirmed]
+    served = first.notifications("e-1")
+    assert [s["notification"] for s in served] == expected.of_order("e-1")
+    assert [len(s["deliveries"]) for s in served] == [0, 1]
+
+    # A replay without resend makes the deliveries never made (the history), once; nothing else.
+    reply = first.request("POST", "/admin/replay", body={"offsets": every_partition(PARTITIONS)}, headers=admin(TOKEN))
+    assert (reply.status, reply.body) == (202, {"queued": len(history), "resend": False})
+    wait_until(lambda: receiver.has_delivered(history), "the replayed history", 60)
+    first.wait_settled(at_least=5)
+    assert receiver.delivered_counts() == Counter({e: 1 for e in expected.notifications})
+    for arrival in receiver.snapshot():
+        assert arrival.json == expected.notifications[arrival.event_id]
+    first.stop()
+
+    # A sink added: the new sink gets what comes next; a replay fills in the past for it alone.
+    jsonl = tmp_path / "added.jsonl"
+    second = notifiers(broker, database_url, env=notifier_env(receiver, jsonl, admin_token=TOKEN, NOTIFIER_START_FROM="end"))
+    h.event("e-4", "OrderPlaced", placed("c-late", "EUR", ("D", 4, 25)))
+    h.flush()
+    second.wait_settled(at_least=7)
+    expected = expected_notifications(broker.bootstrap, PARTITIONS)
+    [newest] = [n["eventId"] for n in expected.of_order("e-4")]
+    assert [parsed["eventId"] for _, parsed in read_jsonl(jsonl)] == [newest]
+    reply = second.request("POST", "/admin/replay", body={"offsets": every_partition(PARTITIONS)}, headers=admin(TOKEN))
+    assert (reply.status, reply.body) == (202, {"queued": 5, "resend": False})
+    wait_until(lambda: len(read_jsonl(jsonl)) >= 6, "the replay to the added sink", 60)
+    status = second.wait_settled(at_least=12)
+    assert status["deliveries"] == {"pending": 0, "delivered": 12, "deadLettered": 0}
+    lines = [parsed for _, parsed in read_jsonl(jsonl)]
+    assert sorted(p["eventId"] for p in lines) == sorted(expected.notifications)
+    for parsed in lines:
+        assert parsed == expected.notifications[parsed["eventId"]]
+    assert receiver.delivered_counts() == Counter({e: 1 for e in expected.notifications})
 
 
 @pytest.mark.timeout(600)

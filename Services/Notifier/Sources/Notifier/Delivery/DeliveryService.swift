@@ -88,7 +88,7 @@ final class DeliveryService: Sendable {
         let body = Array(NotificationJSON.encode(delivery.notification).utf8)
         let started = ContinuousClock.now
         do {
-            try await sink.deliver(delivery.notification, body: body, idempotencyKey: delivery.key.eventId)
+            try await sink.deliver(delivery.notification, body: body, idempotencyKey: Self.idempotencyKey(delivery))
             metrics.attempted(ContinuousClock.now - started)
         } catch {
             metrics.attempted(ContinuousClock.now - started)
@@ -106,6 +106,12 @@ final class DeliveryService: Sendable {
         await recordStubbornly(delivery) { try await self.ledger.markDelivered(delivery, attempts: attempts) }
         metrics.delivered(sink.name)
         await scheduler.done(delivery)
+    }
+
+    /// The event id; a later round (a resend or a redrive asked for on purpose) gets its own
+    /// key, `<event id>.r<round>`, so a receiver that drops duplicates by key still takes it.
+    static func idempotencyKey(_ delivery: PendingDelivery) -> String {
+        delivery.round == 0 ? delivery.key.eventId : "\(delivery.key.eventId).r\(delivery.round)"
     }
 
     private func failed(_ attempted: PendingDelivery, attempts: Int64, failure: DeliveryFailure) async {

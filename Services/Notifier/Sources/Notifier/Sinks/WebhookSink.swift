@@ -6,7 +6,8 @@ import NIOHTTP1
 
 /// An HTTP POST of the notification's JSON to a receiver, with a timeout.
 ///
-/// Headers: `Idempotency-Key` (the event id: a receiver drops the rare duplicate by it),
+/// Headers: `Idempotency-Key` (the event id: a receiver drops the rare duplicate by it; a
+/// resend or redrive asked for on purpose is `<event id>.r<round>`), `Notifier-Event-Id`,
 /// `Notifier-Timestamp` (ms since the epoch) and, when `NOTIFIER_WEBHOOK_SECRET` is set,
 /// `Notifier-Signature: sha256=<hex>`, an HMAC-SHA256 over `<timestamp>.<body>` (the
 /// timestamp is signed so a captured request cannot be replayed later as new).
