@@ -17,6 +17,7 @@ final class DeliveryService: Sendable {
     let metrics: NotifierMetrics
     let logger: Logger
     private let owned = NIOLockedValueBox<Set<Int32>>([])
+    private let outcomes: OutcomeRecorder
 
     init(
         sinks: [any NotificationSink], ledger: DeliveryLedger, publisher: NotificationPublisher, policy: RetryPolicy,
@@ -25,6 +26,7 @@ final class DeliveryService: Sendable {
         self.sinks = Dictionary(uniqueKeysWithValues: sinks.map { ($0.name, $0) })
         self.sinkNames = sinks.map(\.name)
         self.ledger = ledger
+        self.outcomes = OutcomeRecorder(ledger: ledger)
         self.publisher = publisher
         self.policy = policy
         self.concurrency = concurrency
@@ -103,7 +105,7 @@ final class DeliveryService: Sendable {
                 "event.id": "\(delivery.key.eventId)", "sink": "\(sink.name)", "error": "\(error)",
             ])
         }
-        await recordStubbornly(delivery) { try await self.ledger.markDelivered(delivery, attempts: attempts) }
+        await recordStubbornly(delivery) { try await self.outcomes.record(delivery, .delivered(attempts: attempts)) }
         metrics.delivered(sink.name)
         await scheduler.done(delivery)
     }
@@ -124,7 +126,7 @@ final class DeliveryService: Sendable {
                 "event.id": "\(delivery.key.eventId)", "order.id": "\(delivery.orderId)", "sink": "\(delivery.key.sink)",
                 "attempt": "\(attempts)", "retry_in_ms": "\(delay.wholeMillisecondsForTimeout)", "error": "\(failure.reason)",
             ])
-            await recordStubbornly(delivery) { try await self.ledger.recordAttempt(delivery, attempts: attempts, error: failure.reason) }
+            await recordStubbornly(delivery) { try await self.outcomes.record(delivery, .retrying(attempts: attempts, error: failure.reason)) }
             metrics.retried(delivery.key.sink)
             await scheduler.retry(delivery, after: delay)
             return
@@ -138,7 +140,7 @@ final class DeliveryService: Sendable {
             try await self.publisher.deadLetter(
                 delivery.record, partition: delivery.partition, offset: delivery.offset, error: reason, attempts: attempts,
                 sink: delivery.key.sink)
-            try await self.ledger.markDeadLettered(delivery, attempts: attempts, error: reason)
+            try await self.outcomes.record(delivery, .deadLettered(attempts: attempts, error: reason))
         }
         metrics.deadLettered(delivery.key.sink)
         await scheduler.done(delivery)

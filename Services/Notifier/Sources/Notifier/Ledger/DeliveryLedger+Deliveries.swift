@@ -27,30 +27,62 @@ extension DeliveryLedger {
         }
     }
 
-    /// A failed attempt that will be retried: the count survives a restart.
-    public func recordAttempt(_ delivery: PendingDelivery, attempts: Int64, error: String) async throws {
-        try await finish(delivery, status: .pending, attempts: attempts, error: error)
+    /// What became of one delivery attempt.
+    public enum Outcome: Sendable {
+        case delivered(attempts: Int64)
+        /// Failed; it will be retried (the count survives a restart).
+        case retrying(attempts: Int64, error: String)
+        case deadLettered(attempts: Int64, error: String)
+
+        var status: DeliveryStatus {
+            switch self {
+            case .delivered: .delivered
+            case .retrying: .pending
+            case .deadLettered: .deadLettered
+            }
+        }
+
+        var attempts: Int64 {
+            switch self {
+            case .delivered(let attempts), .retrying(let attempts, _), .deadLettered(let attempts, _): attempts
+            }
+        }
+
+        var error: String? {
+            switch self {
+            case .delivered: nil
+            case .retrying(_, let error), .deadLettered(_, let error): error
+            }
+        }
     }
 
     public func markDelivered(_ delivery: PendingDelivery, attempts: Int64) async throws {
-        try await finish(delivery, status: .delivered, attempts: attempts, error: nil)
+        try await record([(delivery, .delivered(attempts: attempts))])
+    }
+
+    public func recordAttempt(_ delivery: PendingDelivery, attempts: Int64, error: String) async throws {
+        try await record([(delivery, .retrying(attempts: attempts, error: error))])
     }
 
     public func markDeadLettered(_ delivery: PendingDelivery, attempts: Int64, error: String) async throws {
-        try await finish(delivery, status: .deadLettered, attempts: attempts, error: error)
+        try await record([(delivery, .deadLettered(attempts: attempts, error: error))])
     }
 
-    /// Only the round this delivery belongs to: a resend asked for meanwhile starts afresh.
-    private func finish(_ delivery: PendingDelivery, status: DeliveryStatus, attempts: Int64, error: String?) async throws {
+    /// Outcomes in one transaction. Each touches only the round its delivery belongs to: a
+    /// resend asked for meanwhile starts afresh.
+    public func record(_ outcomes: [(PendingDelivery, Outcome)]) async throws {
+        guard !outcomes.isEmpty else { return }
         let schema = self.schema
         let now = Self.now
         try await database.write { db in
-            try await db.query("""
-                UPDATE \(schema.deliveries) SET status = $1, attempts = $2, last_error = $3, updated_at_ms = $4,
-                delivered_at_ms = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at_ms END
-                WHERE event_id = $5 AND sink = $6 AND round = $7 AND status = 'pending'
-                """, [.text(status.rawValue), .int(attempts), SQLValue(error), .int(now),
-                      .text(delivery.key.eventId), .text(delivery.key.sink), .int(delivery.round)])
+            for (delivery, outcome) in outcomes {
+                try await db.query("""
+                    UPDATE \(schema.deliveries) SET status = $1, attempts = $2, last_error = $3, updated_at_ms = $4,
+                    delivered_at_ms = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at_ms END
+                    WHERE event_id = $5 AND sink = $6 AND round = $7 AND status = 'pending'
+                    """, [.text(outcome.status.rawValue), .int(outcome.attempts), SQLValue(outcome.error), .int(now),
+                          .text(delivery.key.eventId), .text(delivery.key.sink), .int(delivery.round)])
+            }
         }
     }
 }

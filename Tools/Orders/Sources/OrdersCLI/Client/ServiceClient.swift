@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import ServiceKit
 
 /// One service's HTTP API as the CLI sees it: JSON in and out, problems turned into
@@ -53,6 +54,9 @@ public struct ServiceClient: Sendable {
         }
         for (name, value) in extra { request.headers.add(name: name, value: value) }
         if admin, let adminToken { request.headers.add(name: "Authorization", value: "Bearer \(adminToken)") }
+        // AsyncHTTPClient retries a refused connection until the request's deadline (40 s, for
+        // queries that wait): a quick probe first says at once that nothing listens there.
+        try await probe()
         var attempt = 0
         while true {
             attempt += 1
@@ -76,6 +80,25 @@ public struct ServiceClient: Sendable {
         }
     }
 
+    /// Connects to the service's address and closes again; a refusal or a 3 s silence is
+    /// `unreachable` with the reason.
+    func probe() async throws {
+        guard let components = URLComponents(string: baseURL), let host = components.host else {
+            throw CLIError.usage("\(setting) must be a URL, not \(baseURL.debugDescription)")
+        }
+        let port = components.port ?? (components.scheme == "https" ? 443 : 80)
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(3))
+                .connect(host: host, port: port).get()
+            try? await channel.close()
+        } catch {
+            throw CLIError.unreachable(
+                service: name, url: baseURL, reason: Self.reason(error),
+                hint: "start it (orders up runs everything) or point \(setting) at it")
+        }
+    }
+
     func problem(_ answer: Answer) -> CLIError {
         guard case .object(let object) = answer.json else {
             return .badAnswer(service: name, reason: "HTTP \(answer.status) \(String(decoding: answer.body.prefix(200), as: UTF8.self))")
@@ -88,7 +111,8 @@ public struct ServiceClient: Sendable {
     static func reason(_ error: any Error) -> String {
         let text = "\(error)"
         if text.contains("connectTimeout") { return "connection timed out" }
-        if text.contains("refused") || text.contains("connect(descriptor:") { return "connection refused" }
+        if text.contains("refused") || text.contains("connect(descriptor:") || text.contains("ECONNREFUSED") { return "connection refused" }
+        if text.contains("connectTimeout") || text.contains("ConnectTimeout") { return "connection timed out" }
         if text.contains("deadlineExceeded") { return "no answer in time" }
         return text.count > 160 ? String(text.prefix(160)) + "…" : text
     }

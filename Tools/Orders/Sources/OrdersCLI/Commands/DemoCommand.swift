@@ -184,7 +184,10 @@ struct DemoScenario {
         while true {
             let answer = try await global.notifier.send(.GET, "/orders/\(orderId)/notifications").decode(NotificationsAnswer.self, service: "Notifier")
             let delivered = answer.notifications.filter { $0.deliveries.allSatisfy { $0.status == "delivered" } }
-            if delivered.count >= count || ContinuousClock.now > deadline { return answer }
+            if delivered.count >= count { return answer }
+            if ContinuousClock.now > deadline {
+                throw CLIError.failed("the notifier has delivered \(delivered.count) of \(orderId)'s \(count) notifications after 60 s")
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
     }

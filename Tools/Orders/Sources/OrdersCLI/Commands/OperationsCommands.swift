@@ -161,15 +161,16 @@ struct Lag: AsyncParsableCommand {
 
     func run() async throws {
         var rows: [Row] = []
-        var failures: [String] = []
+        var failures: [CLIError] = []
         do {
             let projection = try await global.query.send(.GET, "/projection").decode(ProjectionAnswer.self, service: "OrderQuery")
             rows += projection.partitions.map { Row(consumer: "order-query", partition: $0.partition, position: $0.storedOffset, end: $0.endOffset, lag: $0.lag) }
-        } catch let error as CLIError { failures.append("\(error)") }
+        } catch let error as CLIError { failures.append(error) }
         do {
             let status = try await global.notifier.send(.GET, "/status").decode(NotifierStatusAnswer.self, service: "Notifier")
             rows += status.partitions.map { Row(consumer: "notifier", partition: $0.partition, position: $0.foldedOffset, end: $0.endOffset, lag: $0.lag) }
-        } catch let error as CLIError { failures.append("\(error)") }
+        } catch let error as CLIError { failures.append(error) }
+        if rows.isEmpty, let failure = failures.first { throw failure }
         if global.json {
             for row in rows { Terminal.json(row) }
         } else {
@@ -178,7 +179,10 @@ struct Lag: AsyncParsableCommand {
             })
             Terminal.line(Terminal.dim("order-command reads each partition it owns to its end before serving it: it has no lag to report"))
         }
-        for failure in failures { Terminal.error("orders: \(failure)") }
-        if !failures.isEmpty, rows.isEmpty { throw CLIError.failed("no consumer's status could be read") }
+        // What could be read is printed; the first service that could not be asked is the error.
+        if let failure = failures.first {
+            if rows.isEmpty || failures.count == 1 { throw failure }
+            throw CLIError.failed("\(failure); and \(failures.count - 1) more service(s) could not be asked")
+        }
     }
 }
