@@ -41,6 +41,7 @@ RUN useradd --uid 10001 --user-group --shell /usr/sbin/nologin --home-dir /var/l
 COPY --from=binaries /out/ /usr/local/bin/
 USER orders
 WORKDIR /var/lib/orders
-ENV ORDERS_DATA_DIR=/var/lib/orders
+# Debian's PATH, spelled out: an image imported from a root file system has none.
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ORDERS_DATA_DIR=/var/lib/orders
 EXPOSE 8081 8082 8083
 CMD ["orders", "--help"]

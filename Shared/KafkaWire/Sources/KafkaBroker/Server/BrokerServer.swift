@@ -35,9 +35,12 @@ public final class BrokerServer: Service {
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Set here, not as a child channel option: a child option's failure ends
+                    // the whole listener, and some network stacks refuse this one (EACCES inside
+                    // a podman bridge network on a gVisor host). A connection works without it.
+                    try? channel.syncOptions?.setOption(.socketOption(.tcp_nodelay), value: 1)
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(KafkaFrameDecoder(maxFrameBytes: maxFrameBytes)))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

@@ -20,7 +20,6 @@ extension BrokerConnection {
             let handlerLogger = logger
             channel = try await ClientBootstrap(group: eventLoopGroup)
                 .connectTimeout(TimeAmount(configuration.connectTimeout))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
@@ -33,6 +32,10 @@ extension BrokerConnection {
         } catch {
             throw KafkaError(.connectionFailed, "cannot connect to \(address): \(Self.reason(error))")
         }
+        // Small requests go out at once. Best effort: some network stacks refuse the option
+        // (EACCES inside a podman bridge network on a gVisor host), and a connection without
+        // it still works.
+        try? await channel.setOption(.socketOption(.tcp_nodelay), value: 1).get()
         do {
             let versions = try await negotiateVersions(on: channel, clientID: configuration.clientID)
             logger.debug("Connected")
