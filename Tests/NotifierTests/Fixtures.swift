@@ -40,6 +40,6 @@ func delivery(_ order: String, version: Int64, sink: String = "log", round: Int6
         position: "\(partition):\(version)", occurredAt: "2027-01-01T00:00:00.000Z", subject: "s", text: "t")
     return PendingDelivery(
         key: .init(eventId: notification.eventId, sink: sink), partition: partition, offset: version, orderId: order,
-        version: version, round: round, attempts: 0, notification: notification,
+        version: version, round: round, attempts: 0, notification: notification, body: Array(NotificationJSON.encode(notification).utf8),
         record: EventRecord(key: Array(order.utf8), value: nil, headers: []))
 }

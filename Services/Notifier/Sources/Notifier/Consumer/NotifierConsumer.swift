@@ -64,7 +64,10 @@ public final class NotifierConsumer: Service, Sendable {
         switch event.kind {
         case .assigned:
             do {
-                let starts = try await deliveryStarts(partitions)
+                // Only a partition the ledger has never seen needs a start from Kafka (the
+                // group's committed offset, or the log end): the others resume where they were.
+                let known = try await runner.ledger.foldedOffsets()
+                let starts = try await deliveryStarts(partitions.filter { known[$0] == nil })
                 let folded = try await runner.ledger.claim(partitions) { starts[$0] ?? 0 }
                 try runner.assign(folded)
                 try await deliveries.take(partitions)

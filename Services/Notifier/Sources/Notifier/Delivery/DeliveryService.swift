@@ -87,7 +87,7 @@ final class DeliveryService: Sendable {
             return
         }
         let attempts = delivery.attempts + 1
-        let body = Array(NotificationJSON.encode(delivery.notification).utf8)
+        let body = delivery.body
         let started = ContinuousClock.now
         do {
             try await sink.deliver(delivery.notification, body: body, idempotencyKey: Self.idempotencyKey(delivery))

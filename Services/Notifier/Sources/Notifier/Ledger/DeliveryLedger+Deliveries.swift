@@ -18,10 +18,11 @@ extension DeliveryLedger {
             select.append(" ORDER BY d.kafka_partition, d.kafka_offset")
             return try await select.run(on: db).map { row in
                 let orderId = try row.string(4)
+                let body = try row.string(8)
                 return PendingDelivery(
                     key: .init(eventId: try row.string(0), sink: try row.string(1)), partition: Int32(try row.int(2)),
                     offset: try row.int(3), orderId: orderId, version: try row.int(5), round: try row.int(6),
-                    attempts: try row.int(7), notification: try NotificationJSON.decode(try row.string(8)),
+                    attempts: try row.int(7), notification: try NotificationJSON.decode(body), body: Array(body.utf8),
                     record: RecordJSON.record(key: orderId, value: try row.string(9), headers: try row.string(10)))
             }
         }

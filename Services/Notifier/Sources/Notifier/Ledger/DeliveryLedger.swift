@@ -21,6 +21,8 @@ public struct PendingDelivery: Sendable, Hashable {
     /// Attempts already made (they survive a restart).
     public var attempts: Int64
     public var notification: Notification
+    /// The notification's JSON, as the ledger stores it and every sink sends it (encoded once).
+    public var body: [UInt8]
     public var record: EventRecord
 }
 
@@ -183,9 +185,10 @@ public final class DeliveryLedger: Sendable {
 
     static func storeEvents(_ db: any SQLExecutor, _ schema: LedgerSchema, _ events: [LedgerEvent], sinks: [String]) async throws -> [PendingDelivery] {
         guard !events.isEmpty else { return [] }
-        let eventRows: [[SQLValue]] = events.map { event in
+        let bodies = events.map { NotificationJSON.encode($0.notification) }
+        let eventRows: [[SQLValue]] = zip(events, bodies).map { event, body in
             [.text(event.eventId), .text(event.orderId), .int(event.version), .int(Int64(event.partition)), .int(event.offset),
-             .int(event.timestamp), .text(event.notification.kind), .text(NotificationJSON.encode(event.notification)),
+             .int(event.timestamp), .text(event.notification.kind), .text(body),
              .text(RecordJSON.value(event.record)), .text(RecordJSON.headers(event.record))]
         }
         for chunk in eventRows.chunked(1_500) {
@@ -199,12 +202,12 @@ public final class DeliveryLedger: Sendable {
         }
         let now = Self.now
         var pending: [PendingDelivery] = []
-        for event in events where event.deliver {
+        for (event, body) in zip(events, bodies) where event.deliver {
             for sink in sinks {
                 pending.append(PendingDelivery(
                     key: .init(eventId: event.eventId, sink: sink), partition: event.partition, offset: event.offset,
                     orderId: event.orderId, version: event.version, round: 0, attempts: 0,
-                    notification: event.notification, record: event.record))
+                    notification: event.notification, body: Array(body.utf8), record: event.record))
             }
         }
         let deliveryRows: [[SQLValue]] = pending.map { delivery in

@@ -102,7 +102,7 @@ struct Events: AsyncParsableCommand {
         case .beginning: break
         case .offset(let value): for partition in selected { from[partition] = value }
         case .timestamp(let ms): from = try await reader.offsets(at: ms, partitions: selected)
-        case .end: from = try await reader.offsets(at: Int64.max / 2, partitions: selected)
+        case .end: from = try await reader.offsets(at: nil, partitions: selected)
         }
         var folds = Dictionary(uniqueKeysWithValues: selected.map { ($0, PartitionFold(partition: $0, partitionOf: topic.partitionOf)) })
         var backlog: [LoggedEvent] = []

@@ -19,11 +19,9 @@ struct LogReader {
 
     /// The topic's partitions, and the partitioner producers use for it.
     func describe() async throws -> Topic {
-        let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: bootstrap), logger: logger)
-        defer { Task { await admin.shutdown() } }
         let metadata: TopicMetadata?
         do {
-            metadata = try await admin.describeTopics([topic]).first
+            metadata = try await withAdmin { try await $0.describeTopics([topic]).first }
         } catch {
             throw CLIError.unreachable(
                 service: "Kafka", url: bootstrap.map(\.description).joined(separator: ","), reason: ServiceClient.reason(error),
@@ -39,17 +37,31 @@ struct LogReader {
         })
     }
 
-    /// The first offset at or after a timestamp, per partition (the end when there is none).
-    func offsets(at timestamp: Int64, partitions: [Int32]) async throws -> [Int32: Int64] {
-        let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: bootstrap), logger: logger)
-        defer { Task { await admin.shutdown() } }
-        var result: [Int32: Int64] = [:]
-        let ends = try await admin.listOffsets(.latest, topic: topic, partitions: partitions)
-        for end in ends { result[end.partition] = end.offset }
-        for found in try await admin.listOffsets(.timestamp(timestamp), topic: topic, partitions: partitions) where found.offset >= 0 {
-            result[found.partition] = found.offset
+    /// Per partition, the first offset at or after a timestamp (the end when there is none),
+    /// or with no timestamp the end.
+    func offsets(at timestamp: Int64?, partitions: [Int32]) async throws -> [Int32: Int64] {
+        try await withAdmin { admin in
+            var result: [Int32: Int64] = [:]
+            for end in try await admin.listOffsets(.latest, topic: topic, partitions: partitions) { result[end.partition] = end.offset }
+            guard let timestamp else { return result }
+            for found in try await admin.listOffsets(.timestamp(timestamp), topic: topic, partitions: partitions) where found.offset >= 0 {
+                result[found.partition] = found.offset
+            }
+            return result
         }
-        return result
+    }
+
+    /// An admin client for `body`, shut down when it returns or throws.
+    private func withAdmin<T>(_ body: (KafkaAdmin) async throws -> T) async throws -> T {
+        let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: bootstrap), logger: logger)
+        do {
+            let result = try await body(admin)
+            await admin.shutdown()
+            return result
+        } catch {
+            await admin.shutdown()
+            throw error
+        }
     }
 
     /// Reads `partitions` from the beginning; `stopAt` bounds each (exclusive), else the end
