@@ -82,14 +82,8 @@ public struct NotifierOptions: ParsableArguments {
 
     public func configuration() throws -> NotifierConfiguration {
         var configuration = NotifierConfiguration()
-        do {
-            configuration.bootstrapServers = try BrokerAddress.list(kafkaBootstrapServers)
-        } catch {
-            throw ValidationError("--kafka-bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS: \(error)")
-        }
-        guard let listen = BrokerAddress(httpListen) else {
-            throw ValidationError("--http-listen / HTTP_LISTEN must be host:port, not \(httpListen.debugDescription)")
-        }
+        configuration.bootstrapServers = try bootstrapServersOption(kafkaBootstrapServers)
+        let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port
         do {
@@ -98,13 +92,9 @@ public struct NotifierOptions: ParsableArguments {
         } catch {
             throw ValidationError("--database-url / \(error)")
         }
-        for (name, value) in [("--orders-topic / ORDERS_TOPIC", ordersTopic), ("--notifications-topic / NOTIFICATIONS_TOPIC", notificationsTopic),
-                              ("--dead-letter-topic / DEAD_LETTER_TOPIC", deadLetterTopic)] {
-            guard !value.isEmpty, value.count <= 249 else { throw ValidationError("\(name) must be 1 to 249 characters") }
-        }
-        configuration.topic = ordersTopic
-        configuration.notificationsTopic = notificationsTopic
-        configuration.deadLetterTopic = deadLetterTopic
+        configuration.topic = try topicOption(ordersTopic, "--orders-topic / ORDERS_TOPIC")
+        configuration.notificationsTopic = try topicOption(notificationsTopic, "--notifications-topic / NOTIFICATIONS_TOPIC")
+        configuration.deadLetterTopic = try topicOption(deadLetterTopic, "--dead-letter-topic / DEAD_LETTER_TOPIC")
         guard !groupId.isEmpty else { throw ValidationError("--group-id / GROUP_ID must not be empty") }
         configuration.groupID = groupId
         configuration.groupInstanceID = groupInstanceId.isEmpty ? nil : groupInstanceId

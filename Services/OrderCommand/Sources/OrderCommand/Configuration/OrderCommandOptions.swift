@@ -63,14 +63,8 @@ public struct OrderCommandOptions: ParsableArguments {
 
     public func configuration() throws -> OrderCommandConfiguration {
         var configuration = OrderCommandConfiguration()
-        do {
-            configuration.bootstrapServers = try BrokerAddress.list(kafkaBootstrapServers)
-        } catch {
-            throw ValidationError("--kafka-bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS: \(error)")
-        }
-        guard let listen = BrokerAddress(httpListen) else {
-            throw ValidationError("--http-listen / HTTP_LISTEN must be host:port, not \(httpListen.debugDescription)")
-        }
+        configuration.bootstrapServers = try bootstrapServersOption(kafkaBootstrapServers)
+        let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port
         if !advertisedUrl.isEmpty {
@@ -83,7 +77,7 @@ public struct OrderCommandOptions: ParsableArguments {
             name: ordersTopic,
             partitions: try number(ordersPartitions, "--orders-partitions / ORDERS_PARTITIONS", 1...100_000),
             replicationFactor: try number(ordersReplicationFactor, "--orders-replication-factor / ORDERS_REPLICATION_FACTOR", -1...Int16.max))
-        guard !ordersTopic.isEmpty, ordersTopic.count <= 249 else { throw ValidationError("--orders-topic / ORDERS_TOPIC must be 1 to 249 characters") }
+        _ = try topicOption(ordersTopic, "--orders-topic / ORDERS_TOPIC")
         configuration.groupID = groupId
         configuration.sessionTimeout = .milliseconds(try number(sessionTimeoutMs, "--session-timeout-ms / SESSION_TIMEOUT_MS", Int64(1000)...3_600_000))
         configuration.heartbeatInterval = configuration.sessionTimeout / 10

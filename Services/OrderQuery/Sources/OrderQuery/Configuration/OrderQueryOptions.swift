@@ -53,14 +53,8 @@ public struct OrderQueryOptions: ParsableArguments {
 
     public func configuration() throws -> OrderQueryConfiguration {
         var configuration = OrderQueryConfiguration()
-        do {
-            configuration.bootstrapServers = try BrokerAddress.list(kafkaBootstrapServers)
-        } catch {
-            throw ValidationError("--kafka-bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS: \(error)")
-        }
-        guard let listen = BrokerAddress(httpListen) else {
-            throw ValidationError("--http-listen / HTTP_LISTEN must be host:port, not \(httpListen.debugDescription)")
-        }
+        configuration.bootstrapServers = try bootstrapServersOption(kafkaBootstrapServers)
+        let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port
         do {
@@ -69,8 +63,7 @@ public struct OrderQueryOptions: ParsableArguments {
         } catch {
             throw ValidationError("--database-url / \(error)")
         }
-        guard !ordersTopic.isEmpty, ordersTopic.count <= 249 else { throw ValidationError("--orders-topic / ORDERS_TOPIC must be 1 to 249 characters") }
-        configuration.topic = ordersTopic
+        configuration.topic = try topicOption(ordersTopic, "--orders-topic / ORDERS_TOPIC")
         guard !groupId.isEmpty else { throw ValidationError("--group-id / GROUP_ID must not be empty") }
         configuration.groupID = groupId
         configuration.groupInstanceID = groupInstanceId.isEmpty ? nil : groupInstanceId
