@@ -42,9 +42,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def port_accepts(port: int, timeout: float = 0.5) -> bool:
+def port_accepts(port: int, timeout: float = 0.5, host: str = "127.0.0.1") -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+        with socket.create_connection((host, port), timeout=timeout):
             return True
     except OSError:
         return False
@@ -73,14 +73,18 @@ class BrokerDied(AssertionError):
 
 
 class Broker:
-    """A `kafkawire broker` child process on 127.0.0.1:<port> with a data dir that survives restarts."""
+    """A `kafkawire broker` child process on 127.0.0.1:<port> (or `host`) with a data dir that
+    survives restarts; `advertise` (HOST:PORT) is what it tells clients, and then its bootstrap."""
 
-    def __init__(self, data_dir: Path, log_path: Path, port: int | None = None, extra_args=()):
+    def __init__(self, data_dir: Path, log_path: Path, port: int | None = None, extra_args=(),
+                 host: str = "127.0.0.1", advertise: str | None = None):
         self.binary = kafkawire_bin()
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = Path(log_path)
+        self.host = host
         self.port = port or free_port()
+        self.advertise = advertise
         self.extra_args = list(extra_args)
         self.log_level = os.environ.get("KAFKAWIRE_LOG_LEVEL", "info")
         self.proc: subprocess.Popen | None = None
@@ -89,7 +93,7 @@ class Broker:
 
     @property
     def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return self.advertise or f"{self.host}:{self.port}"
 
     @property
     def pid(self) -> int:
@@ -99,7 +103,8 @@ class Broker:
     def command(self) -> list[str]:
         return [
             self.binary, "broker",
-            "--listen", self.bootstrap,
+            "--listen", f"{self.host}:{self.port}",
+            *(["--advertise", self.advertise] if self.advertise else []),
             "--data-dir", str(self.data_dir),
             "--log-level", self.log_level,
             *self.extra_args,
@@ -127,7 +132,7 @@ class Broker:
                     f"kafkawire exited with status {code} before accepting connections on {self.bootstrap}\n"
                     f"--- broker log (tail) ---\n{self.log_tail()}"
                 )
-            if port_accepts(self.port, timeout=0.2):
+            if port_accepts(self.port, timeout=0.2, host=self.host):
                 return
             time.sleep(0.05)
         raise BrokerDied(

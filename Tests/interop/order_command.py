@@ -41,8 +41,9 @@ class Reply:
 class Client:
     """One keep-alive HTTP/1.1 connection; reconnects once when the server closed it."""
 
-    def __init__(self, port: int, timeout: float = 30.0):
+    def __init__(self, port: int, timeout: float = 30.0, host: str = "127.0.0.1"):
         self.port = port
+        self.host = host
         self.timeout = timeout
         self.conn: http.client.HTTPConnection | None = None
 
@@ -51,7 +52,7 @@ class Client:
         hdrs = {"Content-Type": "application/json", **(headers or {})}
         for attempt in range(2):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             try:
                 self.conn.request(method, path, body=payload, headers=hdrs)
                 response = self.conn.getresponse()
@@ -79,7 +80,7 @@ class OrderCommand(ServiceProcess):
     bin_env = "ORDER_COMMAND_BIN"
 
     def status(self) -> dict:
-        return Client(self.port).request("GET", "/status").body
+        return Client(self.port, host=self.host).request("GET", "/status").body
 
 
 # ------------------------------------------------------------------ the log, read independently

@@ -1,5 +1,9 @@
 """A service executable (order-command, order-query, ...) run as a child process on a free port,
-with start / wait_ready / kill9 / stop / log_tail. Subclasses name the binary and default env."""
+with start / wait_ready / kill9 / stop / log_tail. Subclasses name the binary and default env.
+
+With `exact_env`, the process gets only `env` on top of the test's own environment (no test
+defaults): the compose-environment test passes docker-compose.yml's settings that way, with
+`host` the loopback address its host name maps to and `url_host` that name."""
 
 from __future__ import annotations
 
@@ -25,8 +29,12 @@ class ServiceProcess:
     bin_env = ""
     default_env: dict = {}
 
-    def __init__(self, bootstrap: str, log_path: Path, port: int | None = None, env: dict | None = None, args=()):
+    def __init__(self, bootstrap: str, log_path: Path, port: int | None = None, env: dict | None = None, args=(),
+                 host: str = "127.0.0.1", url_host: str | None = None, exact_env: bool = False):
         self.bootstrap = bootstrap
+        self.host = host
+        self.url_host = url_host or host
+        self.exact_env = exact_env
         self.port = port or free_port()
         self.log_path = Path(log_path)
         self.env = env or {}
@@ -35,15 +43,18 @@ class ServiceProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.url_host}:{self.port}"
 
     def client(self, timeout: float = 30.0):
         from order_command import Client
-        return Client(self.port, timeout=timeout)
+        return Client(self.port, timeout=timeout, host=self.host)
 
     def start(self, ready_timeout: float = 90.0):
-        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "HTTP_LISTEN": f"127.0.0.1:{self.port}",
-               "SESSION_TIMEOUT_MS": "6000", "LOG_LEVEL": "info", **self.default_env, **self.env}
+        if self.exact_env:
+            env = {**os.environ, **self.env}
+        else:
+            env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "HTTP_LISTEN": f"{self.host}:{self.port}",
+                   "SESSION_TIMEOUT_MS": "6000", "LOG_LEVEL": "info", **self.default_env, **self.env}
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen([service_bin(self.name, self.bin_env), *self.args], env=env, stdin=subprocess.DEVNULL,
                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -59,7 +70,7 @@ class ServiceProcess:
             nonlocal last
             if self.proc.poll() is not None:
                 raise AssertionError(f"{self.name} exited with {self.proc.returncode}\n{self.log_tail()}")
-            if not port_accepts(self.port, timeout=0.2):
+            if not port_accepts(self.port, timeout=0.2, host=self.host):
                 return False
             try:
                 last = client.request("GET", "/health/ready")

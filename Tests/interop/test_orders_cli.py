@@ -1,7 +1,9 @@
 """The `orders` command line, run as a user runs it: a child process, its stdout, its stderr and
 its exit code, against the real services each in its own OS process (the dev broker over TCP,
 order-command, order-query on PostgreSQL, the notifier with a file sink), configured only
-through the environment the CLI documents.
+through the environment the CLI documents. The end-to-end test runs twice: on free loopback
+ports, and as docker-compose.yml configures the services (two order-command instances, the
+compose file's environment and host names, mapped to loopback: compose_environment.py).
 
 1. Every command end to end: orders placed and taken through their lifecycles (--json and
    human output), read-your-writes with --position, list / stats / customer against an
@@ -27,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import free_port, port_accepts, wait_until
+import compose_environment as compose
+from helpers import Broker, free_port, port_accepts, wait_until
 from notifier import Notifier, expected_notifications, read_jsonl
 from order_command import Client, OrderCommand, end_offsets, fold_log, partition_of
 from order_query import History, OrderQuery, expected_read_model, fresh_postgres_database
@@ -46,26 +49,87 @@ READ_MODEL_FIELDS = ["orderId", "customerId", "status", "currency", "items", "it
 @dataclass
 class Stack:
     broker: object
-    command: OrderCommand
+    commands: list  # the OrderCommand instances (two in the compose topology)
     query: OrderQuery
     notifier: Notifier
     sink: Path
-    cli: OrdersCLI
+    clis: list  # the CLI, once per OrderCommand instance (ORDERS_COMMAND_URL); commands take turns
+
+    @property
+    def cli(self) -> OrdersCLI:
+        return self.clis[0]
 
 
-@pytest.fixture
-def stack(request, broker, order_commands, order_queries, notifiers, tmp_path) -> Stack:
-    """order-command, order-query (PostgreSQL) and the notifier (a file sink, PostgreSQL ledger),
-    each a process on a free port with the environment a deployment gives it; and the CLI with
-    the environment that points it at them."""
-    name = re.sub(r"\W", "_", request.node.name.lower())[-40:]
-    oc = order_commands(broker)  # first: it creates orders.events, which the others read
-    oq = order_queries(broker, fresh_postgres_database(f"oq_{name}"), env={"ADMIN_TOKEN": TOKEN})
+@pytest.fixture(params=["loopback", "compose"])
+def stack(request, tmp_path) -> Stack:
+    """The services, each its own OS process, and the CLI pointed at them.
+
+    - loopback: order-command, order-query (PostgreSQL) and the notifier (a file sink,
+      PostgreSQL ledger), each on a free 127.0.0.1 port, against a dev broker there.
+    - compose: docker-compose.yml's topology and environment (compose_environment.py): two
+      order-command instances, order-query and the notifier sharing the compose database,
+      every address a compose host name (kafka1:9092, postgres:5432, order-command-1:8081, ...)
+      mapped to loopback by scripts/with-compose-hosts.
+    """
     sink = tmp_path / "sink" / "notifications.jsonl"
-    nt = notifiers(broker, fresh_postgres_database(f"nt_{name}"), env={"NOTIFIER_SINKS": f"file:{sink}", "ADMIN_TOKEN": TOKEN})
-    cli = OrdersCLI({"ORDERS_COMMAND_URL": oc.url, "ORDERS_QUERY_URL": oq.url, "ORDERS_NOTIFIER_URL": nt.url,
-                     "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "ADMIN_TOKEN": TOKEN})
-    return Stack(broker, oc, oq, nt, sink, cli)
+    if request.param == "loopback":
+        name = re.sub(r"\W", "_", request.node.name.lower())[-40:]
+        broker = request.getfixturevalue("broker")
+        oc = request.getfixturevalue("order_commands")(broker)  # first: it creates orders.events, which the others read
+        oq = request.getfixturevalue("order_queries")(broker, fresh_postgres_database(f"oq_{name}"), env={"ADMIN_TOKEN": TOKEN})
+        nt = request.getfixturevalue("notifiers")(broker, fresh_postgres_database(f"nt_{name}"),
+                                                  env={"NOTIFIER_SINKS": f"file:{sink}", "ADMIN_TOKEN": TOKEN})
+        cli = OrdersCLI({"ORDERS_COMMAND_URL": oc.url, "ORDERS_QUERY_URL": oq.url, "ORDERS_NOTIFIER_URL": nt.url,
+                         "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "ADMIN_TOKEN": TOKEN})
+        yield Stack(broker, [oc], oq, nt, sink, [cli])
+        return
+    yield from compose_stack(request, tmp_path, sink)
+
+
+def compose_stack(request, tmp_path, sink):
+    compose.require_compose_hosts()
+    variables = {"ADMIN_TOKEN": TOKEN, "NOTIFIER_SINKS": f"file:{sink}"}
+    kafka = compose.host_name("kafka1")
+    broker = Broker(tmp_path / "data", tmp_path / "broker.log", port=9092, host=compose.address_of(kafka),
+                    advertise=f"{kafka}:9092",
+                    extra_args=("--default-partitions", "6", "--group-initial-rebalance-delay-ms", "0"))
+    request.node._kafkawire_broker = broker
+    forwarder = None
+    started = []
+    try:
+        broker.start()
+        compose.create_topics_as_kafka_init(broker.bootstrap)
+        forwarder = compose.TcpForwarder(compose.address_of(compose.host_name("postgres")), 5432,
+                                         compose.prepare_compose_database(variables))
+
+        def start(kind, service: str):
+            env = compose.service_env(service, variables)
+            name = compose.host_name(service)
+            instance = kind(env["KAFKA_BOOTSTRAP_SERVERS"], tmp_path / f"{service}.log", port=compose.listen_port(env),
+                            env=env, host=compose.address_of(name), url_host=name, exact_env=True)
+            started.append(instance)
+            request.node._order_commands = [i for i in started if isinstance(i, OrderCommand)]
+            request.node._order_queries = [i for i in started if isinstance(i, OrderQuery)]
+            request.node._notifiers = [i for i in started if isinstance(i, Notifier)]
+            return instance.start(ready_timeout=120)
+
+        commands = [start(OrderCommand, "order-command-1"), start(OrderCommand, "order-command-2")]
+        wait_until(lambda: all(len(set(oc.status()["owners"].values())) == 2 for oc in commands),
+                   "both order-command instances to own partitions", 120,
+                   detail=lambda: f" (owners: {[oc.status()['owners'] for oc in commands]})")
+        oq = start(OrderQuery, "order-query")
+        nt = start(Notifier, "notifier")
+        base = {"ORDERS_QUERY_URL": oq.url, "ORDERS_NOTIFIER_URL": nt.url, "ADMIN_TOKEN": TOKEN,
+                "KAFKA_BOOTSTRAP_SERVERS": compose.service_env("order-query", variables)["KAFKA_BOOTSTRAP_SERVERS"]}
+        clis = [OrdersCLI({**base, "ORDERS_COMMAND_URL": oc.url}) for oc in commands]
+        assert clis[0].env["ORDERS_COMMAND_URL"] == "http://order-command-1:8081", clis[0].env
+        yield Stack(broker, commands, oq, nt, sink, clis)
+    finally:
+        for instance in reversed(started):
+            instance.stop()
+        if forwarder:
+            forwarder.close()
+        broker.stop(timeout=10, strict=False)
 
 
 # ------------------------------------------------------------------ what the test sent, kept in Python
@@ -100,17 +164,22 @@ def check_answer(answer: dict, order: Sent | None, version: int) -> dict:
 
 
 class Orders:
-    """Sends the commands through the CLI, with --json or without, and keeps what was sent."""
+    """Sends the commands through the CLI, with --json or without, and keeps what was sent.
+    With several CLIs (one per OrderCommand instance), the commands take turns among them, so
+    an order's commands reach both the instance that owns its partition and one that forwards."""
 
-    def __init__(self, cli: OrdersCLI):
-        self.cli = cli
+    def __init__(self, clis: list):
+        self.clis = clis
         self.sent: dict[str, Sent] = {}
+        self.count = 0
 
     def _run(self, json_output: bool, what: str, order: Sent | None, *args) -> dict:
+        cli = self.clis[self.count % len(self.clis)]
+        self.count += 1
         if json_output:
-            answer = self.cli.json(*args)
+            answer = cli.json(*args)
         else:
-            answer = self.cli.command_line(*args)
+            answer = cli.command_line(*args)
             assert answer["what"] == what, (args, answer)
         return answer
 
@@ -185,6 +254,13 @@ def wait_lag_zero(stack: Stack, timeout: float = 120.0) -> list:
     return last["rows"]
 
 
+def forwarded_commands(oc: OrderCommand) -> int:
+    """order_command_forwarded_commands_total summed over outcomes, from /metrics."""
+    text = oc.client().request("GET", "/metrics").raw.decode()
+    return int(sum(float(line.split()[-1]) for line in text.splitlines()
+                   if line.startswith("order_command_forwarded_commands_total")))
+
+
 def all_listed(cli: OrdersCLI, *args, limit: int = 500) -> list:
     """Every order `orders list` prints, page by page through --cursor."""
     orders, cursor = [], None
@@ -204,7 +280,7 @@ def all_listed(cli: OrdersCLI, *args, limit: int = 500) -> list:
 def test_every_command_end_to_end_against_the_services_in_their_own_processes(stack):
     cli = stack.cli
     bootstrap = stack.broker.bootstrap
-    o = Orders(cli)
+    o = Orders(stack.clis)
 
     # ---- commands: every one with --json and without
     ann = o.place("cli-ann", "EUR", [("TEA", 2, 450)], json_output=True)
@@ -237,6 +313,10 @@ def test_every_command_end_to_end_against_the_services_in_their_own_processes(st
     sent = o.sent
     assert sorted(s.status for s in sent.values()) == sorted(
         ["delivered", "delivered", "cancelled", "cancelled", "confirmed", "shipped", "placed"])
+    if len(stack.commands) > 1:
+        # Consecutive commands on one order went to both instances: one of them forwarded.
+        forwarded = sum(forwarded_commands(oc) for oc in stack.commands)
+        assert forwarded > 0, "no command was forwarded between the two order-command instances"
 
     # ---- each order's last write, seen through the position its command printed
     for order in sent.values():
