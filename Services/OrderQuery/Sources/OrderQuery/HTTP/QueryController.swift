@@ -80,26 +80,41 @@ struct QueryController: Sendable {
         let condition = parameters.condition
         while true {
             // A position in a partition this instance folds: wait for the projection, not the database.
-            if case .position(let partition, let offset)? = condition, parameters.generation == nil {
-                let seen = board.version
-                if let next = board.next(of: partition), next <= offset {
-                    let left = deadline - ContinuousClock.now
-                    guard left > .zero else { throw notYetVisible(parameters, orderId: orderId) }
-                    // Then ask the database either way: it is the judge (another writer, a
-                    // rebuild, may have stored past what the board knows).
-                    await board.waitForChange(after: seen, limit: min(left, .milliseconds(250)))
-                }
+            if case .position(let partition, let offset)? = condition, parameters.generation == nil,
+               let next = board.next(of: partition), next <= offset {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { throw notYetVisible(parameters, orderId: orderId) }
+                // Then ask the database either way: it is the judge (another writer, a
+                // rebuild, may have stored past what the board knows), at least once a second.
+                await board.waitUntilStored(partition: partition, offset: offset, limit: min(left, .seconds(1)))
             }
             let result: T? = try await store.read(generation: parameters.generation) { db, t in
                 if let condition, !(try await Self.holds(condition, orderId: orderId, db, t)) { return nil }
                 return try await body(db, t)
             }
             if let result { return result }
-            guard ContinuousClock.now < deadline else { throw notYetVisible(parameters, orderId: orderId) }
-            // Another instance folds it, or a version is awaited: look again when this
-            // instance stores something, or shortly (another instance's progress is only in the database).
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw notYetVisible(parameters, orderId: orderId) }
             try Task.checkCancellation()
-            await board.waitForChange(after: board.version, limit: .milliseconds(20))
+            // Look again when this instance stores more of the partition that decides it, or
+            // shortly when another instance folds that partition (its progress is only in the database).
+            if parameters.generation == nil, let partition = decidingPartition(condition, orderId: orderId),
+               let next = board.next(of: partition) {
+                await board.waitUntilStored(partition: partition, offset: next, limit: min(left, .seconds(1)))
+            } else {
+                try? await Task.sleep(for: min(left, .milliseconds(20)))
+            }
+        }
+    }
+
+    /// The partition whose progress can make the condition hold.
+    private func decidingPartition(_ condition: ReadCondition?, orderId: String?) -> Int32? {
+        switch condition {
+        case .position(let partition, _)?: return partition
+        case .minVersion?:
+            guard var key = orderId else { return nil }
+            return key.withUTF8 { Int32(KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(partitionCount))) }
+        case nil: return nil
         }
     }
 

@@ -24,7 +24,7 @@ struct Demo: AsyncParsableCommand {
         var global = self.global
         let token = global.token ?? "orders-demo-admin"
         global.adminToken = token
-        let stack = stackOptions.stack(adminToken: token)
+        let stack = try stackOptions.stack(adminToken: token, at: global)
         let failure = NIOLockedValueBox<(any Error)?>(nil)
         let scenarioGlobal = global
         try await stack.run {

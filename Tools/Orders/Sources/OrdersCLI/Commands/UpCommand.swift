@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KafkaWire
 import Logging
 import ServiceKit
 
@@ -13,23 +14,35 @@ struct StackOptions: ParsableArguments {
 
     func validate() throws { try validateLogLevel(logLevel) }
 
-    func stack(adminToken: String?) -> EmbeddedStack {
+    /// The stack on 127.0.0.1, at the ports of the addresses the other commands use (the
+    /// defaults, or --command-url, --query-url, --notifier-url and the first bootstrap server),
+    /// so that they find it.
+    func stack(adminToken: String?, at addresses: GlobalOptions) throws -> EmbeddedStack {
         var logger = Logger(label: "orders")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
-        return EmbeddedStack(dataDirectory: dataDir, adminToken: adminToken, logger: logger)
+        var stack = EmbeddedStack(dataDirectory: dataDir, adminToken: adminToken, logger: logger)
+        if let port = URLComponents(string: addresses.commandURL)?.port { stack.commandPort = port }
+        if let port = URLComponents(string: addresses.queryURL)?.port { stack.queryPort = port }
+        if let port = URLComponents(string: addresses.notifierURL)?.port { stack.notifierPort = port }
+        if let broker = try addresses.bootstrapServers().first { stack.kafkaPort = broker.port }
+        return stack
     }
 }
 
 struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the whole system in this process: dev broker, OrderCommand, OrderQuery (SQLite), notifier (log and file)",
-        discussion: "Ctrl-C stops it cleanly. The data stays in --data-dir; run it again to carry on where it stopped.")
+        discussion: """
+            Ctrl-C stops it cleanly. The data stays in --data-dir; run it again to carry on where it stopped. \
+            It listens on 127.0.0.1 at the ports of --command-url, --query-url, --notifier-url and \
+            --kafka-bootstrap-servers (defaults 8081, 8082, 8083 and 9092), where the other commands look.
+            """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stackOptions: StackOptions
 
     func run() async throws {
         bootstrapServiceLogging(level: stackOptions.logLevel)
-        let stack = stackOptions.stack(adminToken: global.token ?? "orders-local-admin")
+        let stack = try stackOptions.stack(adminToken: global.token ?? "orders-local-admin", at: global)
         let token = global.token
         try await stack.run {
             Banner.print(stack, tokenWasGiven: token != nil)

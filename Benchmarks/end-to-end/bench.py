@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""One end-to-end measurement of a running system (called by run.sh, once per run and topology).
+
+    bench.py --topology embedded --command-url URL --query-url URL --rate 1000 --duration 20 --prefix P
+
+1. Accepted to visible at --rate commands/s: ../order-query/visible_latency.py (open loop, the
+   lifecycle command mix; each 2xx answer's position is queried at once with
+   `?position=P:O`; latency from the command's answer to the query's).
+2. Sustained commands/s, end to end: wrk (2 threads, 64 keep-alive connections, the lifecycle
+   mix of ../order-command/commands.lua) at full speed for --wrk-seconds, then order-query's
+   /projection polled every 20 ms until every partition's stored offset is the log's end.
+   Sustained = 2xx commands / (wrk start -> read model caught up): commands accepted *and*
+   folded into the read model per second. The accept rate alone (2xx / wrk's duration) and
+   the catch-up time after wrk stopped are printed too.
+
+Prints one JSON line: {"topology", "visible": {...}, "health": {...}, "sustained": {...}}.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def projection(query_url: str) -> dict:
+    with urllib.request.urlopen(f"{query_url}/projection", timeout=10) as reply:
+        return json.load(reply)
+
+
+def caught_up(query_url: str, at_least: int) -> bool:
+    body = projection(query_url)
+    parts = body["partitions"]
+    stored = sum(p["storedOffset"] for p in parts)
+    return bool(parts) and all(p["lag"] == 0 for p in parts) and stored >= at_least
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--topology", required=True)
+    ap.add_argument("--command-url", required=True)
+    ap.add_argument("--query-url", required=True)
+    ap.add_argument("--rate", type=float, default=1000)
+    ap.add_argument("--duration", type=float, default=20)
+    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--wrk-seconds", type=int, default=15)
+    ap.add_argument("--prefix", default="e2e")
+    args = ap.parse_args()
+
+    latency = subprocess.run(
+        [sys.executable, os.path.join(HERE, "..", "order-query", "visible_latency.py"),
+         "--command-url", args.command_url, "--query-url", args.query_url, "--rate", str(args.rate),
+         "--duration", str(args.duration), "--warmup", str(args.warmup), "--prefix", f"{args.prefix}v"],
+        check=True, capture_output=True, text=True)
+    visible = json.loads(latency.stdout.strip().splitlines()[-1])
+
+    # Everything the latency phase wrote is folded before the sustained phase starts.
+    deadline = time.monotonic() + 300
+    while not caught_up(args.query_url, 0):
+        if time.monotonic() > deadline:
+            raise SystemExit("the read model did not catch up after the latency phase")
+        time.sleep(0.05)
+    before = sum(p["storedOffset"] for p in projection(args.query_url)["partitions"])
+
+    start = time.monotonic()
+    wrk = subprocess.run(
+        ["wrk", "-t2", "-c64", f"-d{args.wrk_seconds}s", "-s", os.path.join(HERE, "..", "order-command", "commands.lua"),
+         args.command_url, "--", f"{args.prefix}s"],
+        check=True, capture_output=True, text=True)
+    wrk_done = time.monotonic()
+    result = next(json.loads(line[len("RESULT "):]) for line in wrk.stdout.splitlines() if line.startswith("RESULT "))
+    ok = result["ok"]
+    deadline = time.monotonic() + 600
+    while not caught_up(args.query_url, before + ok):
+        if time.monotonic() > deadline:
+            raise SystemExit("the read model did not catch up with the sustained phase")
+        time.sleep(0.02)
+    visible_at = time.monotonic()
+    sustained = {
+        "commands_2xx": ok,
+        "non_2xx": result.get("non2xx", 0),
+        "accepted_per_s": round(ok / result["duration_s"], 1),
+        "catch_up_after_load_s": round(visible_at - wrk_done, 3),
+        "sustained_per_s": round(ok / (visible_at - start), 1),
+    }
+    print(json.dumps({"topology": args.topology, **visible, "sustained": sustained}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
