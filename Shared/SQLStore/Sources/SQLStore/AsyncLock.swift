@@ -1,7 +1,7 @@
 import DequeModule
 
 /// A FIFO lock for async code: one holder at a time, waiters resumed in arrival order.
-/// SQLite has one writer connection (and one reader); a transaction must own it throughout.
+/// SQLite has one writer connection; a write transaction must own it throughout.
 actor AsyncLock {
     private var held = false
     private var waiters: Deque<CheckedContinuation<Void, Never>> = []

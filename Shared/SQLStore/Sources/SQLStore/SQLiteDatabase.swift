@@ -3,15 +3,19 @@ import Logging
 import NIOCore
 import SQLiteNIO
 
-/// SQLite through SQLiteNIO: one writer connection and one reader connection on the same
-/// file in WAL mode, so queries read a committed snapshot while the projection writes. Each
-/// connection is held by one transaction at a time.
+/// SQLite through SQLiteNIO: one writer connection and a few reader connections on the same
+/// file in WAL mode, so queries read a committed snapshot while the projection writes, several
+/// at once (one reader serialised every query, and reads queued behind each other under load).
+/// Each connection is held by one transaction at a time.
 public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
+    private let readers: AsyncPool<SQLiteConnection>
     private let writeLock = AsyncLock()
-    private let readLock = AsyncLock()
+
+    /// Reader connections: each query of a read waits on SQLiteNIO's thread pool, so a few
+    /// reads in flight keep the cores busy.
+    static let readerCount = 4
 
     public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
         let directory = (path as NSString).deletingLastPathComponent
@@ -23,14 +27,18 @@ public final class SQLiteDatabase: SQLDatabase {
         _ = try await writer.query("PRAGMA busy_timeout = 30000", [])
         _ = try await writer.query("PRAGMA journal_mode = WAL", [])
         _ = try await writer.query("PRAGMA synchronous = NORMAL", [])
-        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        _ = try await reader.query("PRAGMA busy_timeout = 30000", [])
-        return SQLiteDatabase(writer: writer, reader: reader)
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<readerCount {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            _ = try await reader.query("PRAGMA busy_timeout = 30000", [])
+            readers.append(reader)
+        }
+        return SQLiteDatabase(writer: writer, readers: readers)
     }
 
-    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.writer = writer
-        self.reader = reader
+        self.readers = AsyncPool(readers)
     }
 
     @discardableResult
@@ -41,14 +49,14 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await readLock.withLock { [reader] in
+        try await readers.withResource { reader in
             try await SQLiteExecutor(connection: reader).inTransaction(begin: "BEGIN", body)
         }
     }
 
     public func close() async {
         try? await writer.close()
-        try? await reader.close()
+        for reader in await readers.all { try? await reader.close() }
     }
 }
 
