@@ -27,16 +27,19 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def projection(query_url: str) -> dict:
-    with urllib.request.urlopen(f"{query_url}/projection", timeout=10) as reply:
-        return json.load(reply)
-
-
-def caught_up(query_url: str, at_least: int) -> bool:
-    body = projection(query_url)
-    parts = body["partitions"]
-    stored = sum(p["storedOffset"] for p in parts)
-    return bool(parts) and all(p["lag"] == 0 for p in parts) and stored >= at_least
+def wait_caught_up(query_url: str, at_least: int, step: float, timeout: float, what: str) -> int:
+    """Polls order-query's /projection until every partition is stored to the log's end and
+    at least `at_least` records are stored in all; returns that number."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"{query_url}/projection", timeout=10) as reply:
+            parts = json.load(reply)["partitions"]
+        stored = sum(p["storedOffset"] for p in parts)
+        if parts and all(p["lag"] == 0 for p in parts) and stored >= at_least:
+            return stored
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the read model did not catch up {what}")
+        time.sleep(step)
 
 
 def main() -> None:
@@ -59,12 +62,7 @@ def main() -> None:
     visible = json.loads(latency.stdout.strip().splitlines()[-1])
 
     # Everything the latency phase wrote is folded before the sustained phase starts.
-    deadline = time.monotonic() + 300
-    while not caught_up(args.query_url, 0):
-        if time.monotonic() > deadline:
-            raise SystemExit("the read model did not catch up after the latency phase")
-        time.sleep(0.05)
-    before = sum(p["storedOffset"] for p in projection(args.query_url)["partitions"])
+    before = wait_caught_up(args.query_url, 0, 0.05, 300, "after the latency phase")
 
     start = time.monotonic()
     wrk = subprocess.run(
@@ -74,11 +72,7 @@ def main() -> None:
     wrk_done = time.monotonic()
     result = next(json.loads(line[len("RESULT "):]) for line in wrk.stdout.splitlines() if line.startswith("RESULT "))
     ok = result["ok"]
-    deadline = time.monotonic() + 600
-    while not caught_up(args.query_url, before + ok):
-        if time.monotonic() > deadline:
-            raise SystemExit("the read model did not catch up with the sustained phase")
-        time.sleep(0.02)
+    wait_caught_up(args.query_url, before + ok, 0.02, 600, "with the sustained phase")
     visible_at = time.monotonic()
     sustained = {
         "commands_2xx": ok,

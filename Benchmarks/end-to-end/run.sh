@@ -26,7 +26,6 @@ RATE=1000
 DURATION=20
 SKIP_BUILD=0
 KEEP=""
-SWIFT_BUILD_LOCK="${SWIFT_BUILD_LOCK-/tmp/swift-build.lock}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
@@ -39,15 +38,11 @@ while [ $# -gt 0 ]; do
 done
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'end-to-end bench: ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
-if [ "$SKIP_BUILD" -eq 0 ]; then
-    for product in orders order-command order-query notifier kafkawire; do
-        log "swift build -c release --product $product"
-        if [ -n "$SWIFT_BUILD_LOCK" ]; then flock "$SWIFT_BUILD_LOCK" swift build -c release --product "$product" >&2 </dev/null
-        else swift build -c release --product "$product" >&2 </dev/null; fi || die "release build of $product failed"
-    done
-fi
+[ "$SKIP_BUILD" -eq 1 ] || release_build orders order-command order-query notifier kafkawire
 VENV="$ROOT/.build/interop-venv"
 [ -x "$VENV/bin/python" ] || die "run scripts/test once first (it creates $VENV)"
 
@@ -74,15 +69,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() {  # url what
-    for _ in $(seq 1200); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    die "$2 did not become ready"
-}
-wait_port() {
-    for _ in $(seq 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-    die "nothing listens on $1"
-}
 
 embedded() {  # run
     local kport cport qport nport
@@ -107,7 +93,7 @@ separate() {  # run
     "$WORK/bin/kafkawire" broker --listen "127.0.0.1:$kport" --data-dir "$WORK/broker-$1" --log-level warning \
         </dev/null >"$WORK/broker-$1.log" 2>&1 &
     PIDS+=($!)
-    wait_port "$kport"
+    wait_port "$kport" || die "the broker does not listen on $kport"
     export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kport" LOG_LEVEL=warning
     HTTP_LISTEN="127.0.0.1:$cport" "$WORK/bin/order-command" </dev/null >"$WORK/order-command-$1.log" 2>&1 &
     PIDS+=($!)

@@ -41,7 +41,6 @@ LIMIT_CONCURRENCY=1,4,16,64
 PERF=0
 PY_RECEIVER=0
 PARTITIONS=6
-SWIFT_BUILD_LOCK="${SWIFT_BUILD_LOCK-/tmp/swift-build.lock}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
@@ -60,17 +59,13 @@ while [ $# -gt 0 ]; do
 done
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'notifier bench: ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
 
 # What is measured: the commit, and the uncommitted changes to what the two binaries are built from.
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 DIRTY="$(git status --porcelain -- Services/Notifier Shared Package.swift Package.resolved 2>/dev/null | awk '{print $2}' | paste -sd, -)"
-if [ "$SKIP_BUILD" -eq 0 ]; then
-    for product in notifier kafkawire; do
-        log "swift build -c release --product $product"
-        if [ -n "$SWIFT_BUILD_LOCK" ]; then flock "$SWIFT_BUILD_LOCK" swift build -c release --product "$product" >&2 </dev/null
-        else swift build -c release --product "$product" >&2 </dev/null; fi || die "release build of $product failed"
-    done
-fi
+[ "$SKIP_BUILD" -eq 1 ] || release_build notifier kafkawire
 VENV="$ROOT/.build/interop-venv"
 "$VENV/bin/python" -c 'import confluent_kafka, kafka' 2>/dev/null || die "run scripts/test once first (it creates $VENV)"
 
@@ -94,8 +89,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 PORT="$(free_port)"
 BROKER="127.0.0.1:$PORT"

@@ -23,7 +23,6 @@ ORDERS=100000
 RATE=1000
 SKIP_BUILD=0
 KEEP=""
-SWIFT_BUILD_LOCK="${SWIFT_BUILD_LOCK-/tmp/swift-build.lock}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
@@ -36,14 +35,10 @@ while [ $# -gt 0 ]; do
 done
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'order-query bench: ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
 
-if [ "$SKIP_BUILD" -eq 0 ]; then
-    for product in order-query order-command kafkawire; do
-        log "swift build -c release --product $product"
-        if [ -n "$SWIFT_BUILD_LOCK" ]; then flock "$SWIFT_BUILD_LOCK" swift build -c release --product "$product" >&2 </dev/null
-        else swift build -c release --product "$product" >&2 </dev/null; fi || die "release build of $product failed"
-    done
-fi
+[ "$SKIP_BUILD" -eq 1 ] || release_build order-query order-command kafkawire
 VENV="$ROOT/.build/interop-venv"
 "$VENV/bin/python" -c 'import confluent_kafka' 2>/dev/null || die "run scripts/test once first (it creates $VENV)"
 
@@ -65,12 +60,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT="$(free_port)"
 BROKER="127.0.0.1:$PORT"
 "$WORK/bin/kafkawire" broker --listen "$BROKER" --data-dir "$WORK/data" --log-level warning </dev/null >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
-for _ in $(seq 600); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+wait_port "$PORT" || die "the broker does not listen on $PORT"
 "$WORK/bin/kafkawire" topics create rebuild.events --brokers "$BROKER" --partitions 1 \
     --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete >&2 || die "creating the topic failed"
 log "generating $ORDERS orders x 10 events"
@@ -79,10 +73,6 @@ log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}'), $RUNS runs"
 "$VENV/bin/python" "$HERE/bench.py" --bootstrap "$BROKER" --database-url "$ORDERS_TEST_DATABASE_URL" \
     --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK"
 
-wait_ready() {  # url what
-    for _ in $(seq 900); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    die "$2 did not become ready"
-}
 for run in $(seq "$RUNS"); do
     db="oq_latency_$run"
     "$ORDERS_TEST_PSQL" "$ORDERS_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2

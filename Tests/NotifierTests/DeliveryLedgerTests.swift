@@ -100,10 +100,10 @@ import Testing
             log.append(EventLog.place, order: "o-2", version: 1)
             _ = try await Self.fold(ledger, log.records, from: 0)
             let pending = try await ledger.pending(partitions: [0], sinks: Self.sinks)
-            for delivery in pending where delivery.orderId == "o-1" { try await ledger.markDelivered(delivery, attempts: 1) }
+            for delivery in pending where delivery.orderId == "o-1" { try await ledger.record([(delivery, .delivered(attempts: 1))]) }
             for delivery in pending where delivery.orderId == "o-2" {
-                try await ledger.recordAttempt(delivery, attempts: 1, error: "503")
-                try await ledger.markDeadLettered(delivery, attempts: 2, error: "gave up")
+                try await ledger.record([(delivery, .retrying(attempts: 1, error: "503"))])
+                try await ledger.record([(delivery, .deadLettered(attempts: 2, error: "gave up"))])
             }
             #expect(try await ledger.pending(partitions: [0], sinks: Self.sinks).isEmpty)
             #expect(try await ledger.deliveryCounts()[0] == [.delivered: 2, .deadLettered: 2])
@@ -126,7 +126,7 @@ import Testing
             #expect(all.count == 4 && all.allSatisfy { $0.round == 1 })
             // An outcome of an older round does not touch the new one.
             let stale = pending.first { $0.orderId == "o-1" }!
-            try await ledger.markDelivered(stale, attempts: 1)
+            try await ledger.record([(stale, .delivered(attempts: 1))])
             #expect(try await ledger.pending(partitions: [0], sinks: Self.sinks).count == 4)
         }
     }

@@ -21,6 +21,7 @@ import re
 import socket
 import subprocess
 import threading
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,7 +36,9 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
 
 
+@cache
 def compose_services() -> dict:
+    """docker-compose.yml's services, read once (callers copy what they change)."""
     return yaml.safe_load(COMPOSE_FILE.read_text())["services"]
 
 

@@ -57,18 +57,6 @@ extension DeliveryLedger {
         }
     }
 
-    public func markDelivered(_ delivery: PendingDelivery, attempts: Int64) async throws {
-        try await record([(delivery, .delivered(attempts: attempts))])
-    }
-
-    public func recordAttempt(_ delivery: PendingDelivery, attempts: Int64, error: String) async throws {
-        try await record([(delivery, .retrying(attempts: attempts, error: error))])
-    }
-
-    public func markDeadLettered(_ delivery: PendingDelivery, attempts: Int64, error: String) async throws {
-        try await record([(delivery, .deadLettered(attempts: attempts, error: error))])
-    }
-
     /// Outcomes in one transaction. Each touches only the round its delivery belongs to: a
     /// resend asked for meanwhile starts afresh.
     public func record(_ outcomes: [(PendingDelivery, Outcome)]) async throws {

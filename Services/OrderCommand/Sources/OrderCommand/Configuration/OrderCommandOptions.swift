@@ -74,10 +74,9 @@ public struct OrderCommandOptions: ParsableArguments {
             configuration.advertisedURL = advertisedUrl.hasSuffix("/") ? String(advertisedUrl.dropLast()) : advertisedUrl
         }
         configuration.topic = EventTopic(
-            name: ordersTopic,
+            name: try topicOption(ordersTopic, "--orders-topic / ORDERS_TOPIC"),
             partitions: try number(ordersPartitions, "--orders-partitions / ORDERS_PARTITIONS", 1...100_000),
             replicationFactor: try number(ordersReplicationFactor, "--orders-replication-factor / ORDERS_REPLICATION_FACTOR", -1...Int16.max))
-        _ = try topicOption(ordersTopic, "--orders-topic / ORDERS_TOPIC")
         configuration.groupID = groupId
         configuration.sessionTimeout = .milliseconds(try number(sessionTimeoutMs, "--session-timeout-ms / SESSION_TIMEOUT_MS", Int64(1000)...3_600_000))
         configuration.heartbeatInterval = configuration.sessionTimeout / 10

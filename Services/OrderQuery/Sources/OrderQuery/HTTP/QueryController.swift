@@ -3,7 +3,6 @@ import Events
 import Foundation
 import HTTPTypes
 import Hummingbird
-import KafkaWire
 import Logging
 import NIOCore
 import ServiceKit
@@ -13,6 +12,8 @@ struct QueryController: Sendable {
     let store: ReadModelStore
     let board: ProgressBoard
     let partitionCount: Int32
+    /// The partition an order's events go to (the producers' partitioner).
+    let partitionOf: @Sendable (String) -> Int32
     let logger: Logger
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -111,9 +112,7 @@ struct QueryController: Sendable {
     private func decidingPartition(_ condition: ReadCondition?, orderId: String?) -> Int32? {
         switch condition {
         case .position(let partition, _)?: return partition
-        case .minVersion?:
-            guard var key = orderId else { return nil }
-            return key.withUTF8 { Int32(KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(partitionCount))) }
+        case .minVersion?: return orderId.map(partitionOf)
         case nil: return nil
         }
     }
