@@ -147,13 +147,11 @@ public actor CommandProcessor {
 
     private func watchDelivery(_ handle: DeliveryHandle, eventId: UUID) {
         // The read-back answers; this only notices a failed append so waiters need not sit
-        // out the whole deadline. Whether a failed append is in the log stays unknown.
-        Task {
-            do {
-                _ = try await handle.metadata()
-            } catch {
-                self.deliveryFailed(eventId, error: error)
-            }
+        // out the whole deadline. Whether a failed append is in the log stays unknown. A
+        // callback, not a task per command: a success (nearly every append) costs no hop.
+        handle.onDelivery { [weak self] result in
+            guard case .failure(let error) = result, let self else { return }
+            Task { await self.deliveryFailed(eventId, error: error) }
         }
     }
 
@@ -288,6 +286,7 @@ public actor CommandProcessor {
                 logger.warning("Seek to the beginning failed", metadata: ["kafka.partition": "\(partition)", "error": "\(error)"])
             }
             slots[partition]!.target = highWatermarks[partition] ?? 0
+            slots[partition]!.ledger.expectFold(to: slots[partition]!.target)
             slots[partition]!.folding = true
             logger.info("Partition assigned; folding it from the beginning", metadata: [
                 "kafka.partition": "\(partition)", "kafka.high_watermark": "\(slots[partition]!.target)",

@@ -57,6 +57,11 @@ public enum EventCodec {
     /// The whole event, with older schema versions upcast to the current one.
     public static func decode(_ record: EventRecord) throws(EventDecodingError) -> RecordedEvent {
         guard let orderId = record.keyString else { throw .missingHeader("key") }
+        return try decode(record, orderId: orderId)
+    }
+
+    /// `decode(_:)` for a caller that has read the key already (the fold rule).
+    static func decode(_ record: EventRecord, orderId: String) throws(EventDecodingError) -> RecordedEvent {
         let h = EnvelopeHeaders(record)
         let typeName = try required(h.eventType, EventHeader.eventType)
         guard let type = EventType(rawValue: typeName) else { throw .unknownEventType(typeName) }
@@ -67,15 +72,19 @@ public enum EventCodec {
         if schemaVersion > type.currentSchemaVersion {
             throw .newerSchemaVersion(type, found: schemaVersion, newestKnown: type.currentSchemaVersion)
         }
-        if let contentType = h.contentType, contentType != EventHeader.jsonContentType {
-            throw .unsupportedContentType(contentType)
+        // Compared and parsed as bytes (no string made on the way): the fold of a taken-over
+        // partition reads these for every record.
+        if let contentType = h.contentType, contentType != jsonContentType, let text = String(utf8Bytes: contentType) {
+            throw .unsupportedContentType(text)
         }
-        let idText = try required(h.eventId, EventHeader.eventId)
-        guard let eventId = UUID(canonical: idText) else { throw .malformedHeader(name: EventHeader.eventId, value: idText) }
+        let idBytes = try required(h.eventId, EventHeader.eventId)
+        guard let eventId = UUID(canonical: idBytes) else {
+            throw .malformedHeader(name: EventHeader.eventId, value: try requiredText(idBytes, EventHeader.eventId))
+        }
         let commandId = try required(h.commandId, EventHeader.commandId)
-        let timeText = try required(h.occurredAt, EventHeader.occurredAt)
-        guard let occurredAt = Timestamp(rfc3339: timeText) else {
-            throw .malformedHeader(name: EventHeader.occurredAt, value: timeText)
+        let timeBytes = try required(h.occurredAt, EventHeader.occurredAt)
+        guard let occurredAt = Timestamp(rfc3339: timeBytes) else {
+            throw .malformedHeader(name: EventHeader.occurredAt, value: try requiredText(timeBytes, EventHeader.occurredAt))
         }
         let aggregateText = try required(h.aggregateVersion, EventHeader.aggregateVersion)
         guard let aggregateVersion = Int64(aggregateText), aggregateVersion >= 1 else {
@@ -90,6 +99,7 @@ public enum EventCodec {
 
     /// A body written at `schemaVersion` (≤ current), as the current version's event.
     public static func decodeBody(_ bytes: [UInt8], type: EventType, schemaVersion: Int) throws(EventDecodingError) -> OrderEvent {
+        if let event = PlainBodyDecoder.decode(bytes, type: type, schemaVersion: schemaVersion) { return event }
         let data = Data(bytes)
         do {
             switch (type, schemaVersion) {
@@ -110,28 +120,38 @@ public enum EventCodec {
     /// One decoder for every body (it holds no per-call state; made once, not per event).
     private static let decoder = JSONDecoder()
 
-    private static func required(_ value: String?, _ name: String) throws(EventDecodingError) -> String {
+    private static let jsonContentType = Array(EventHeader.jsonContentType.utf8)
+
+    private static func required<Value>(_ value: Value?, _ name: String) throws(EventDecodingError) -> Value {
         guard let value else { throw .missingHeader(name) }
         return value
+    }
+
+    /// A header value as text for an error message; not UTF-8 counts as missing, as for every header.
+    private static func requiredText(_ bytes: [UInt8], _ name: String) throws(EventDecodingError) -> String {
+        guard let text = String(utf8Bytes: bytes) else { throw .missingHeader(name) }
+        return text
     }
 }
 
 /// The envelope's headers in one pass over the record's headers (the first of each name wins).
 private struct EnvelopeHeaders {
-    var eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent: String?
+    var eventType, schemaVersion, aggregateVersion, commandId, traceparent: String?
+    /// Parsed or compared as bytes.
+    var eventId, occurredAt, contentType: [UInt8]?
 
     init(_ record: EventRecord) {
         for header in record.headers {
             guard let bytes = header.value else { continue }
-            func text() -> String? { String(validating: bytes, as: UTF8.self) }
+            func text() -> String? { String(utf8Bytes: bytes) }
             switch header.name {
             case EventHeader.eventType where eventType == nil: eventType = text()
-            case EventHeader.eventId where eventId == nil: eventId = text()
+            case EventHeader.eventId where eventId == nil: eventId = bytes
             case EventHeader.schemaVersion where schemaVersion == nil: schemaVersion = text()
             case EventHeader.aggregateVersion where aggregateVersion == nil: aggregateVersion = text()
             case EventHeader.commandId where commandId == nil: commandId = text()
-            case EventHeader.occurredAt where occurredAt == nil: occurredAt = text()
-            case EventHeader.contentType where contentType == nil: contentType = text()
+            case EventHeader.occurredAt where occurredAt == nil: occurredAt = bytes
+            case EventHeader.contentType where contentType == nil: contentType = bytes
             case EventHeader.traceparent where traceparent == nil: traceparent = text()
             default: break
             }

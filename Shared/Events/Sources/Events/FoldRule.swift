@@ -54,7 +54,7 @@ public enum FoldRule {
         do { version = try EventCodec.aggregateVersion(of: record) } catch { return .unreadable(error) }
         let expected = versionInEffect(orderId) + 1
         guard version == expected else { return .void(.versionNotNext(expected: expected, found: version)) }
-        do { return .inEffect(try EventCodec.decode(record)) } catch { return .unreadable(error) }
+        do { return .inEffect(try EventCodec.decode(record, orderId: orderId)) } catch { return .unreadable(error) }
     }
 }
 
@@ -76,12 +76,21 @@ public struct PartitionFold: Sendable {
 
     /// Folds one record; the state changes only for an event in effect.
     public mutating func fold(_ record: EventRecord) -> FoldVerdict {
+        // The order is looked up once: the index found for its version is where it is evolved.
+        var found: [String: OrderState].Index?
         let verdict = FoldRule.verdict(
             on: record, partition: partition, partitionOf: partitionOf,
-            versionInEffect: { orders[$0]?.version ?? 0 })
+            versionInEffect: { orderId in
+                found = orders.index(forKey: orderId)
+                return found.map { orders.values[$0].version } ?? 0
+            })
         switch verdict {
         case .inEffect(let recorded):
-            orders[recorded.envelope.orderId, default: OrderState()].apply(recorded.event)
+            if let found {
+                orders.values[found].apply(recorded.event)
+            } else {
+                orders[recorded.envelope.orderId, default: OrderState()].apply(recorded.event)
+            }
             inEffectCount += 1
         case .void:
             voidCount += 1

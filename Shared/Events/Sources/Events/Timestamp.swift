@@ -24,7 +24,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses the exact form `rfc3339` writes; nil for anything else.
     public init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        self.init(rfc3339: Array(text.utf8))
+    }
+
+    /// The same, from UTF-8 bytes (a header value).
+    public init?(rfc3339 b: [UInt8]) {
         guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
               b[19] == 0x2E, b[23] == 0x5A,
               let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),

@@ -27,7 +27,7 @@ extension ByteBuffer {
         guard let slice = readSlice(length: length) else {
             throw ProtocolError(.truncated, "string of \(length) bytes, \(readableBytes) left")
         }
-        guard let string = String(validating: slice.readableBytesView, as: UTF8.self) else {
+        guard let string = slice.readableBytesAsValidUTF8() else {
             throw ProtocolError(.invalidUTF8, "string of \(length) bytes is not UTF-8")
         }
         return string

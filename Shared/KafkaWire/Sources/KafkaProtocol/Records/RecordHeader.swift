@@ -43,7 +43,7 @@ public struct RecordHeader: Hashable, Sendable {
         guard let keyBytes = buffer.readSlice(length: keyLength) else {
             throw ProtocolError(.corruptRecordBatch, "record header key of \(keyLength) bytes, \(buffer.readableBytes) left")
         }
-        guard let key = String(validating: keyBytes.readableBytesView, as: UTF8.self) else {
+        guard let key = keyBytes.readableBytesAsValidUTF8() else {
             throw ProtocolError(.invalidUTF8, "record header key is not UTF-8")
         }
         self.key = key

@@ -34,7 +34,8 @@ final class ProducerBatch: @unchecked Sendable {
     private let completion = NIOLockedValueBox(Completion.pending([]))
 
     enum Completion {
-        case pending([CheckedContinuation<BatchResult, any Error>])
+        /// Who is told of the outcome: awaiting tasks' continuations and `onCompletion` callbacks.
+        case pending([@Sendable (Result<BatchResult, KafkaError>) -> Void])
         case done(Result<BatchResult, KafkaError>)
     }
 
@@ -63,12 +64,27 @@ final class ProducerBatch: @unchecked Sendable {
 
     /// Delivers the outcome once; later calls are ignored.
     func complete(_ result: Result<BatchResult, KafkaError>) {
-        let waiters: [CheckedContinuation<BatchResult, any Error>]? = completion.withLockedValue { state in
+        let waiters: [@Sendable (Result<BatchResult, KafkaError>) -> Void]? = completion.withLockedValue { state in
             guard case .pending(let waiters) = state else { return nil }
             state = .done(result)
             return waiters
         }
-        for waiter in waiters ?? [] { waiter.resume(with: result.mapError { $0 as any Error }) }
+        for waiter in waiters ?? [] { waiter(result) }
+    }
+
+    /// Calls `body` with the outcome: at once (on this thread) if there is one, else on the
+    /// thread that completes the batch (the sender's event loop), so it must be short.
+    func onCompletion(_ body: @escaping @Sendable (Result<BatchResult, KafkaError>) -> Void) {
+        let ready: Result<BatchResult, KafkaError>? = completion.withLockedValue { state in
+            switch state {
+            case .done(let result): return result
+            case .pending(var waiters):
+                waiters.append(body)
+                state = .pending(waiters)
+                return nil
+            }
+        }
+        if let ready { body(ready) }
     }
 
     var isComplete: Bool {
@@ -94,16 +110,7 @@ final class ProducerBatch: @unchecked Sendable {
             return try result.get()
         }
         return try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<BatchResult, KafkaError>? = completion.withLockedValue { state in
-                switch state {
-                case .done(let result): return result
-                case .pending(var waiters):
-                    waiters.append(continuation)
-                    state = .pending(waiters)
-                    return nil
-                }
-            }
-            if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+            onCompletion { continuation.resume(with: $0.mapError { $0 as any Error }) }
         }
     }
 
@@ -155,6 +162,14 @@ public struct DeliveryHandle: Sendable {
         // Inlined so awaiting an already delivered record allocates no task frame.
         if let done = batch.completedResult { return metadata(for: try done.get()) }
         return metadata(for: try await batch.result())
+    }
+
+    /// Calls `body` once with the record's outcome, without a task: at once if the batch is
+    /// complete, else on the producer's event loop when it completes, so `body` must be short
+    /// and must not block (hand real work to a task or an actor). For watching many records
+    /// when a task per record, each suspended in `metadata()`, would cost more than the work.
+    public func onDelivery(_ body: @escaping @Sendable (Result<RecordMetadata, KafkaError>) -> Void) {
+        batch.onCompletion { result in body(result.map { metadata(for: $0) }) }
     }
 
     /// The outcome if the record's batch is complete, nil while it is in flight.
