@@ -20,26 +20,10 @@ public enum EventCodec {
         return EventRecord(key: Array(envelope.orderId.utf8), value: encodeBody(recorded.event), headers: headers)
     }
 
-    /// The JSON body of an event at its current schema version.
+    /// The JSON body of an event at its current schema version: `JSONEncoder`'s bytes (sorted
+    /// keys, slashes unescaped), written by `PlainBodyEncoder`.
     public static func encodeBody(_ event: OrderEvent) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            let data: Data
-            switch event {
-            case .placed(let body): data = try encoder.encode(body)
-            case .itemAdded(let body): data = try encoder.encode(body)
-            case .itemRemoved(let body): data = try encoder.encode(body)
-            case .confirmed(let body): data = try encoder.encode(body)
-            case .shipped(let body): data = try encoder.encode(body)
-            case .delivered(let body): data = try encoder.encode(body)
-            case .cancelled(let body): data = try encoder.encode(body)
-            }
-            return Array(data)
-        } catch {
-            // Plain structs of strings and integers always encode.
-            preconditionFailure("encoding \(event.type.rawValue) failed: \(error)")
-        }
+        PlainBodyEncoder.encode(event)
     }
 
     /// The aggregate version alone: all the fold rule needs to call an event void, so a void

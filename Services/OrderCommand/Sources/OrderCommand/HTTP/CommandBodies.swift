@@ -36,15 +36,26 @@ enum CommandBodies {
 
     private struct Empty: StrictBody {
         static let fields: Set<String> = []
+        static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
+            reader.object(keys: []) { _, _ in false } ? Empty() : nil
+        }
     }
 
     /// At most this many items in one `POST /orders` body, whatever `maxLines` is (the body
     /// size limit bounds the parse; this bounds the checks that follow it).
     static let maxItemsInBody = 1_000
 
-    /// Parses the body once (JSONDecoder), checking field names and nulls as it goes.
+    /// Parses the body once, checking field names and nulls as it goes: plain JSON through
+    /// `PlainJSONReader`, anything else (and every mistake) through JSONDecoder, which is the
+    /// definition of what a body means and of the problem it gets.
     static func decode<T: StrictBody>(_ type: T.Type, from body: ByteBuffer) throws(Problem) -> T {
         guard body.readableBytes > 0 else { throw Problem(.validation, "a JSON object body is required") }
+        if let plain = plainDecode(T.self, from: body) { return plain }
+        return try jsonDecode(T.self, from: body)
+    }
+
+    /// The definition (and the slow path) of `decode`: JSONDecoder, with the field checks of `Strict`.
+    static func jsonDecode<T: StrictBody>(_ type: T.Type, from body: ByteBuffer) throws(Problem) -> T {
         do {
             return try decoder.decode(Strict<T>.self, from: Data(body.readableBytesView)).body
         } catch let problem as Problem {
@@ -61,17 +72,98 @@ enum CommandBodies {
     }
 
     private static let decoder = JSONDecoder()
+
+    /// The fast path of `decode`: nil unless the body is plain JSON of exactly the allowed
+    /// fields (see `PlainJSONReader`).
+    static func plainDecode<T: StrictBody>(_ type: T.Type, from body: ByteBuffer) -> T? {
+        body.withUnsafeReadableBytes { raw in
+            raw.withMemoryRebound(to: UInt8.self) { bytes in
+                var reader = PlainJSONReader(bytes)
+                guard let value = T.readPlain(&reader), reader.atEnd() else { return nil }
+                return value
+            }
+        }
+    }
+}
+
+extension CommandBodies.PlaceOrder {
+    static let plainKeys = ["orderId", "customerId", "currency", "items"].map { Array($0.utf8) }
+
+    static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
+        var orderId: String?, customerId: String?, currency: String?, items: [Strict<CommandBodies.Item>] = []
+        let ok = reader.object(keys: plainKeys, optional: 1 << 0) { r, key in
+            switch key {
+            case 0: orderId = r.string(); return orderId != nil
+            case 1: customerId = r.string(); return customerId != nil
+            case 2: currency = r.string(); return currency != nil
+            default:
+                return r.array { element in
+                    guard let item = CommandBodies.Item.readPlain(&element) else { return false }
+                    items.append(Strict(item))
+                    return true
+                }
+            }
+        }
+        guard ok, let customerId, let currency else { return nil }
+        return Self(orderId: orderId, customerId: customerId, currency: currency, items: items)
+    }
+}
+
+extension CommandBodies.Item {
+    static let plainKeys = ["sku", "quantity", "unitPrice"].map { Array($0.utf8) }
+
+    static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
+        var sku: String?, quantity: Int64?, unitPrice: Int64?
+        let ok = reader.object(keys: plainKeys) { r, key in
+            switch key {
+            case 0: sku = r.string(); return sku != nil
+            case 1: quantity = r.int64(); return quantity != nil
+            default: unitPrice = r.int64(); return unitPrice != nil
+            }
+        }
+        guard ok, let sku, let quantity, let unitPrice else { return nil }
+        return Self(sku: sku, quantity: quantity, unitPrice: unitPrice)
+    }
+}
+
+extension CommandBodies.Ship {
+    static let plainKeys = ["carrier", "trackingNumber"].map { Array($0.utf8) }
+
+    static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
+        var carrier: String?, trackingNumber: String?
+        let ok = reader.object(keys: plainKeys) { r, key in
+            let value = r.string()
+            if key == 0 { carrier = value } else { trackingNumber = value }
+            return value != nil
+        }
+        guard ok, let carrier, let trackingNumber else { return nil }
+        return Self(carrier: carrier, trackingNumber: trackingNumber)
+    }
+}
+
+extension CommandBodies.Cancel {
+    static let plainKeys = [Array("reason".utf8)]
+
+    static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
+        var reason: String?
+        guard reader.object(keys: plainKeys, field: { r, _ in reason = r.string(); return reason != nil }), let reason else { return nil }
+        return Self(reason: reason)
+    }
 }
 
 /// A body whose fields are exactly these (a typo like `quantitiy` must not silently become a
 /// default), none of them null (an optional field is left out, never null).
 protocol StrictBody: Decodable {
     static var fields: Set<String> { get }
+    /// The body from plain JSON, or nil for JSONDecoder to judge (see `CommandBodies.decode`).
+    static func readPlain(_ reader: inout PlainJSONReader) -> Self?
 }
 
 /// Decodes `Body` after checking the object's keys against `Body.fields`, in the same parse.
 struct Strict<Body: StrictBody>: Decodable {
     var body: Body
+
+    init(_ body: Body) { self.body = body }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)

@@ -76,7 +76,7 @@ struct CommandController: Sendable {
             var headers: HTTPFields = [.contentType: "application/json", .eTag: "\"\(answer.version)\""]
             if answer.created { headers[.location] = "/orders/\(answer.orderId)" }
             return Response(status: answer.created ? .created : .ok, headers: headers,
-                            body: .init(byteBuffer: jsonBuffer(SuccessBody(orderId: answer.orderId, version: answer.version, position: answer.position))))
+                            body: .init(byteBuffer: successBody(answer)))
         case .refused(.rejected(.orderNotFound)):
             throw Problem(.orderNotFound, "there is no order with this id")
         case .refused(.rejected(.ruleViolated(let rule, let detail))):
@@ -97,9 +97,14 @@ struct CommandController: Sendable {
         }
     }
 
-    struct SuccessBody: Encodable {
-        var orderId: String
-        var version: Int64
-        var position: String
+    /// `{"orderId","position","version"}`, as `jsonBuffer` would write it, without `JSONEncoder`.
+    private func successBody(_ answer: CommandAnswer) -> ByteBuffer {
+        var w = JSONByteWriter(capacity: 96)
+        w.beginObject()
+        w.key("orderId"); w.string(answer.orderId)
+        w.key("position"); w.string(answer.position)
+        w.key("version"); w.int(answer.version)
+        w.endObject()
+        return ByteBuffer(bytes: w.bytes)
     }
 }

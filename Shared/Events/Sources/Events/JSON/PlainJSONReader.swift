@@ -4,37 +4,39 @@
 /// `null`, invalid UTF-8, a syntax error), so that its caller can hand the body to
 /// `JSONDecoder`, which then gives the same value or its own error. Whatever it does read is
 /// therefore what `JSONDecoder` would read: a fast path, never a second dialect.
-struct PlainJSONReader {
+public struct PlainJSONReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// The whole input was read (only whitespace is left).
-    mutating func atEnd() -> Bool {
+    public mutating func atEnd() -> Bool {
         skipWhitespace()
         return index == bytes.count
     }
 
-    /// Reads an object whose keys are all among `keys` (none twice): `field` is called with
-    /// each key's index, positioned at its value, and reads the value. False unless every key
-    /// was present (so a missing field goes to `JSONDecoder` for its error).
-    mutating func object(keys: [[UInt8]], field: (inout PlainJSONReader, Int) -> Bool) -> Bool {
+    /// Reads an object whose keys are all among `keys` (none twice, at most 64): `field` is
+    /// called with each key's index, positioned at its value, and reads the value. False
+    /// unless every key was present but those whose bit is set in `optional` (so a missing
+    /// field goes to `JSONDecoder` for its error).
+    public mutating func object(keys: [[UInt8]], optional: UInt64 = 0, field: (inout PlainJSONReader, Int) -> Bool) -> Bool {
+        let required = (keys.count == 64 ? UInt64.max : (1 << UInt64(keys.count)) - 1) & ~optional
         guard consume(UInt8(ascii: "{")) else { return false }
         var seen: UInt64 = 0
-        if consume(UInt8(ascii: "}")) { return seen.nonzeroBitCount == keys.count }
+        if consume(UInt8(ascii: "}")) { return seen & required == required }
         repeat {
             guard let key = keyIndex(among: keys), seen & (1 << key) == 0 else { return false }
             seen |= 1 << key
             guard consume(UInt8(ascii: ":")), field(&self, key) else { return false }
         } while consume(UInt8(ascii: ","))
-        return consume(UInt8(ascii: "}")) && seen.nonzeroBitCount == keys.count
+        return consume(UInt8(ascii: "}")) && seen & required == required
     }
 
     /// Reads an array, calling `element` for each element.
-    mutating func array(element: (inout PlainJSONReader) -> Bool) -> Bool {
+    public mutating func array(element: (inout PlainJSONReader) -> Bool) -> Bool {
         guard consume(UInt8(ascii: "[")) else { return false }
         if consume(UInt8(ascii: "]")) { return true }
         repeat {
@@ -44,7 +46,7 @@ struct PlainJSONReader {
     }
 
     /// A string with no `\u` escape and no control character, valid UTF-8.
-    mutating func string() -> String? {
+    public mutating func string() -> String? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = index
         var ascii = true
@@ -68,7 +70,7 @@ struct PlainJSONReader {
 
     /// An integer without fraction or exponent that fits an Int64 (as a non-negative
     /// accumulation: Int64.min itself goes to `JSONDecoder`).
-    mutating func int64() -> Int64? {
+    public mutating func int64() -> Int64? {
         skipWhitespace()
         var negative = false
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
