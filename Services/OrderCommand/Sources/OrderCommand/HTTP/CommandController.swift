@@ -36,9 +36,10 @@ struct CommandController: Sendable {
         MethodNotAllowed.register(router, path: "/orders/{id}/items/{sku}", allowed: [.delete])
     }
 
-    /// A path parameter as the client meant it (the router hands it over percent-encoded).
+    /// A path parameter as the client meant it (the router hands it over percent-encoded;
+    /// Foundation's decoding is only called when there is something to decode).
     private func decoded(_ context: BasicRequestContext, _ name: String) -> String? {
-        context.parameters.get(name).map { $0.removingPercentEncoding ?? $0 }
+        context.parameters.get(name).map { $0.utf8.contains(UInt8(ascii: "%")) ? $0.removingPercentEncoding ?? $0 : $0 }
     }
 
     /// A path parameter as it appeared in the URL, for the forwarded request.
@@ -46,7 +47,10 @@ struct CommandController: Sendable {
         context.parameters.get(name) ?? ""
     }
 
-    private func handle(_ route: CommandRequestParser.Route, _ request: Request, path: String, orderId: String?, sku: String?) async -> Response {
+    /// `path` is the request's path for forwarding, made only when the command is forwarded.
+    private func handle(
+        _ route: CommandRequestParser.Route, _ request: Request, path: @autoclosure () -> String, orderId: String?, sku: String?
+    ) async -> Response {
         do throws(Problem) {
             let body = try await parser.body(of: request)
             let command = try parser.parse(route, request: request, orderId: orderId, sku: sku, body: body)
@@ -58,7 +62,7 @@ struct CommandController: Sendable {
                 guard let owner else {
                     throw Problem(.unavailable, "the owner of partition \(partition) is not known yet (a rebalance is under way); nothing was appended")
                 }
-                let response = try await forwarder.forward(request, path: path, body: body, commandId: command.commandId, to: owner)
+                let response = try await forwarder.forward(request, path: path(), body: body, commandId: command.commandId, to: owner)
                 metrics.forwarded(outcome: "\(response.status.code)")
                 return response
             }
