@@ -251,7 +251,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EventsTests",
-            dependencies: ["Events"],
+            dependencies: ["Events", "TestSupport"],
             path: "Tests/EventsTests",
             resources: [.copy("Fixtures")]
         ),

@@ -1,5 +1,6 @@
 @testable import Events
 import Foundation
+import TestSupport
 import Testing
 
 /// The fast path for event bodies must never disagree with `JSONDecoder`: it either gives

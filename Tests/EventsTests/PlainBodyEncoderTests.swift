@@ -1,5 +1,6 @@
 @testable import Events
 import Foundation
+import TestSupport
 import Testing
 
 /// The log's bytes must not change with the writer: `PlainBodyEncoder` and `JSONByteWriter`

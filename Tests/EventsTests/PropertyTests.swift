@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import TestSupport
 import Testing
 
 /// Properties over many seeded random cases (the seed is in each failure message).

@@ -110,19 +110,8 @@ extension CommandBodies.PlaceOrder {
 }
 
 extension CommandBodies.Item {
-    static let plainKeys = ["sku", "quantity", "unitPrice"].map { Array($0.utf8) }
-
     static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
-        var sku: String?, quantity: Int64?, unitPrice: Int64?
-        let ok = reader.object(keys: plainKeys) { r, key in
-            switch key {
-            case 0: sku = r.string(); return sku != nil
-            case 1: quantity = r.int64(); return quantity != nil
-            default: unitPrice = r.int64(); return unitPrice != nil
-            }
-        }
-        guard ok, let sku, let quantity, let unitPrice else { return nil }
-        return Self(sku: sku, quantity: quantity, unitPrice: unitPrice)
+        reader.lineItem().map { Self(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice) }
     }
 }
 

@@ -12,7 +12,7 @@ enum PlainBodyDecoder {
             let event: OrderEvent?
             switch type {
             case .orderPlaced: event = placed(&reader).map(OrderEvent.placed)
-            case .itemAdded: event = lineItem(&reader).map { .itemAdded(ItemAdded($0)) }
+            case .itemAdded: event = reader.lineItem().map { .itemAdded(ItemAdded($0)) }
             case .itemRemoved:
                 var sku: String?
                 let ok = reader.object(keys: Keys.itemRemoved) { r, _ in sku = r.string(); return sku != nil }
@@ -48,7 +48,7 @@ enum PlainBodyDecoder {
             case 1: currency = r.string(); return currency != nil
             default:
                 return r.array { element in
-                    guard let item = lineItem(&element) else { return false }
+                    guard let item = element.lineItem() else { return false }
                     items.append(item)
                     return true
                 }
@@ -58,10 +58,24 @@ enum PlainBodyDecoder {
         return OrderPlaced(customerId: customerId, currency: currency, items: items)
     }
 
-    /// `{"sku", "quantity", "unitPrice"}`: a line of OrderPlaced, and the body of ItemAdded.
-    private static func lineItem(_ reader: inout PlainJSONReader) -> LineItem? {
+    /// Each body's keys, as the Codable types name them (the order gives the field numbers above).
+    private enum Keys {
+        static let orderPlaced = utf8("customerId", "currency", "items")
+        static let itemRemoved = utf8("sku")
+        static let orderConfirmed = utf8("total")
+        static let orderShipped = utf8("carrier", "trackingNumber")
+        static let orderCancelled = utf8("reason")
+
+        private static func utf8(_ names: String...) -> [[UInt8]] { names.map { Array($0.utf8) } }
+    }
+}
+
+extension PlainJSONReader {
+    /// `{"sku", "quantity", "unitPrice"}`: a line of OrderPlaced, the body of ItemAdded, and a
+    /// line of the HTTP API's bodies.
+    public mutating func lineItem() -> LineItem? {
         var sku: String?, quantity: Int64?, unitPrice: Int64?
-        let ok = reader.object(keys: Keys.lineItem) { r, key in
+        let ok = object(keys: Self.lineItemKeys) { r, key in
             switch key {
             case 0: sku = r.string(); return sku != nil
             case 1: quantity = r.int64(); return quantity != nil
@@ -72,15 +86,5 @@ enum PlainBodyDecoder {
         return LineItem(sku: sku, quantity: quantity, unitPrice: unitPrice)
     }
 
-    /// Each body's keys, as the Codable types name them (the order gives the field numbers above).
-    private enum Keys {
-        static let orderPlaced = utf8("customerId", "currency", "items")
-        static let lineItem = utf8("sku", "quantity", "unitPrice")
-        static let itemRemoved = utf8("sku")
-        static let orderConfirmed = utf8("total")
-        static let orderShipped = utf8("carrier", "trackingNumber")
-        static let orderCancelled = utf8("reason")
-
-        private static func utf8(_ names: String...) -> [[UInt8]] { names.map { Array($0.utf8) } }
-    }
+    private static let lineItemKeys = ["sku", "quantity", "unitPrice"].map { Array($0.utf8) }
 }
