@@ -40,6 +40,7 @@ public actor CommandProcessor {
     let partitionOf: @Sendable (String) -> Int32
 
     private var slots: [Int32: Slot] = [:]
+    private var eventIds = RandomUUIDs()
     public private(set) var ownerMap = OwnerMap()
     /// True once the group has assigned this member at least once (possibly nothing).
     public private(set) var hasJoined = false
@@ -88,7 +89,7 @@ public actor CommandProcessor {
             guard slots[partition]!.serving else {
                 return .unavailable("partition \(partition) is still being folded (offset \(slots[partition]!.ledger.nextOffset) of \(slots[partition]!.target))")
             }
-            let eventId = UUID()
+            let eventId = eventIds.next()
             let started = ContinuousClock.now
             switch slots[partition]!.ledger.submit(request, now: wallClock(), eventId: eventId) {
             case .answered(let answer):
