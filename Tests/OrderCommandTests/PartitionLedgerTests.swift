@@ -175,6 +175,44 @@ import Testing
         }
     }
 
+    @Test mutating func aFoldOfAnOldLogRemembersNothingAndLaterCommandsAreRemembered() {
+        // Two commands, then an instance takes the partition over a window later.
+        _ = submit(request(Self.place, key: "k1"))
+        _ = submit(request(Self.place, order: "o-2", key: "k2"))
+        now = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 3_600_001)
+        ledger = PartitionLedger(partition: 0, rules: OrderRules(maxLines: 3), idempotencyWindow: .seconds(3600), partitionOf: { _ in 0 })
+        // The high watermark read at assignment can be behind records appended meanwhile.
+        ledger.expectFold(to: 1)
+        _ = readBack()
+        #expect(ledger.orderCount == 2)
+        #expect(ledger.rememberedCommands == 0)  // both outside the window: not recorded at all
+        // A command after the fold's end (its offset is past the target) is remembered.
+        _ = submit(request(.confirm, key: "k3"))
+        _ = readBack()
+        #expect(ledger.rememberedCommands == 1)
+        guard case .answered(let answer) = submit(request(.confirm, key: "k3")) else {
+            Issue.record("a retry of a command after the fold must be answered from the log")
+            return
+        }
+        #expect(answer.offset == 2)
+    }
+
+    @Test mutating func aFoldWithinTheWindowAnswersRetries() {
+        for n in 1...50 { _ = submit(request(Self.place, order: "o-\(n)", key: "k\(n)")) }
+        ledger = PartitionLedger(partition: 0, rules: OrderRules(maxLines: 3), idempotencyWindow: .seconds(3600), partitionOf: { _ in 0 })
+        ledger.expectFold(to: Int64(log.count))
+        _ = readBack()
+        #expect(ledger.rememberedCommands == 50)
+        for n in [1, 25, 50] {
+            guard case .answered(let answer) = submit(request(Self.place, order: "o-\(n)", key: "k\(n)")) else {
+                Issue.record("k\(n): a retry must be answered from the log")
+                continue
+            }
+            #expect(answer.offset == Int64(n - 1))
+        }
+        #expect(log.count == 50)
+    }
+
     @Test mutating func anUnreadableEventStopsThePartition() {
         var record = EventCodec.encode(RecordedEvent(event: .confirmed(OrderConfirmed(total: 1)), orderId: "o-1", version: 1, commandId: "x", occurredAt: now))
         record.headers = record.headers.map { $0.name == EventHeader.schemaVersion ? .init(EventHeader.schemaVersion, "9") : $0 }

@@ -125,9 +125,10 @@ public struct PartitionLedger: Sendable {
                 created: envelope.eventType == .orderPlaced)
             if commands.isWithinWindow(envelope.occurredAt, now: now) {
                 if let target = foldTarget {
-                    // The first command to remember: every record after it is (nearly) as recent.
+                    // The first command to remember: every record after it is (nearly) as
+                    // recent. None left to fold (it came after the fold's end): no room made.
                     foldTarget = nil
-                    commands.reserveCapacity(forMore: Int(min(target - offset, 1 << 24)))
+                    if target > offset { commands.reserveCapacity(forMore: Int(min(target - offset, 1 << 24))) }
                 }
                 commands.record(envelope.commandId, .init(
                     answer: answer, fingerprint: CommandFingerprint(orderId: envelope.orderId, event: recorded.event),
