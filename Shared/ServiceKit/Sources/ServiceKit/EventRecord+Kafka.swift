@@ -4,25 +4,14 @@ import KafkaWire
 import NIOCore
 
 extension EventRecord {
-    /// The record as consumed (copies key, value and headers out of the fetched bytes).
+    /// The record as consumed (copies key, value and headers out of the fetched bytes, each in
+    /// one copy: `Array(readableBytesView)` went through an iterator byte by byte, and showed
+    /// up in the fold of a taken-over partition).
     public init(_ record: ConsumerRecord) {
         self.init(
-            key: record.key.map(\.readableBytesArray),
-            value: record.value.map(\.readableBytesArray),
-            headers: record.headers.map { Header(name: $0.key, value: $0.value.map(\.readableBytesArray)) })
-    }
-}
-
-extension ByteBuffer {
-    /// The readable bytes as an array, in one copy (`Array(readableBytesView)` copies through
-    /// an iterator, byte by byte: it showed up in the fold of a taken-over partition).
-    var readableBytesArray: [UInt8] {
-        withUnsafeReadableBytes { source in
-            Array(unsafeUninitializedCapacity: source.count) { target, count in
-                UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
-                count = source.count
-            }
-        }
+            key: record.key.map { [UInt8](buffer: $0) },
+            value: record.value.map { [UInt8](buffer: $0) },
+            headers: record.headers.map { Header(name: $0.key, value: $0.value.map { [UInt8](buffer: $0) }) })
     }
 }
 

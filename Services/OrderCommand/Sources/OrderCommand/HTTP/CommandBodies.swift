@@ -37,7 +37,7 @@ enum CommandBodies {
     private struct Empty: StrictBody {
         static let fields: Set<String> = []
         static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
-            reader.object(keys: []) { _, _ in false } ? Empty() : nil
+            reader.emptyObject() ? Empty() : nil
         }
     }
 
@@ -119,14 +119,7 @@ extension CommandBodies.Ship {
     static let plainKeys = ["carrier", "trackingNumber"].map { Array($0.utf8) }
 
     static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
-        var carrier: String?, trackingNumber: String?
-        let ok = reader.object(keys: plainKeys) { r, key in
-            let value = r.string()
-            if key == 0 { carrier = value } else { trackingNumber = value }
-            return value != nil
-        }
-        guard ok, let carrier, let trackingNumber else { return nil }
-        return Self(carrier: carrier, trackingNumber: trackingNumber)
+        reader.strings(keys: plainKeys).map { Self(carrier: $0[0], trackingNumber: $0[1]) }
     }
 }
 
@@ -134,9 +127,7 @@ extension CommandBodies.Cancel {
     static let plainKeys = [Array("reason".utf8)]
 
     static func readPlain(_ reader: inout PlainJSONReader) -> Self? {
-        var reason: String?
-        guard reader.object(keys: plainKeys, field: { r, _ in reason = r.string(); return reason != nil }), let reason else { return nil }
-        return Self(reason: reason)
+        reader.strings(keys: plainKeys).map { Self(reason: $0[0]) }
     }
 }
 

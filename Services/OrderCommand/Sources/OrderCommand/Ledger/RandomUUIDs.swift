@@ -42,10 +42,10 @@ struct RandomUUIDs {
     /// Bytes read from /dev/urandom (kept open for the process's life), or 0.
     private static func readURandom(into target: UnsafeMutableRawBufferPointer) -> Int {
         #if canImport(Glibc)
-        guard urandom.fd >= 0 else { return 0 }
+        guard urandom >= 0 else { return 0 }
         var filled = 0
         while filled < target.count {
-            let n = read(urandom.fd, target.baseAddress! + filled, target.count - filled)
+            let n = read(urandom, target.baseAddress! + filled, target.count - filled)
             if n > 0 { filled += n } else if n < 0, errno == EINTR { continue } else { return 0 }
         }
         return filled
@@ -54,16 +54,8 @@ struct RandomUUIDs {
         #endif
     }
 
-    private static let urandom = URandom()
-
-    private final class URandom: Sendable {
-        let fd: Int32
-        init() {
-            #if canImport(Glibc)
-            fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-            #else
-            fd = -1
-            #endif
-        }
-    }
+    #if canImport(Glibc)
+    /// The descriptor of /dev/urandom, opened once (-1 if it cannot be).
+    private static let urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+    #endif
 }

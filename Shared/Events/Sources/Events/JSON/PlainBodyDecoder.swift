@@ -14,27 +14,17 @@ enum PlainBodyDecoder {
             case .orderPlaced: event = placed(&reader).map(OrderEvent.placed)
             case .itemAdded: event = reader.lineItem().map { .itemAdded(ItemAdded($0)) }
             case .itemRemoved:
-                var sku: String?
-                let ok = reader.object(keys: Keys.itemRemoved) { r, _ in sku = r.string(); return sku != nil }
-                event = ok ? sku.map { .itemRemoved(ItemRemoved(sku: $0)) } : nil
+                event = reader.strings(keys: Keys.itemRemoved).map { .itemRemoved(ItemRemoved(sku: $0[0])) }
             case .orderConfirmed:
                 var total: Int64?
                 let ok = reader.object(keys: Keys.orderConfirmed) { r, _ in total = r.int64(); return total != nil }
                 event = ok ? total.map { .confirmed(OrderConfirmed(total: $0)) } : nil
             case .orderShipped:
-                var carrier: String?, trackingNumber: String?
-                let ok = reader.object(keys: Keys.orderShipped) { r, key in
-                    let value = r.string()
-                    if key == 0 { carrier = value } else { trackingNumber = value }
-                    return value != nil
-                }
-                event = ok ? carrier.flatMap { c in trackingNumber.map { .shipped(OrderShipped(carrier: c, trackingNumber: $0)) } } : nil
+                event = reader.strings(keys: Keys.orderShipped).map { .shipped(OrderShipped(carrier: $0[0], trackingNumber: $0[1])) }
             case .orderDelivered:
-                event = reader.object(keys: []) { _, _ in false } ? .delivered(OrderDelivered()) : nil
+                event = reader.emptyObject() ? .delivered(OrderDelivered()) : nil
             case .orderCancelled:
-                var reason: String?
-                let ok = reader.object(keys: Keys.orderCancelled) { r, _ in reason = r.string(); return reason != nil }
-                event = ok ? reason.map { .cancelled(OrderCancelled(reason: $0)) } : nil
+                event = reader.strings(keys: Keys.orderCancelled).map { .cancelled(OrderCancelled(reason: $0[0])) }
             }
             return reader.atEnd() ? event : nil
         }

@@ -45,6 +45,18 @@ public struct PlainJSONReader {
         return consume(UInt8(ascii: "]"))
     }
 
+    /// An object whose fields are exactly `keys`, each a string: the values in the order of `keys`.
+    public mutating func strings(keys: [[UInt8]]) -> [String]? {
+        var values = [String?](repeating: nil, count: keys.count)
+        guard object(keys: keys, field: { r, key in values[key] = r.string(); return values[key] != nil }) else { return nil }
+        return values.map { $0! }  // `object` saw every key
+    }
+
+    /// `{}` (whitespace allowed inside).
+    public mutating func emptyObject() -> Bool {
+        object(keys: []) { _, _ in false }
+    }
+
     /// A string with no `\u` escape and no control character, valid UTF-8.
     public mutating func string() -> String? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
@@ -89,8 +101,11 @@ public struct PlainJSONReader {
         let digits = index - start
         // JSON has no leading zeros; a fraction or an exponent is JSONDecoder's to judge.
         guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
-        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
-            return nil
+        if index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): return nil
+            default: break
+            }
         }
         return negative ? -value : value
     }
