@@ -234,9 +234,13 @@ public actor CommandProcessor {
     /// Folds one record read back from an owned partition.
     private func fold(_ record: ConsumerRecord) {
         let partition = record.partition
-        guard slots[partition]?.folding == true, slots[partition]!.ledger.stopped == nil,
-              record.offset >= slots[partition]!.ledger.nextOffset else { return }
-        let (verdict, resolution) = slots[partition]!.ledger.fold(EventRecord(record), offset: record.offset, now: wallClock())
+        let now = wallClock()
+        // The record's bytes are read where the consumer fetched them (`EventRecordBytes`).
+        let folded = withSlot(partition) { slot -> (FoldVerdict, (UUID, PartitionLedger.Resolution)?)? in
+            guard slot.folding, slot.ledger.stopped == nil, record.offset >= slot.ledger.nextOffset else { return nil }
+            return slot.ledger.fold(record, offset: record.offset, now: now)
+        }
+        guard let (verdict, resolution) = folded else { return }
         switch verdict {
         case .inEffect:
             break
@@ -255,8 +259,16 @@ public actor CommandProcessor {
         markServingIfCaughtUp(partition)
     }
 
+    /// The slot of `partition`, changed in place (nil when the partition is not owned). Reading
+    /// fields through `slots[partition]?` copies the whole slot, with its ledger's tables, each
+    /// time: a cost the fold paid several times per record.
+    private func withSlot<Result>(_ partition: Int32, _ body: (inout Slot) -> Result?) -> Result? {
+        guard let index = slots.index(forKey: partition) else { return nil }
+        return body(&slots.values[index])
+    }
+
     private func markServingIfCaughtUp(_ partition: Int32) {
-        guard slots[partition]?.serving == false, slots[partition]!.ledger.nextOffset >= slots[partition]!.target else { return }
+        guard withSlot(partition, { $0.serving ? nil : $0.ledger.nextOffset >= $0.target }) == true else { return }
         slots[partition]!.serving = true
         logger.info("Partition folded to its end; serving commands", metadata: [
             "kafka.partition": "\(partition)", "orders": "\(slots[partition]!.ledger.orderCount)",

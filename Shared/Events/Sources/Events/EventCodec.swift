@@ -28,63 +28,108 @@ public enum EventCodec {
 
     /// The aggregate version alone: all the fold rule needs to call an event void, so a void
     /// record is never decoded further.
-    public static func aggregateVersion(of record: EventRecord) throws(EventDecodingError) -> Int64 {
-        guard let text = record.header(EventHeader.aggregateVersion) else {
-            throw .missingHeader(EventHeader.aggregateVersion)
-        }
-        guard let version = Int64(text), version >= 1 else {
-            throw .malformedHeader(name: EventHeader.aggregateVersion, value: text)
-        }
-        return version
+    public static func aggregateVersion(of record: some EventRecordBytes) throws(EventDecodingError) -> Int64 {
+        try aggregateVersion(of: record, EnvelopeHeaders(record))
+    }
+
+    static func aggregateVersion(of record: some EventRecordBytes, _ h: EnvelopeHeaders) throws(EventDecodingError) -> Int64 {
+        try positiveInteger(record, h.aggregateVersion, EventHeader.aggregateVersion)
     }
 
     /// The whole event, with older schema versions upcast to the current one.
-    public static func decode(_ record: EventRecord) throws(EventDecodingError) -> RecordedEvent {
+    public static func decode(_ record: some EventRecordBytes) throws(EventDecodingError) -> RecordedEvent {
         guard let orderId = record.keyString else { throw .missingHeader("key") }
-        return try decode(record, orderId: orderId)
+        return try decode(record, orderId: orderId, EnvelopeHeaders(record))
     }
 
-    /// `decode(_:)` for a caller that has read the key already (the fold rule).
-    static func decode(_ record: EventRecord, orderId: String) throws(EventDecodingError) -> RecordedEvent {
-        let h = EnvelopeHeaders(record)
-        let typeName = try required(h.eventType, EventHeader.eventType)
-        guard let type = EventType(rawValue: typeName) else { throw .unknownEventType(typeName) }
-        let versionText = try required(h.schemaVersion, EventHeader.schemaVersion)
-        guard let schemaVersion = Int(versionText), schemaVersion >= 1 else {
-            throw .malformedHeader(name: EventHeader.schemaVersion, value: versionText)
-        }
+    /// `decode(_:)` for a caller that has read the key and found the headers already (the fold
+    /// rule). Header values are parsed or compared in place, as bytes (only the command id and
+    /// the trace context become strings): the fold of a taken-over partition reads these for
+    /// every record.
+    static func decode(_ record: some EventRecordBytes, orderId: String, _ h: EnvelopeHeaders) throws(EventDecodingError) -> RecordedEvent {
+        guard let typeIndex = h.eventType else { throw .missingHeader(EventHeader.eventType) }
+        var type: EventType?
+        _ = record.withHeaderValue(at: typeIndex) { type = EventType(utf8: $0) }
+        guard let type else { throw .unknownEventType(try text(record, typeIndex, EventHeader.eventType)) }
+        let schemaVersion = Int(try positiveInteger(record, h.schemaVersion, EventHeader.schemaVersion))
         if schemaVersion > type.currentSchemaVersion {
             throw .newerSchemaVersion(type, found: schemaVersion, newestKnown: type.currentSchemaVersion)
         }
-        // Compared and parsed as bytes (no string made on the way): the fold of a taken-over
-        // partition reads these for every record.
-        if let contentType = h.contentType, contentType != jsonContentType, let text = String(utf8Bytes: contentType) {
-            throw .unsupportedContentType(text)
+        if let index = h.contentType {
+            var isJSON = true
+            _ = record.withHeaderValue(at: index) { isJSON = $0.elementsEqual(jsonContentType) }
+            // A content type that is not UTF-8 is not named, and not refused.
+            if !isJSON, let contentType = record.headerText(at: index) { throw .unsupportedContentType(contentType) }
         }
-        let idBytes = try required(h.eventId, EventHeader.eventId)
-        guard let eventId = UUID(canonical: idBytes) else {
-            throw .malformedHeader(name: EventHeader.eventId, value: try requiredText(idBytes, EventHeader.eventId))
+        guard let idIndex = h.eventId else { throw .missingHeader(EventHeader.eventId) }
+        var eventId: UUID?
+        _ = record.withHeaderValue(at: idIndex) { eventId = UUID(canonical: $0) }
+        guard let eventId else {
+            throw .malformedHeader(name: EventHeader.eventId, value: try text(record, idIndex, EventHeader.eventId))
         }
-        let commandId = try required(h.commandId, EventHeader.commandId)
-        let timeBytes = try required(h.occurredAt, EventHeader.occurredAt)
-        guard let occurredAt = Timestamp(rfc3339: timeBytes) else {
-            throw .malformedHeader(name: EventHeader.occurredAt, value: try requiredText(timeBytes, EventHeader.occurredAt))
+        let commandId = try text(record, h.commandId, EventHeader.commandId)
+        guard let timeIndex = h.occurredAt else { throw .missingHeader(EventHeader.occurredAt) }
+        var occurredAt: Timestamp?
+        _ = record.withHeaderValue(at: timeIndex) { occurredAt = Timestamp(rfc3339: $0) }
+        guard let occurredAt else {
+            throw .malformedHeader(name: EventHeader.occurredAt, value: try text(record, timeIndex, EventHeader.occurredAt))
         }
-        let aggregateText = try required(h.aggregateVersion, EventHeader.aggregateVersion)
-        guard let aggregateVersion = Int64(aggregateText), aggregateVersion >= 1 else {
-            throw .malformedHeader(name: EventHeader.aggregateVersion, value: aggregateText)
-        }
+        let aggregateVersion = try aggregateVersion(of: record, h)
+        let traceparent = h.traceparent.flatMap(record.headerText(at:))
         let envelope = EventEnvelope(
             eventId: eventId, orderId: orderId, aggregateVersion: aggregateVersion, eventType: type,
-            schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt, traceparent: h.traceparent)
-        let event = try decodeBody(record.value ?? [], type: type, schemaVersion: schemaVersion)
-        return RecordedEvent(envelope: envelope, event: event)
+            schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt, traceparent: traceparent)
+        // A null value is read as an empty body (and is malformed, as JSON).
+        var event: Result<OrderEvent, EventDecodingError>!
+        let read = { (bytes: UnsafeBufferPointer<UInt8>) in
+            event = Result { () throws(EventDecodingError) in try decodeBody(bytes, type: type, schemaVersion: schemaVersion) }
+        }
+        if !record.withValue(read) { read(UnsafeBufferPointer(start: nil, count: 0)) }
+        return RecordedEvent(envelope: envelope, event: try event.get())
+    }
+
+    /// A header's value as text; absent, null or not UTF-8 counts as missing, for every header.
+    private static func text(_ record: some EventRecordBytes, _ index: Int?, _ name: String) throws(EventDecodingError) -> String {
+        guard let index, let text = record.headerText(at: index) else { throw .missingHeader(name) }
+        return text
+    }
+
+    /// A header holding an integer ≥ 1 (`Int64(text)`'s syntax). Plain digits are read as bytes;
+    /// anything else (a sign, too many digits, garbage) takes the text path, which gives the
+    /// same value or names the text in its error.
+    private static func positiveInteger(_ record: some EventRecordBytes, _ index: Int?, _ name: String) throws(EventDecodingError) -> Int64 {
+        guard let index else { throw .missingHeader(name) }
+        var value: Int64?
+        _ = record.withHeaderValue(at: index) { value = plainDecimal($0) }
+        if let value, value >= 1 { return value }
+        let text = try text(record, index, name)
+        guard let value = Int64(text), value >= 1 else { throw .malformedHeader(name: name, value: text) }
+        return value
+    }
+
+    /// 1 to 18 ASCII digits (no overflow possible), or nil.
+    private static func plainDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard (1...18).contains(bytes.count) else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return value
     }
 
     /// A body written at `schemaVersion` (≤ current), as the current version's event.
     public static func decodeBody(_ bytes: [UInt8], type: EventType, schemaVersion: Int) throws(EventDecodingError) -> OrderEvent {
+        let decoded = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(EventDecodingError) in try decodeBody(buffer, type: type, schemaVersion: schemaVersion) }
+        }
+        return try decoded.get()
+    }
+
+    /// The same, from bytes lent by the record.
+    public static func decodeBody(_ bytes: UnsafeBufferPointer<UInt8>, type: EventType, schemaVersion: Int) throws(EventDecodingError) -> OrderEvent {
         if let event = PlainBodyDecoder.decode(bytes, type: type, schemaVersion: schemaVersion) { return event }
-        let data = Data(bytes)
+        let data = Data(buffer: bytes)
         do {
             switch (type, schemaVersion) {
             case (.orderPlaced, 1): return .placed(Upcasters.orderPlaced(fromV1: try decoder.decode(OrderPlacedV1.self, from: data)))
@@ -105,38 +150,28 @@ public enum EventCodec {
     private static let decoder = JSONDecoder()
 
     private static let jsonContentType = Array(EventHeader.jsonContentType.utf8)
-
-    private static func required<Value>(_ value: Value?, _ name: String) throws(EventDecodingError) -> Value {
-        guard let value else { throw .missingHeader(name) }
-        return value
-    }
-
-    /// A header value as text for an error message; not UTF-8 counts as missing, as for every header.
-    private static func requiredText(_ bytes: [UInt8], _ name: String) throws(EventDecodingError) -> String {
-        guard let text = String(utf8Bytes: bytes) else { throw .missingHeader(name) }
-        return text
-    }
 }
 
-/// The envelope's headers in one pass over the record's headers (the first of each name wins).
-private struct EnvelopeHeaders {
-    var eventType, schemaVersion, aggregateVersion, commandId, traceparent: String?
-    /// Parsed or compared as bytes.
-    var eventId, occurredAt, contentType: [UInt8]?
+/// Where the envelope's headers are, found in one pass over the record's header names: the
+/// first header of each name counts (a null value: missing). Their values are read in place.
+struct EnvelopeHeaders {
+    var eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent: Int?
 
-    init(_ record: EventRecord) {
-        for header in record.headers {
-            guard let bytes = header.value else { continue }
-            func text() -> String? { String(utf8Bytes: bytes) }
-            switch header.name {
-            case EventHeader.eventType where eventType == nil: eventType = text()
-            case EventHeader.eventId where eventId == nil: eventId = bytes
-            case EventHeader.schemaVersion where schemaVersion == nil: schemaVersion = text()
-            case EventHeader.aggregateVersion where aggregateVersion == nil: aggregateVersion = text()
-            case EventHeader.commandId where commandId == nil: commandId = text()
-            case EventHeader.occurredAt where occurredAt == nil: occurredAt = bytes
-            case EventHeader.contentType where contentType == nil: contentType = bytes
-            case EventHeader.traceparent where traceparent == nil: traceparent = text()
+    init(_ record: some EventRecordBytes) {
+        for index in 0..<record.headerCount {
+            let name = record.headerName(at: index)
+            func keep(_ slot: inout Int?, _ expected: String) {
+                if slot == nil, name == expected { slot = index }
+            }
+            // By length first: a failed comparison of two strings is not free, and each name
+            // would otherwise be compared with most of the others.
+            switch name.utf8.count {
+            case 8: keep(&eventId, EventHeader.eventId)
+            case 10: keep(&eventType, EventHeader.eventType); keep(&commandId, EventHeader.commandId)
+            case 11: keep(&occurredAt, EventHeader.occurredAt); keep(&traceparent, EventHeader.traceparent)
+            case 12: keep(&contentType, EventHeader.contentType)
+            case 14: keep(&schemaVersion, EventHeader.schemaVersion)
+            case 17: keep(&aggregateVersion, EventHeader.aggregateVersion)
             default: break
             }
         }

@@ -25,15 +25,6 @@ public struct EventRecord: Hashable, Sendable {
         self.value = value
         self.headers = headers
     }
-
-    /// The first header of that name, as UTF-8 text (nil when absent, null or not UTF-8).
-    public func header(_ name: String) -> String? {
-        guard let bytes = headers.first(where: { $0.name == name })?.value else { return nil }
-        return String(utf8Bytes: bytes)
-    }
-
-    /// The key as text: the order id.
-    public var keyString: String? { key.flatMap { String(utf8Bytes: $0) } }
 }
 
 /// Header names of the envelope, as in the architecture's "Kafka layout".

@@ -44,17 +44,18 @@ public enum FoldRule {
     ///     the partition count) gives an order id.
     ///   - versionInEffect: the order's version in effect before this record (0 if none).
     public static func verdict(
-        on record: EventRecord, partition: Int32,
+        on record: some EventRecordBytes, partition: Int32,
         partitionOf: (String) -> Int32, versionInEffect: (String) -> Int64
     ) -> FoldVerdict {
         guard let orderId = record.keyString else { return .void(.noOrderKey) }
         let expectedPartition = partitionOf(orderId)
         guard expectedPartition == partition else { return .void(.wrongPartition(expected: expectedPartition)) }
+        let headers = EnvelopeHeaders(record)
         let version: Int64
-        do { version = try EventCodec.aggregateVersion(of: record) } catch { return .unreadable(error) }
+        do { version = try EventCodec.aggregateVersion(of: record, headers) } catch { return .unreadable(error) }
         let expected = versionInEffect(orderId) + 1
         guard version == expected else { return .void(.versionNotNext(expected: expected, found: version)) }
-        do { return .inEffect(try EventCodec.decode(record, orderId: orderId)) } catch { return .unreadable(error) }
+        do { return .inEffect(try EventCodec.decode(record, orderId: orderId, headers)) } catch { return .unreadable(error) }
     }
 }
 
@@ -75,14 +76,16 @@ public struct PartitionFold: Sendable {
     public func state(of orderId: String) -> OrderState { orders[orderId] ?? OrderState() }
 
     /// Folds one record; the state changes only for an event in effect.
-    public mutating func fold(_ record: EventRecord) -> FoldVerdict {
+    public mutating func fold(_ record: some EventRecordBytes) -> FoldVerdict {
         // The order is looked up once: the index found for its version is where it is evolved.
         var found: [String: OrderState].Index?
         let verdict = FoldRule.verdict(
             on: record, partition: partition, partitionOf: partitionOf,
             versionInEffect: { orderId in
                 found = orders.index(forKey: orderId)
-                return found.map { orders.values[$0].version } ?? 0
+                // Read in place: the subscript's getter would copy the whole state to read one field.
+                func version(_ state: inout OrderState) -> Int64 { state.version }
+                return found.map { version(&orders.values[$0]) } ?? 0
             })
         switch verdict {
         case .inEffect(let recorded):

@@ -28,7 +28,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The same, from UTF-8 bytes (a header value).
-    public init?(rfc3339 b: [UInt8]) {
+    public init?(rfc3339 bytes: [UInt8]) {
+        guard let time = bytes.withUnsafeBufferPointer(Timestamp.init(rfc3339:)) else { return nil }
+        self = time
+    }
+
+    public init?(rfc3339 b: UnsafeBufferPointer<UInt8>) {
         guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
               b[19] == 0x2E, b[23] == 0x5A,
               let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),
@@ -81,7 +86,7 @@ private func pad(_ value: Int64, _ width: Int) -> String {
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }
 
-private func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int64? {
+private func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int64? {
     var value: Int64 = 0
     for byte in bytes[start..<start + count] {
         guard byte >= 0x30, byte <= 0x39 else { return nil }

@@ -9,6 +9,11 @@ extension UUID {
 
     /// The same, from the UTF-8 bytes of a header value.
     init?(canonical bytes: [UInt8]) {
+        guard let uuid = bytes.withUnsafeBufferPointer(UUID.init(canonical:)) else { return nil }
+        self = uuid
+    }
+
+    init?(canonical bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else { return nil }
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let parsed = withUnsafeMutableBytes(of: &value) { out -> Bool in

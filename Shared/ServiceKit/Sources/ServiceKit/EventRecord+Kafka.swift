@@ -25,3 +25,28 @@ extension ProducerRecord {
             partition: partition)
     }
 }
+
+/// The fold reads a consumed record's bytes where the client fetched them (see `EventRecordBytes`).
+extension ConsumerRecord: EventRecordBytes {
+    public func withKey(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        guard let key else { return false }
+        key.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) }
+        return true
+    }
+
+    public func withValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        guard let value else { return false }
+        value.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) }
+        return true
+    }
+
+    public var headerCount: Int { headers.count }
+
+    public func headerName(at index: Int) -> String { headers[index].key }
+
+    public func withHeaderValue(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        guard let value = headers[index].value else { return false }
+        value.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) }
+        return true
+    }
+}

@@ -113,7 +113,7 @@ public struct PartitionLedger: Sendable {
 
     /// Folds the record at `offset` (records must come in offset order). Returns the verdict,
     /// and the resolution of an in-flight command of ours it settles.
-    public mutating func fold(_ record: EventRecord, offset: Int64, now: Timestamp) -> (FoldVerdict, (UUID, Resolution)?) {
+    public mutating func fold(_ record: some EventRecordBytes, offset: Int64, now: Timestamp) -> (FoldVerdict, (UUID, Resolution)?) {
         precondition(stopped == nil, "a stopped partition is not folded further")
         let verdict = fold.fold(record)
         nextOffset = offset + 1

@@ -6,28 +6,30 @@
 /// `JSONDecoder` (generic containers, metadata lookups) was a third of that fold's time.
 enum PlainBodyDecoder {
     static func decode(_ bytes: [UInt8], type: EventType, schemaVersion: Int) -> OrderEvent? {
+        bytes.withUnsafeBufferPointer { decode($0, type: type, schemaVersion: schemaVersion) }
+    }
+
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>, type: EventType, schemaVersion: Int) -> OrderEvent? {
         guard schemaVersion == type.currentSchemaVersion else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer in
-            var reader = PlainJSONReader(buffer)
-            let event: OrderEvent?
-            switch type {
-            case .orderPlaced: event = placed(&reader).map(OrderEvent.placed)
-            case .itemAdded: event = reader.lineItem().map { .itemAdded(ItemAdded($0)) }
-            case .itemRemoved:
-                event = reader.strings(keys: Keys.itemRemoved).map { .itemRemoved(ItemRemoved(sku: $0[0])) }
-            case .orderConfirmed:
-                var total: Int64?
-                let ok = reader.object(keys: Keys.orderConfirmed) { r, _ in total = r.int64(); return total != nil }
-                event = ok ? total.map { .confirmed(OrderConfirmed(total: $0)) } : nil
-            case .orderShipped:
-                event = reader.strings(keys: Keys.orderShipped).map { .shipped(OrderShipped(carrier: $0[0], trackingNumber: $0[1])) }
-            case .orderDelivered:
-                event = reader.emptyObject() ? .delivered(OrderDelivered()) : nil
-            case .orderCancelled:
-                event = reader.strings(keys: Keys.orderCancelled).map { .cancelled(OrderCancelled(reason: $0[0])) }
-            }
-            return reader.atEnd() ? event : nil
+        var reader = PlainJSONReader(buffer)
+        let event: OrderEvent?
+        switch type {
+        case .orderPlaced: event = placed(&reader).map(OrderEvent.placed)
+        case .itemAdded: event = reader.lineItem().map { .itemAdded(ItemAdded($0)) }
+        case .itemRemoved:
+            event = reader.strings(keys: Keys.itemRemoved).map { .itemRemoved(ItemRemoved(sku: $0[0])) }
+        case .orderConfirmed:
+            var total: Int64?
+            let ok = reader.object(keys: Keys.orderConfirmed) { r, _ in total = r.int64(); return total != nil }
+            event = ok ? total.map { .confirmed(OrderConfirmed(total: $0)) } : nil
+        case .orderShipped:
+            event = reader.strings(keys: Keys.orderShipped).map { .shipped(OrderShipped(carrier: $0[0], trackingNumber: $0[1])) }
+        case .orderDelivered:
+            event = reader.emptyObject() ? .delivered(OrderDelivered()) : nil
+        case .orderCancelled:
+            event = reader.strings(keys: Keys.orderCancelled).map { .cancelled(OrderCancelled(reason: $0[0])) }
         }
+        return reader.atEnd() ? event : nil
     }
 
     private static func placed(_ reader: inout PlainJSONReader) -> OrderPlaced? {
