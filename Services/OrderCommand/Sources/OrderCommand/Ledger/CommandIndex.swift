@@ -27,19 +27,33 @@ struct CommandIndex: Sendable {
         static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.id == b.id }
     }
 
+    /// A remembered command, in fold order.
+    private struct Remembered {
+        var id: Key
+        var entry: Entry
+    }
+
     let windowMilliseconds: Int64
-    private var entries: [Key: Entry] = [:]
+    /// Command id → its place in `remembered` (as a sequence number: see `firstSequence`). The
+    /// entries themselves are appended in fold order, so the table holds one small value per
+    /// bucket: with whole entries in it, folding a partition wrote them all over a table of
+    /// about twice their number, a fifth of that fold.
+    private var positions: [Key: Int] = [:]
     /// Command ids in fold order (occurred-at is close to monotonic in a partition; a late
     /// straggler only stays a little longer).
-    private var arrival: Deque<(id: Key, at: Timestamp)> = []
+    private var remembered: Deque<Remembered> = []
+    /// The sequence number of `remembered.first`: it grows as commands are forgotten.
+    private var firstSequence = 0
 
     init(windowMilliseconds: Int64) {
         self.windowMilliseconds = windowMilliseconds
     }
 
-    var count: Int { entries.count }
+    var count: Int { remembered.count }
 
-    subscript(commandId: String) -> Entry? { entries[Key(commandId)] }
+    subscript(commandId: String) -> Entry? {
+        positions[Key(commandId)].map { remembered[$0 - firstSequence].entry }
+    }
 
     /// Whether a command that occurred at `occurredAt` is still remembered as of `now`: folding
     /// an old log need not record what `prune` would forget at once.
@@ -53,23 +67,25 @@ struct CommandIndex: Sendable {
         // A second in-effect event with the same command id (a foreign writer) keeps the first
         // answer: one lookup that inserts only when the id is new.
         var inserted = false
-        func keep(_: inout Entry) {}
-        keep(&entries[key, default: { inserted = true; return entry }()])
-        if inserted { arrival.append((key, entry.occurredAt)) }
+        let next = firstSequence + remembered.count
+        func keep(_: inout Int) {}
+        keep(&positions[key, default: { inserted = true; return next }()])
+        if inserted { remembered.append(Remembered(id: key, entry: entry)) }
     }
 
     /// Makes room for `more` commands at once (see `PartitionLedger.expectFold(to:)`).
     mutating func reserveCapacity(forMore more: Int) {
-        entries.reserveCapacity(entries.count + more)
-        arrival.reserveCapacity(arrival.count + more)
+        positions.reserveCapacity(positions.count + more)
+        remembered.reserveCapacity(remembered.count + more)
     }
 
     /// Forgets commands that occurred before `now - window`.
     mutating func prune(now: Timestamp) {
         let horizon = horizon(now)
-        while let first = arrival.first, first.at.millisecondsSinceEpoch < horizon {
-            arrival.removeFirst()
-            entries[first.id] = nil
+        while let first = remembered.first, first.entry.occurredAt.millisecondsSinceEpoch < horizon {
+            remembered.removeFirst()
+            positions[first.id] = nil
+            firstSequence += 1
         }
     }
 
