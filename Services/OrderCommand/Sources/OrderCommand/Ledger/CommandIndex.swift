@@ -11,9 +11,8 @@ struct CommandIndex: Sendable {
         var occurredAt: Timestamp
     }
 
-    /// A command id with its hash worked out once: the table rehashes every key each time it
-    /// grows (about 20 times while a partition of a million commands is folded), and hashing
-    /// the string again each time was a tenth of the fold.
+    /// A command id with its hash worked out once (for the table, for its entry, and for
+    /// forgetting it).
     struct Key: Hashable, Sendable {
         let id: String
         let hash: Int
@@ -38,7 +37,7 @@ struct CommandIndex: Sendable {
     /// entries themselves are appended in fold order, so the table holds one small value per
     /// bucket: with whole entries in it, folding a partition wrote them all over a table of
     /// about twice their number, a fifth of that fold.
-    private var positions: [Key: Int] = [:]
+    private var positions = SequenceTable()
     /// Command ids in fold order (occurred-at is close to monotonic in a partition; a late
     /// straggler only stays a little longer).
     private var remembered: Deque<Remembered> = []
@@ -52,7 +51,12 @@ struct CommandIndex: Sendable {
     var count: Int { remembered.count }
 
     subscript(commandId: String) -> Entry? {
-        positions[Key(commandId)].map { remembered[$0 - firstSequence].entry }
+        place(of: Key(commandId)).map { remembered[$0 - firstSequence].entry }
+    }
+
+    /// The sequence number of `key`'s entry.
+    private func place(of key: Key) -> Int? {
+        positions.find(hash: key.hash, base: firstSequence) { remembered[$0 - firstSequence].id == key }
     }
 
     /// Whether a command that occurred at `occurredAt` is still remembered as of `now`: folding
@@ -64,13 +68,10 @@ struct CommandIndex: Sendable {
     /// Remembers a command in effect.
     mutating func record(_ commandId: String, _ entry: Entry) {
         let key = Key(commandId)
-        // A second in-effect event with the same command id (a foreign writer) keeps the first
-        // answer: one lookup that inserts only when the id is new.
-        var inserted = false
-        let next = firstSequence + remembered.count
-        func keep(_: inout Int) {}
-        keep(&positions[key, default: { inserted = true; return next }()])
-        if inserted { remembered.append(Remembered(id: key, entry: entry)) }
+        // A second in-effect event with the same command id (a foreign writer) keeps the first answer.
+        guard place(of: key) == nil else { return }
+        positions.insert(hash: key.hash, sequence: firstSequence + remembered.count)
+        remembered.append(Remembered(id: key, entry: entry))
     }
 
     /// Makes room for `more` commands at once (see `PartitionLedger.expectFold(to:)`).
@@ -83,8 +84,8 @@ struct CommandIndex: Sendable {
     mutating func prune(now: Timestamp) {
         let horizon = horizon(now)
         while let first = remembered.first, first.entry.occurredAt.millisecondsSinceEpoch < horizon {
+            positions.remove(hash: first.id.hash, sequence: firstSequence)
             remembered.removeFirst()
-            positions[first.id] = nil
             firstSequence += 1
         }
     }
