@@ -64,7 +64,8 @@ public enum FoldRule {
 public struct PartitionFold: Sendable {
     public let partition: Int32
     private let partitionOf: @Sendable (String) -> Int32
-    public private(set) var orders: [String: OrderState] = [:]
+    /// Keyed with their hashes kept (see `HashedString`).
+    private var states: [HashedString: OrderState] = [:]
     public private(set) var inEffectCount = 0
     public private(set) var voidCount = 0
 
@@ -73,26 +74,35 @@ public struct PartitionFold: Sendable {
         self.partitionOf = partitionOf
     }
 
-    public func state(of orderId: String) -> OrderState { orders[orderId] ?? OrderState() }
+    public func state(of orderId: String) -> OrderState { states[HashedString(orderId)] ?? OrderState() }
+
+    public var orderCount: Int { states.count }
+
+    /// Every order's state (a copy: for tests and tools).
+    public var orders: [String: OrderState] {
+        Dictionary(uniqueKeysWithValues: states.map { ($0.key.string, $0.value) })
+    }
 
     /// Folds one record; the state changes only for an event in effect.
     public mutating func fold(_ record: some EventRecordBytes) -> FoldVerdict {
         // The order is looked up once: the index found for its version is where it is evolved.
-        var found: [String: OrderState].Index?
+        var found: [HashedString: OrderState].Index?
+        var key: HashedString?
         let verdict = FoldRule.verdict(
             on: record, partition: partition, partitionOf: partitionOf,
             versionInEffect: { orderId in
-                found = orders.index(forKey: orderId)
+                key = HashedString(orderId)
+                found = states.index(forKey: key!)
                 // Read in place: the subscript's getter would copy the whole state to read one field.
                 func version(_ state: inout OrderState) -> Int64 { state.version }
-                return found.map { version(&orders.values[$0]) } ?? 0
+                return found.map { version(&states.values[$0]) } ?? 0
             })
         switch verdict {
         case .inEffect(let recorded):
             if let found {
-                orders.values[found].apply(recorded.event)
+                states.values[found].apply(recorded.event)
             } else {
-                orders[recorded.envelope.orderId, default: OrderState()].apply(recorded.event)
+                states[key!, default: OrderState()].apply(recorded.event)
             }
             inEffectCount += 1
         case .void:

@@ -11,20 +11,8 @@ struct CommandIndex: Sendable {
         var occurredAt: Timestamp
     }
 
-    /// A command id with its hash worked out once (for the table, for its entry, and for
-    /// forgetting it).
-    struct Key: Hashable, Sendable {
-        let id: String
-        let hash: Int
-
-        init(_ id: String) {
-            self.id = id
-            self.hash = id.hashValue
-        }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.id == b.id }
-    }
+    /// A command id with its hash worked out once (for the table, and for forgetting it).
+    typealias Key = HashedString
 
     /// A remembered command, in fold order.
     private struct Remembered {

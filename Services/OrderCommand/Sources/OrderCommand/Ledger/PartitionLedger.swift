@@ -60,7 +60,7 @@ public struct PartitionLedger: Sendable {
     }
 
     public func state(of orderId: String) -> OrderState { fold.state(of: orderId) }
-    public var orderCount: Int { fold.orders.count }
+    public var orderCount: Int { fold.orderCount }
     public var voidCount: Int { fold.voidCount }
     public var inFlightCount: Int { inFlight.count }
     public var rememberedCommands: Int { commands.count }
