@@ -236,12 +236,13 @@ public actor CommandProcessor {
         let partition = record.partition
         let now = wallClock()
         // The record's bytes are read where the consumer fetched them (`EventRecordBytes`).
-        let folded = withSlot(partition) { slot -> (FoldVerdict, (UUID, PartitionLedger.Resolution)?)? in
+        let folded = withSlot(partition) { slot -> (PartitionLedger.FoldOutcome, (UUID, PartitionLedger.Resolution)?, caughtUp: Bool)? in
             guard slot.folding, slot.ledger.stopped == nil, record.offset >= slot.ledger.nextOffset else { return nil }
-            return slot.ledger.fold(record, offset: record.offset, now: now)
+            let (outcome, resolution) = slot.ledger.fold(record, offset: record.offset, now: now)
+            return (outcome, resolution, !slot.serving && slot.ledger.nextOffset >= slot.target)
         }
-        guard let (verdict, resolution) = folded else { return }
-        switch verdict {
+        guard let (outcome, resolution, caughtUp) = folded else { return }
+        switch outcome {
         case .inEffect:
             break
         case .void(let reason):
@@ -256,7 +257,7 @@ public actor CommandProcessor {
             ])
         }
         if let (eventId, outcome) = resolution { resume(eventId, with: .resolved(outcome)) }
-        markServingIfCaughtUp(partition)
+        if caughtUp { markServingIfCaughtUp(partition) }
     }
 
     /// The slot of `partition`, changed in place (nil when the partition is not owned). Reading

@@ -30,6 +30,14 @@ public struct PartitionLedger: Sendable {
         case append(RecordedEvent)
     }
 
+    /// What folding one record came to, for the service: the event itself stays in the ledger
+    /// (handing it back was a copy of it per record, on the fold of a taken-over partition).
+    public enum FoldOutcome: Sendable, Hashable {
+        case inEffect
+        case void(VoidReason)
+        case unreadable(EventDecodingError)
+    }
+
     /// What reading one record back settled.
     public enum Resolution: Sendable, Hashable {
         case inEffect(CommandAnswer)
@@ -111,9 +119,9 @@ public struct PartitionLedger: Sendable {
 
     // MARK: Reading back
 
-    /// Folds the record at `offset` (records must come in offset order). Returns the verdict,
+    /// Folds the record at `offset` (records must come in offset order). Returns the outcome,
     /// and the resolution of an in-flight command of ours it settles.
-    public mutating func fold(_ record: some EventRecordBytes, offset: Int64, now: Timestamp) -> (FoldVerdict, (UUID, Resolution)?) {
+    public mutating func fold(_ record: some EventRecordBytes, offset: Int64, now: Timestamp) -> (FoldOutcome, (UUID, Resolution)?) {
         precondition(stopped == nil, "a stopped partition is not folded further")
         let verdict = fold.fold(record)
         nextOffset = offset + 1
@@ -137,20 +145,20 @@ public struct PartitionLedger: Sendable {
             commands.prune(now: now)
             if !inFlight.isEmpty, inFlight[envelope.eventId] != nil {
                 abandon(envelope.eventId)
-                return (verdict, (envelope.eventId, .inEffect(answer)))
+                return (.inEffect, (envelope.eventId, .inEffect(answer)))
             }
-            return (verdict, nil)
+            return (.inEffect, nil)
         case .void(let reason):
             // Ours? Only the event id is needed, and only when something is in flight.
             if !inFlight.isEmpty, let id = record.header(EventHeader.eventId).flatMap(UUID.init(uuidString:)), inFlight[id] != nil {
                 abandon(id)
-                return (verdict, (id, .writeConflict(reason)))
+                return (.void(reason), (id, .writeConflict(reason)))
             }
-            return (verdict, nil)
+            return (.void(reason), nil)
         case .unreadable(let error):
             nextOffset = offset
             stopped = (offset, error)
-            return (verdict, nil)
+            return (.unreadable(error), nil)
         }
     }
 
