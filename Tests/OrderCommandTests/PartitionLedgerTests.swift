@@ -213,6 +213,36 @@ import Testing
         #expect(log.count == 50)
     }
 
+    @Test mutating func aCommandIdInEffectTwiceKeepsItsFirstAnswerAfterAFold() {
+        _ = submit(request(Self.place, key: "k1"))
+        // A foreign writer's event, in effect, under the same command id (another order).
+        log.append(EventCodec.encode(RecordedEvent(
+            event: .placed(OrderPlaced(customerId: "c-9", currency: "EUR", items: [LineItem(sku: "B", quantity: 1, unitPrice: 5)])),
+            orderId: "o-9", version: 1, commandId: "k1", occurredAt: now)))
+        for n in 2...20 { log.append(EventCodec.encode(RecordedEvent(event: .confirmed(OrderConfirmed(total: 1)), orderId: "o-x\(n)", version: 1, commandId: "k\(n)", occurredAt: now))) }
+        ledger = PartitionLedger(partition: 0, rules: OrderRules(maxLines: 3), idempotencyWindow: .seconds(3600), partitionOf: { _ in 0 })
+        ledger.expectFold(to: Int64(log.count))
+        _ = readBack()
+        guard case .answered(let answer) = submit(request(Self.place, key: "k1")) else {
+            Issue.record("the retry must get the first answer")
+            return
+        }
+        #expect(answer.offset == 0 && answer.orderId == "o-1")
+        #expect(ledger.rememberedCommands == 20)
+    }
+
+    @Test mutating func aCommandDuringAnUnfinishedFoldSeesTheCommandsFoldedSoFar() {
+        for n in 1...10 { _ = submit(request(Self.place, order: "o-\(n)", key: "k\(n)")) }
+        ledger = PartitionLedger(partition: 0, rules: OrderRules(maxLines: 3), idempotencyWindow: .seconds(3600), partitionOf: { _ in 0 })
+        ledger.expectFold(to: 1_000)  // more than the log holds: the fold never reaches its end here
+        _ = readBack()
+        guard case .answered(let answer) = submit(request(Self.place, order: "o-7", key: "k7")) else {
+            Issue.record("k7 must be answered from the log")
+            return
+        }
+        #expect(answer.offset == 6)
+    }
+
     @Test mutating func anUnreadableEventStopsThePartition() {
         var record = EventCodec.encode(RecordedEvent(event: .confirmed(OrderConfirmed(total: 1)), orderId: "o-1", version: 1, commandId: "x", occurredAt: now))
         record.headers = record.headers.map { $0.name == EventHeader.schemaVersion ? .init(EventHeader.schemaVersion, "9") : $0 }

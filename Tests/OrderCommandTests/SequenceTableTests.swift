@@ -44,6 +44,29 @@ import TestSupport
         }
     }
 
+    @Test(arguments: [4, 1 << 20])
+    func insertingAllAtOnceAgreesWithOneByOne(keyRange: Int) {
+        var random = SplitMix64(seed: UInt64(keyRange) + 1)
+        // Sequence number → key; several sequence numbers share a key, and the lowest wins.
+        var keys: [Int] = []
+        var table = SequenceTable()
+        var first: [Int: Int] = [:]  // key → lowest sequence number
+        for round in 0..<4 {
+            var pairs: [(hash: Int, sequence: Int)] = []
+            for _ in 0..<(round == 0 ? 10 : 3_000) {
+                let key = Int(random.next() % UInt64(keyRange))
+                pairs.append((hash: key &* 0x2545_F491_4F6C_DD1D, sequence: keys.count))
+                if first[key] == nil { first[key] = keys.count }
+                keys.append(key)
+            }
+            table.insertAll(pairs, base: 0) { keys[$0] == keys[$1] }
+            #expect(table.count == first.count)
+            for (key, sequence) in first {
+                #expect(table.find(hash: key &* 0x2545_F491_4F6C_DD1D, base: 0) { keys[$0] == key } == sequence, "key \(key)")
+            }
+        }
+    }
+
     @Test func reservedRoomHoldsEveryEntry() {
         var table = SequenceTable()
         table.reserveCapacity(1_000)

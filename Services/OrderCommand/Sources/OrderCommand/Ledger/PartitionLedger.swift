@@ -56,6 +56,9 @@ public struct PartitionLedger: Sendable {
     private var inFlightByCommand: [String: UUID] = [:]
     /// Where the fold at assignment ends (see `expectFold(to:)`); nil once room was made for it.
     private var foldTarget: Int64?
+    /// Where the fold at assignment ends, while the commands it remembers wait to be placed
+    /// in the index all at once (`CommandIndex.deferPlacing()`).
+    private var placeCommandsAt: Int64?
     /// Set when a record that would be in effect cannot be read: the partition must not be
     /// folded past it, nor serve commands.
     public private(set) var stopped: (offset: Int64, error: EventDecodingError)?
@@ -78,6 +81,7 @@ public struct PartitionLedger: Sendable {
     /// Decides a command against the order as read back. `eventId` and `now` are the new
     /// event's identity and time if one is appended.
     public mutating func submit(_ request: CommandRequest, now: Timestamp, eventId: UUID) -> Decision {
+        placeCommands(now: now)
         if let previous = commands[request.commandId] {
             guard previous.fingerprint == CommandFingerprint(orderId: request.orderId, command: request.command) else {
                 return .refused(.idempotencyKeyReuse(orderId: previous.answer.orderId))
@@ -136,12 +140,17 @@ public struct PartitionLedger: Sendable {
                     // The first command to remember: every record after it is (nearly) as
                     // recent. None left to fold (it came after the fold's end): no room made.
                     foldTarget = nil
-                    if target > offset { commands.reserveCapacity(forMore: Int(min(target - offset, 1 << 24))) }
+                    if target > offset {
+                        commands.reserveCapacity(forMore: Int(min(target - offset, 1 << 24)))
+                        commands.deferPlacing()
+                        placeCommandsAt = target
+                    }
                 }
                 commands.record(envelope.commandId, .init(
                     answer: answer, fingerprint: CommandFingerprint(orderId: envelope.orderId, event: recorded.event),
                     occurredAt: envelope.occurredAt))
             }
+            if let end = placeCommandsAt, nextOffset >= end { placeCommands(now: now) }
             commands.prune(now: now)
             if !inFlight.isEmpty, inFlight[envelope.eventId] != nil {
                 abandon(envelope.eventId)
@@ -169,6 +178,15 @@ public struct PartitionLedger: Sendable {
     /// the idempotency window are never remembered, and need no room.
     public mutating func expectFold(to target: Int64) {
         foldTarget = target > nextOffset ? target : nil
+    }
+
+    /// Places the commands remembered while folding to the end of the partition (nothing to
+    /// do afterwards): before any lookup, and when the fold reaches its end.
+    private mutating func placeCommands(now: Timestamp) {
+        guard placeCommandsAt != nil else { return }
+        placeCommandsAt = nil
+        commands.placeDeferred()
+        commands.prune(now: now)
     }
 
     /// Jumps over offsets that hold no record (transaction markers, compacted gaps): the
