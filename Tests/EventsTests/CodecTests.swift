@@ -89,6 +89,20 @@ import Testing
         }
     }
 
+    @Test func parsesExactlyTheCanonicalFormOfDamagedIds() {
+        let alphabet = Array("0123456789abcdefABCDEF-gz ")
+        for _ in 0..<2_000 {
+            var text = Array(UUID().uuidString)
+            for _ in 0..<Int.random(in: 1...2) { text[Int.random(in: 0..<36)] = alphabet.randomElement()! }
+            let damaged = String(text)
+            // Canonical: dashes exactly at 8, 13, 18 and 23, hex digits everywhere else.
+            let canonical = text.enumerated().allSatisfy { index, character in
+                [8, 13, 18, 23].contains(index) ? character == "-" : character.isHexDigit
+            }
+            #expect(UUID(canonical: damaged) == (canonical ? UUID(uuidString: damaged) : nil), "\(damaged)")
+        }
+    }
+
     @Test func refusesWhatIsNotCanonical() {
         for text in ["", "nope", "00000000-0000-4000-8000-00000000000", "00000000-0000-4000-8000-0000000000000",
                      "00000000000040008000000000000000xxxx", "0000000g-0000-4000-8000-000000000000", "00000000-0000-4000-8000_000000000000"] {

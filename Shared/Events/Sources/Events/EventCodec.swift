@@ -57,7 +57,7 @@ public enum EventCodec {
         }
         if let index = h.contentType {
             var isJSON = true
-            _ = record.withHeaderValue(at: index) { isJSON = $0.elementsEqual(jsonContentType) }
+            _ = record.withHeaderValue(at: index) { isJSON = jsonContentType.equals($0) }
             // A content type that is not UTF-8 is not named, and not refused.
             if !isJSON, let contentType = record.headerText(at: index) { throw .unsupportedContentType(contentType) }
         }

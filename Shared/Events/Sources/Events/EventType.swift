@@ -10,7 +10,7 @@ public enum EventType: String, CaseIterable, Codable, Hashable, Sendable {
 
     /// The type named by a header's bytes (nil for an unknown name).
     init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        guard let found = EventType.utf8Names.first(where: { $0.name.elementsEqual(bytes) }) else { return nil }
+        guard let found = EventType.utf8Names.first(where: { $0.name.equals(bytes) }) else { return nil }
         self = found.type
     }
 

@@ -17,28 +17,29 @@ extension UUID {
         guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else { return nil }
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let parsed = withUnsafeMutableBytes(of: &value) { out -> Bool in
-            var index = 0
-            var high: UInt8? = nil
-            for byte in bytes where byte != 0x2D {
-                let nibble: UInt8
-                switch byte {
-                case 0x30...0x39: nibble = byte - 0x30
-                case 0x61...0x66: nibble = byte - 0x61 + 10
-                case 0x41...0x46: nibble = byte - 0x41 + 10
-                default: return false
-                }
-                if let h = high {
-                    guard index < 16 else { return false }
-                    out[index] = h << 4 | nibble
-                    index += 1
-                    high = nil
-                } else {
-                    high = nibble
-                }
+            // The 16 hex pairs sit at fixed places; a bad digit sets high bits in `invalid`.
+            var invalid: UInt8 = 0
+            var place = 0
+            for index in 0..<16 {
+                if place == 8 || place == 13 || place == 18 || place == 23 { place += 1 }
+                let high = hexValue(bytes[place]), low = hexValue(bytes[place + 1])
+                invalid |= high | low
+                out[index] = high << 4 | low
+                place += 2
             }
-            return index == 16 && high == nil
+            return invalid & 0xF0 == 0
         }
         guard parsed else { return nil }
         self.init(uuid: value)
+    }
+}
+
+/// A hex digit's value (either case), or 0xFF.
+private func hexValue(_ byte: UInt8) -> UInt8 {
+    switch byte {
+    case 0x30...0x39: byte - 0x30
+    case 0x61...0x66: byte - 0x61 + 10
+    case 0x41...0x46: byte - 0x41 + 10
+    default: 0xFF
     }
 }

@@ -140,7 +140,7 @@ public struct PlainJSONReader {
         guard index < bytes.count else { return nil }
         let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
         index += 1
-        return keys.firstIndex { $0.elementsEqual(key) }
+        return keys.firstIndex { $0.equals(key) }
     }
 
     /// The slow path of `string()`: the two-character escapes, collected into a copy.
