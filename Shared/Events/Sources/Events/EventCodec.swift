@@ -75,7 +75,7 @@ public enum EventCodec {
             throw .malformedHeader(name: EventHeader.occurredAt, value: try text(record, timeIndex, EventHeader.occurredAt))
         }
         let aggregateVersion = try aggregateVersion(of: record, h)
-        let traceparent = h.traceparent.flatMap(record.headerText(at:))
+        let traceparent = h.traceparent.flatMap { record.headerText(at: $0) }  // a closure: `record.headerText(at:)` would copy the record
         let envelope = EventEnvelope(
             eventId: eventId, orderId: orderId, aggregateVersion: aggregateVersion, eventType: type,
             schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt, traceparent: traceparent)
@@ -159,13 +159,12 @@ struct EnvelopeHeaders {
 
     init(_ record: some EventRecordBytes) {
         for index in 0..<record.headerCount {
-            let name = record.headerName(at: index)
             func keep(_ slot: inout Int?, _ expected: String) {
-                if slot == nil, name == expected { slot = index }
+                if slot == nil, record.headerName(at: index, is: expected) { slot = index }
             }
             // By length first: a failed comparison of two strings is not free, and each name
             // would otherwise be compared with most of the others.
-            switch name.utf8.count {
+            switch record.headerNameLength(at: index) {
             case 8: keep(&eventId, EventHeader.eventId)
             case 10: keep(&eventType, EventHeader.eventType); keep(&commandId, EventHeader.commandId)
             case 11: keep(&occurredAt, EventHeader.occurredAt); keep(&traceparent, EventHeader.traceparent)

@@ -9,7 +9,10 @@ public protocol EventRecordBytes {
     /// Calls `body` with the value's bytes and returns true; false for a null value.
     func withValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool
     var headerCount: Int { get }
-    func headerName(at index: Int) -> String
+    /// The UTF-8 length of header `index`'s name.
+    func headerNameLength(at index: Int) -> Int
+    /// Whether header `index` is named `name` (compared in place: no copy of the name).
+    func headerName(at index: Int, is name: String) -> Bool
     /// Calls `body` with the value of header `index` and returns true; false for a null value.
     func withHeaderValue(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool
 }
@@ -24,12 +27,12 @@ extension EventRecordBytes {
 
     /// The first header of that name, as UTF-8 text (nil when absent, null or not UTF-8).
     public func header(_ name: String) -> String? {
-        headerIndex(name).flatMap(headerText(at:))
+        headerIndex(name).flatMap { headerText(at: $0) }
     }
 
     /// The first header named `name`, or nil.
     func headerIndex(_ name: String) -> Int? {
-        (0..<headerCount).first { headerName(at: $0) == name }
+        (0..<headerCount).first { headerName(at: $0, is: name) }
     }
 
     /// The value of header `index` as UTF-8 text (nil when null or not UTF-8). Callers that
@@ -57,7 +60,9 @@ extension EventRecord: EventRecordBytes {
 
     public var headerCount: Int { headers.count }
 
-    public func headerName(at index: Int) -> String { headers[index].name }
+    public func headerNameLength(at index: Int) -> Int { headers[index].name.utf8.count }
+
+    public func headerName(at index: Int, is name: String) -> Bool { headers[index].name == name }
 
     public func withHeaderValue(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
         guard let value = headers[index].value else { return false }

@@ -29,24 +29,28 @@ extension ProducerRecord {
 /// The fold reads a consumed record's bytes where the client fetched them (see `EventRecordBytes`).
 extension ConsumerRecord: EventRecordBytes {
     public func withKey(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-        guard let key else { return false }
-        key.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) }
-        return true
+        key?.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) } != nil
     }
 
     public func withValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-        guard let value else { return false }
-        value.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) }
-        return true
+        value?.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) } != nil
     }
 
     public var headerCount: Int { headers.count }
 
-    public func headerName(at index: Int) -> String { headers[index].key }
+    // Headers are read in place (through the array's buffer), not copied out: a copy retains
+    // and releases the name and the value's storage, for each of a record's headers.
+    public func headerNameLength(at index: Int) -> Int {
+        headers.withUnsafeBufferPointer { $0[index].key.utf8.count }
+    }
+
+    public func headerName(at index: Int, is name: String) -> Bool {
+        headers.withUnsafeBufferPointer { $0[index].key == name }
+    }
 
     public func withHeaderValue(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-        guard let value = headers[index].value else { return false }
-        value.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) }
-        return true
+        headers.withUnsafeBufferPointer { headers in
+            headers[index].value?.withUnsafeReadableBytes { body($0.assumingMemoryBound(to: UInt8.self)) } != nil
+        }
     }
 }
