@@ -115,6 +115,51 @@ import Testing
         }
     }
 
+    @Test(arguments: databases) func theOneStatementOrderReadAgreesWithTheSnapshotReadAndFollowsASwap(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            let live = try await store.migrate(partitionCount: 1)
+            let id = "o'1; DROP TABLE x"
+            var log = LogBuilder()
+            log.append(LogBuilder.place, order: id, version: 1)
+            log.append(LogBuilder.addB, order: id, version: 2)
+            _ = try await store.apply(log.records, to: live, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            let snapshot = try await store.read(generation: nil) { db, t in try await ReadModelStore.order(db, t, id: id) }
+            #expect(snapshot?.state.items.count == 2)
+            #expect(try await store.visibleOrder(id: id, condition: nil, generation: nil) == .order(snapshot))
+            // Conditions: stored next offset 2, version 2.
+            #expect(try await store.visibleOrder(id: id, condition: .position(partition: 0, offset: 1), generation: nil) == .order(snapshot))
+            #expect(try await store.visibleOrder(id: id, condition: .position(partition: 0, offset: 2), generation: nil) == .notYet)
+            #expect(try await store.visibleOrder(id: id, condition: .minVersion(2), generation: nil) == .order(snapshot))
+            #expect(try await store.visibleOrder(id: id, condition: .minVersion(3), generation: nil) == .notYet)
+            #expect(try await store.visibleOrder(id: "o-none", condition: nil, generation: nil) == .order(nil))
+            #expect(try await store.visibleOrder(id: "o-none", condition: .minVersion(1), generation: nil) == .notYet)
+            #expect(try await store.visibleOrder(id: id, condition: nil, generation: live) == .order(snapshot))
+            await #expect(throws: QueryRefusal.generationNotFound(live + 7)) {
+                try await store.visibleOrder(id: id, condition: nil, generation: live + 7)
+            }
+            // A rebuild swaps in and the old tables are dropped: the assumed live generation
+            // is found out of date by the statement itself, and the read follows the new one.
+            let rebuild = try await store.createGeneration(status: .building, upTo: nil, partitionCount: 1)
+            log.append(LogBuilder.confirm, order: id, version: 3)
+            _ = try await store.apply(log.records, to: rebuild, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            #expect(try await store.swapIfCaughtUp(rebuild) == .swapped(retired: live))
+            guard case .order(let swapped)? = try? await store.visibleOrder(id: id, condition: nil, generation: nil) else {
+                Issue.record("the read must follow the swap")
+                return
+            }
+            #expect(swapped?.state.version == 3)
+            await #expect(throws: QueryRefusal.generationNotFound(live)) {
+                try await store.visibleOrder(id: id, condition: nil, generation: live)
+            }
+            // Once more, with the assumed generation's tables dropped before the next read.
+            let second = try await store.createGeneration(status: .building, upTo: nil, partitionCount: 1)
+            _ = try await store.apply(log.records, to: second, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            #expect(try await store.swapIfCaughtUp(second) == .swapped(retired: rebuild))
+            try await store.drop(rebuild)
+            #expect(try await store.visibleOrder(id: id, condition: .minVersion(3), generation: nil) == .order(swapped))
+        }
+    }
+
     @Test(arguments: databases) func theListPagesNewestFirstWithoutRepeats(_ kind: String) async throws {
         try await Self.withStore(kind) { store in
             let generation = try await store.migrate(partitionCount: 1)

@@ -40,6 +40,12 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    public func readStatement(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await client.withConnection { connection in
+            try await PostgresExecutor(connection: connection, logger: logger).query(sql, binds)
+        }
+    }
+
     public func close() async {
         runner.cancel()
         _ = await runner.value

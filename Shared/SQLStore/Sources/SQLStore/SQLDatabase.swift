@@ -113,6 +113,10 @@ public protocol SQLDatabase: Sendable {
     func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     /// Runs `body` against one consistent snapshot (a read-only transaction).
     func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// One read-only statement on its own: one round trip, no transaction around it. A single
+    /// statement sees one consistent state of the database in both engines, so a read that
+    /// fits in one statement needs no `read { }` (whose BEGIN and COMMIT are two more).
+    func readStatement(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
     func close() async
 }
 

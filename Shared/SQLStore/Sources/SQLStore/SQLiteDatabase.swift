@@ -54,6 +54,10 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    public func readStatement(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await readers.withResource { reader in try await SQLiteExecutor(connection: reader).query(sql, binds) }
+    }
+
     public func close() async {
         try? await writer.close()
         for reader in await readers.all { try? await reader.close() }

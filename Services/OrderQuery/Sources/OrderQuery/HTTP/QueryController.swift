@@ -21,7 +21,13 @@ struct QueryController: Sendable {
             await answer {
                 let id = try orderId(context)
                 let parameters = try ReadParameters(queryPairs(request), route: .minVersion, partitionCount: partitionCount)
-                let order = try await read(parameters, orderId: id) { db, t in try await ReadModelStore.order(db, t, id: id) }
+                // One statement per attempt (`ReadModelStore.visibleOrder`), not a transaction of six.
+                let order = try await readWhenVisible(parameters, orderId: id) { () async throws -> OrderRow?? in
+                    switch try await store.visibleOrder(id: id, condition: parameters.condition, generation: parameters.generation) {
+                    case .notYet: nil
+                    case .order(let row): .some(row)
+                    }
+                }
                 guard let order else { throw QueryProblem(.orderNotFound, "no order \(id) in the read model") }
                 let etag = "\"\(order.state.version)\""
                 if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
@@ -77,6 +83,20 @@ struct QueryController: Sendable {
         _ parameters: ReadParameters, orderId: String?,
         _ body: @escaping @Sendable (any SQLExecutor, ReadModelSchema.Tables) async throws -> T
     ) async throws -> T {
+        let condition = parameters.condition
+        return try await readWhenVisible(parameters, orderId: orderId) {
+            try await store.read(generation: parameters.generation) { db, t in
+                if let condition, !(try await Self.holds(condition, orderId: orderId, db, t)) { return nil }
+                return try await body(db, t)
+            }
+        }
+    }
+
+    /// Makes `attempt` (nil: the condition does not hold yet) until it answers, waiting
+    /// between attempts for the projection, up to the read's deadline.
+    func readWhenVisible<T: Sendable>(
+        _ parameters: ReadParameters, orderId: String?, _ attempt: () async throws -> T?
+    ) async throws -> T {
         let deadline = ContinuousClock.now + parameters.wait
         let condition = parameters.condition
         while true {
@@ -89,11 +109,7 @@ struct QueryController: Sendable {
                 // rebuild, may have stored past what the board knows), at least once a second.
                 await board.waitUntilStored(partition: partition, offset: offset, limit: min(left, .seconds(1)))
             }
-            let result: T? = try await store.read(generation: parameters.generation) { db, t in
-                if let condition, !(try await Self.holds(condition, orderId: orderId, db, t)) { return nil }
-                return try await body(db, t)
-            }
-            if let result { return result }
+            if let result = try await attempt() { return result }
             let left = deadline - ContinuousClock.now
             guard left > .zero else { throw notYetVisible(parameters, orderId: orderId) }
             try Task.checkCancellation()

@@ -3,6 +3,7 @@ import SQLStore
 import Events
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// The read model in a SQL database: migrations, generations and their stored offsets. The
 /// projection's writes are in `+Apply`, the queries in `+Queries`.
@@ -10,6 +11,8 @@ public final class ReadModelStore: Sendable {
     public let database: any SQLDatabase
     public let schema: ReadModelSchema
     let logger: Logger
+    /// The live generation as last read (`visibleOrder` checks it in the same statement).
+    let liveGenerationSeen = NIOLockedValueBox<Int64?>(nil)
 
     public init(database: any SQLDatabase, logger: Logger) {
         self.database = database
