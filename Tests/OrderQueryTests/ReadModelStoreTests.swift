@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    @Test(arguments: databases) func aBatchOverSeveralPartitionsMovesAllOffsetsOrNone(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            let generation = try await store.migrate(partitionCount: 3)
+            let byName: @Sendable (String) -> Int32 = { Int32($0.dropFirst(2))! % 3 }
+            var log = LogBuilder(partitionOf: byName)
+            for n in 0..<6 { log.append(LogBuilder.place, order: "o-\(n)", version: 1) }
+            _ = try await store.apply(log.records, to: generation, startOffsets: [0: 0, 1: 0, 2: 0], partitionOf: byName)
+            #expect(try await store.storedOffsets(generation) == [0: 2, 1: 2, 2: 2])
+            // A second batch whose start is right for partitions 0 and 2 but not for 1: nothing moves.
+            var next = log
+            next.records = []
+            for n in 0..<6 { next.append(LogBuilder.addB, order: "o-\(n)", version: 2) }
+            await #expect(throws: ApplyRefusal.offsetMoved(partition: 1, stored: 2, expected: 1)) {
+                try await store.apply(next.records, to: generation, startOffsets: [0: 2, 1: 1, 2: 2], partitionOf: byName)
+            }
+            #expect(try await store.storedOffsets(generation) == [0: 2, 1: 2, 2: 2])
+            _ = try await store.apply(next.records, to: generation, startOffsets: [0: 2, 1: 2, 2: 2], partitionOf: byName)
+            #expect(try await store.storedOffsets(generation) == [0: 4, 1: 4, 2: 4])
+            let order = try await store.read(generation: nil) { db, t in try await ReadModelStore.order(db, t, id: "o-4") }
+            #expect(order?.state.items.map(\.sku) == ["A", "B"])
+        }
+    }
+
     @Test(arguments: databases) func textSurvivesTheFastPathExactly(_ kind: String) async throws {
         try await Self.withStore(kind) { store in
             let generation = try await store.migrate(partitionCount: 1)
