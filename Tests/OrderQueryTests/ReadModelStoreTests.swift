@@ -87,6 +87,7 @@ import Testing
             #expect(try await store.storedOffsets(generation) == [0: 2, 1: 2, 2: 2])
             _ = try await store.apply(next.records, to: generation, startOffsets: [0: 2, 1: 2, 2: 2], partitionOf: byName)
             #expect(try await store.storedOffsets(generation) == [0: 4, 1: 4, 2: 4])
+            #expect(try await store.generation(generation)?.eventsApplied == 12)  // the refused batch counted nothing
             let order = try await store.read(generation: nil) { db, t in try await ReadModelStore.order(db, t, id: "o-4") }
             #expect(order?.state.items.map(\.sku) == ["A", "B"])
         }

@@ -37,9 +37,10 @@ extension ReadModelStore {
 
             // The compare-and-set: the row is locked by the update until commit, so of two
             // writers starting from the same offset exactly one moves it.
-            try await Self.moveOffsets(projection.nextOffsets, from: startOffsets, generation: generation, schema, db)
+            try await Self.moveOffsets(
+                projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
             try await Self.write(projection, to: tables, db)
-            if projection.inEffectCount > 0 {
+            if projection.inEffectCount > 0, schema.dialect != .postgres {  // PostgreSQL: done by `moveOffsets`
                 try await db.query(
                     "UPDATE \(schema.generations) SET events_applied = events_applied + $1, updated_at_ms = $2 WHERE generation = $3",
                     [.int(Int64(projection.inEffectCount)), .int(Timestamp.now.millisecondsSinceEpoch), .int(generation)])
@@ -51,17 +52,28 @@ extension ReadModelStore {
     /// Moves each partition's stored offset from where the batch started to where it ends, or
     /// throws `offsetMoved` for the first partition whose stored offset is not the start. On
     /// PostgreSQL, one statement for every partition of the batch (a round trip each was a
-    /// third of a small batch's statements under a steady trickle of commands).
+    /// third of a small batch's statements under a steady trickle of commands), which also
+    /// counts the generation's `eventsApplied` (the other engine: the caller does).
     static func moveOffsets(
-        _ nextOffsets: [Int32: Int64], from startOffsets: [Int32: Int64], generation: Int64,
+        _ nextOffsets: [Int32: Int64], from startOffsets: [Int32: Int64], generation: Int64, eventsApplied: Int,
         _ schema: ReadModelSchema, _ db: any SQLExecutor
     ) async throws {
         let moves = nextOffsets.sorted { $0.key < $1.key }.map { (partition: $0.key, next: $0.value, expected: startOffsets[$0.key] ?? 0) }
         guard !moves.isEmpty else { return }
         var moved = Set<Int32>()
         if db.dialect == .postgres {
-            var update = Statement("UPDATE \(schema.offsets) AS s SET next_offset = v.next FROM (VALUES ")
+            var update = Statement()
             let generationPlaceholder = update.bind(.int(generation))
+            if eventsApplied > 0 {
+                update.append("""
+                    WITH progress AS (
+                        UPDATE \(schema.generations) SET events_applied = events_applied + \(update.bind(.int(Int64(eventsApplied)))),
+                            updated_at_ms = \(update.bind(.int(Timestamp.now.millisecondsSinceEpoch)))
+                        WHERE generation = \(generationPlaceholder))
+
+                    """)
+            }
+            update.append("UPDATE \(schema.offsets) AS s SET next_offset = v.next FROM (VALUES ")
             let values = moves.map { move in
                 "(\(update.bind(.int(Int64(move.partition))))::bigint, \(update.bind(.int(move.next)))::bigint, \(update.bind(.int(move.expected)))::bigint)"
             }
