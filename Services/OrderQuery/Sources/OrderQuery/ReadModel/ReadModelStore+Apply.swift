@@ -114,9 +114,13 @@ extension ReadModelStore {
             delete.append(delete.list(chunk.map(\.orderId)))
             try await delete.run(on: db)
         }
-        let orderColumns = ["order_id", "kafka_partition", "customer_id", "status", "currency", "total", "confirmed_total",
-                            "item_count", "line_count", "version", "placed_at_ms", "updated_at_ms", "carrier",
-                            "tracking_number", "cancel_reason"]
+        let items = rows.flatMap { row in
+            row.state.items.enumerated().map { index, item -> [SQLValue] in
+                [.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)]
+            }
+        }
+        try await db.insert(into: t.items, columns: ["order_id", "line_no", "sku", "quantity", "unit_price"], rows: items)
+
         let orderRows: [[SQLValue]] = rows.map { row in
             [.text(row.orderId), .int(Int64(row.partition)), .text(row.state.customerId), .text(row.state.status.rawValue),
              .text(row.state.currency), .int(row.total), SQLValue(row.state.confirmedTotal), .int(row.itemCount),
@@ -124,66 +128,49 @@ extension ReadModelStore {
              .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(row.state.shipping?.carrier),
              SQLValue(row.state.shipping?.trackingNumber), SQLValue(row.state.cancelReason)]
         }
-        let onConflict = """
-             ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, total = excluded.total,
-                confirmed_total = excluded.confirmed_total, item_count = excluded.item_count,
-                line_count = excluded.line_count, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
-                carrier = excluded.carrier, tracking_number = excluded.tracking_number, cancel_reason = excluded.cancel_reason
-            """
-        if db.dialect == .postgres, orderRows.count > 100 {
-            // COPY into a staging table, then one merge (PostgreSQL's fastest way in for a
-            // large batch; a small one, a live trickle, takes one multi-row upsert instead of
-            // three round trips).
+        let eventRows: [[SQLValue]] = projection.events.map { event in
+            [.text(event.orderId), .int(event.version), .text(event.eventType), .text(event.eventId),
+             .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
+             .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
+        }
+        // Each touched customer's summary, changed by the batch's deltas (an order's customer
+        // never changes, so counts move between statuses and new orders add up).
+        let customerRows: [[SQLValue]] = projection.customerDeltas.sorted { $0.key < $1.key }.map { customer, delta in
+            [.text(customer), .int(delta.orders)] + OrderStatus.allCases.map { .int(delta.count($0)) }
+                + [.int(delta.firstOrderAt?.millisecondsSinceEpoch ?? Int64.max), .int(delta.lastOrderAt?.millisecondsSinceEpoch ?? Int64.min)]
+        }
+        let sql = UpsertSQL(tables: t, dialect: db.dialect)
+
+        if db.dialect == .postgres, orderRows.count <= 100, eventRows.count <= 500, customerRows.count <= 100 {
+            // A small batch (a live trickle of commands): orders, events and customers in one
+            // statement of data-modifying WITHs (distinct tables, so no row is touched twice),
+            // one round trip instead of three.
+            var statement = Statement()
+            var parts = ["orders_upserted AS (\(sql.orders(statement.rows(orderRows))))"]
+            if !eventRows.isEmpty { parts.append("events_inserted AS (\(sql.events(statement.rows(eventRows))))") }
+            if !customerRows.isEmpty { parts.append("customers_upserted AS (\(sql.customers(statement.rows(customerRows))))") }
+            statement.append("WITH " + parts.joined(separator: ",\n") + "\nSELECT 1")
+            try await statement.run(on: db)
+            return
+        }
+        if db.dialect == .postgres {
+            // COPY into a staging table, then one merge: PostgreSQL's fastest way in for a large batch.
             let stage = "order_query_orders_stage"
             try await db.query("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(t.orders)) ON COMMIT DELETE ROWS")
-            try await db.insert(into: stage, columns: orderColumns, rows: orderRows)
-            let list = orderColumns.joined(separator: ", ")
-            try await db.query("INSERT INTO \(t.orders) (\(list)) SELECT \(list) FROM \(stage)\(onConflict)")
+            try await db.insert(into: stage, columns: UpsertSQL.orderColumns, rows: orderRows)
+            let list = UpsertSQL.orderColumns.joined(separator: ", ")
+            try await db.query(sql.orders("SELECT \(list) FROM \(stage)", values: false))
         } else {
             for chunk in orderRows.chunked(1_000) {
-                var upsert = Statement("INSERT INTO \(t.orders) (\(orderColumns.joined(separator: ", "))) VALUES ")
-                upsert.append(upsert.rows(chunk))
-                upsert.append(onConflict)
+                var upsert = Statement()
+                upsert.append(sql.orders(upsert.rows(chunk)))
                 try await upsert.run(on: db)
             }
         }
-        let items = rows.flatMap { row in
-            row.state.items.enumerated().map { index, item -> [SQLValue] in
-                [.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)]
-            }
-        }
-        try await db.insert(into: t.items, columns: ["order_id", "line_no", "sku", "quantity", "unit_price"], rows: items)
-        try await db.insert(
-            into: t.events,
-            columns: ["order_id", "version", "event_type", "event_id", "schema_version", "command_id", "occurred_at_ms",
-                      "kafka_partition", "kafka_offset", "status", "payload"],
-            rows: projection.events.map { event in
-                [.text(event.orderId), .int(event.version), .text(event.eventType), .text(event.eventId),
-                 .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
-                 .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
-            })
-        // Each touched customer's summary, changed by the batch's deltas (an order's customer
-        // never changes, so counts move between statuses and new orders add up).
-        let statuses = OrderStatus.allCases
-        let customerRows: [[SQLValue]] = projection.customerDeltas.sorted { $0.key < $1.key }.map { customer, delta in
-            [.text(customer), .int(delta.orders)] + statuses.map { .int(delta.count($0)) }
-                + [.int(delta.firstOrderAt?.millisecondsSinceEpoch ?? Int64.max), .int(delta.lastOrderAt?.millisecondsSinceEpoch ?? Int64.min)]
-        }
-        let least = db.dialect == .postgres ? "LEAST" : "MIN"
-        let greatest = db.dialect == .postgres ? "GREATEST" : "MAX"
-        let counts = ["placed_count", "confirmed_count", "shipped_count", "delivered_count", "cancelled_count"]
+        try await db.insert(into: t.events, columns: UpsertSQL.eventColumns, rows: eventRows)
         for chunk in customerRows.chunked(1_000) {
-            var upsert = Statement("""
-                INSERT INTO \(t.customers) (customer_id, order_count, \(counts.joined(separator: ", ")),
-                    first_order_at_ms, last_order_at_ms) VALUES
-                """)
-            upsert.append(upsert.rows(chunk))
-            upsert.append("""
-                 ON CONFLICT (customer_id) DO UPDATE SET order_count = \(t.customers).order_count + excluded.order_count,
-                    \(counts.map { "\($0) = \(t.customers).\($0) + excluded.\($0)" }.joined(separator: ", ")),
-                    first_order_at_ms = \(least)(\(t.customers).first_order_at_ms, excluded.first_order_at_ms),
-                    last_order_at_ms = \(greatest)(\(t.customers).last_order_at_ms, excluded.last_order_at_ms)
-                """)
+            var upsert = Statement()
+            upsert.append(sql.customers(upsert.rows(chunk)))
             try await upsert.run(on: db)
         }
     }
@@ -235,5 +222,50 @@ extension ReadModelStore {
             orderId: try row.string(0), partition: Int32(try row.int(1)), state: state,
             placedAt: Timestamp(millisecondsSinceEpoch: try row.int(7)),
             updatedAt: Timestamp(millisecondsSinceEpoch: try row.int(8)))
+    }
+}
+
+/// The batch's upserts and inserts as SQL, around rows given as a VALUES list (or a SELECT).
+struct UpsertSQL {
+    let tables: ReadModelSchema.Tables
+    let dialect: SQLDialect
+
+    static let orderColumns = [
+        "order_id", "kafka_partition", "customer_id", "status", "currency", "total", "confirmed_total", "item_count",
+        "line_count", "version", "placed_at_ms", "updated_at_ms", "carrier", "tracking_number", "cancel_reason",
+    ]
+    static let eventColumns = [
+        "order_id", "version", "event_type", "event_id", "schema_version", "command_id", "occurred_at_ms",
+        "kafka_partition", "kafka_offset", "status", "payload",
+    ]
+    static let customerCounts = ["placed_count", "confirmed_count", "shipped_count", "delivered_count", "cancelled_count"]
+
+    /// `values`: rows as `(...), (...)`; or, with `values` false, a SELECT giving them.
+    func orders(_ rows: String, values: Bool = true) -> String {
+        """
+        INSERT INTO \(tables.orders) (\(Self.orderColumns.joined(separator: ", "))) \(values ? "VALUES " : "")\(rows)
+        ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, total = excluded.total,
+            confirmed_total = excluded.confirmed_total, item_count = excluded.item_count,
+            line_count = excluded.line_count, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
+            carrier = excluded.carrier, tracking_number = excluded.tracking_number, cancel_reason = excluded.cancel_reason
+        """
+    }
+
+    func events(_ rows: String) -> String {
+        "INSERT INTO \(tables.events) (\(Self.eventColumns.joined(separator: ", "))) VALUES \(rows)"
+    }
+
+    func customers(_ rows: String) -> String {
+        let c = tables.customers
+        let least = dialect == .postgres ? "LEAST" : "MIN"
+        let greatest = dialect == .postgres ? "GREATEST" : "MAX"
+        return """
+            INSERT INTO \(c) (customer_id, order_count, \(Self.customerCounts.joined(separator: ", ")),
+                first_order_at_ms, last_order_at_ms) VALUES \(rows)
+            ON CONFLICT (customer_id) DO UPDATE SET order_count = \(c).order_count + excluded.order_count,
+                \(Self.customerCounts.map { "\($0) = \(c).\($0) + excluded.\($0)" }.joined(separator: ", ")),
+                first_order_at_ms = \(least)(\(c).first_order_at_ms, excluded.first_order_at_ms),
+                last_order_at_ms = \(greatest)(\(c).last_order_at_ms, excluded.last_order_at_ms)
+            """
     }
 }
