@@ -177,10 +177,12 @@ extension ReadModelStore {
 
     /// The rows of `ids` (those the read model has), with their items in line order.
     static func loadOrders(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables, ids: Set<String>) async throws -> [String: OrderRow] {
-        // Each order with its items in one statement (a row per item, or one with null item
-        // columns for an order without), in line order.
         var orders: [String: OrderRow] = [:]
-        for chunk in Array(ids).chunked(1_000) {
+        if ids.count <= 100 {
+            // A small batch (a live trickle): each order with its items in one statement, a
+            // row per item (or one with null item columns), one round trip less. A large one
+            // (a rebuild) reads orders and items apart: repeating every order's columns on each
+            // of its items' rows cost more than the round trip.
             var select = Statement("""
                 SELECT o.order_id, o.kafka_partition, o.customer_id, o.status, o.currency, o.confirmed_total, o.version,
                        o.placed_at_ms, o.updated_at_ms, o.carrier, o.tracking_number, o.cancel_reason,
@@ -188,7 +190,7 @@ extension ReadModelStore {
                 FROM \(t.orders) o LEFT JOIN \(t.items) i ON i.order_id = o.order_id
                 WHERE o.order_id IN
                 """)
-            select.append(select.list(chunk))
+            select.append(select.list(ids))
             select.append(" ORDER BY o.order_id, i.line_no")
             for row in try await select.run(on: db) {
                 let id = try row.string(0)
@@ -196,6 +198,25 @@ extension ReadModelStore {
                 if let sku = try row.optionalString(12) {
                     orders[id]!.state.items.append(LineItem(sku: sku, quantity: try row.int(13), unitPrice: try row.int(14)))
                 }
+            }
+            return orders
+        }
+        for chunk in Array(ids).chunked(1_000) {
+            var select = Statement("\(orderColumns) FROM \(t.orders) WHERE order_id IN ")
+            select.append(select.list(chunk))
+            for row in try await select.run(on: db) {
+                let order = try orderRow(row)
+                orders[order.orderId] = order
+            }
+        }
+        guard !orders.isEmpty else { return orders }
+        for chunk in Array(orders.keys).chunked(1_000) {
+            var select = Statement("SELECT order_id, sku, quantity, unit_price FROM \(t.items) WHERE order_id IN ")
+            select.append(select.list(chunk))
+            select.append(" ORDER BY order_id, line_no")
+            for row in try await select.run(on: db) {
+                orders[try row.string(0)]?.state.items.append(
+                    LineItem(sku: try row.string(1), quantity: try row.int(2), unitPrice: try row.int(3)))
             }
         }
         return orders
