@@ -120,10 +120,9 @@ public enum EventCodec {
 
     /// A body written at `schemaVersion` (≤ current), as the current version's event.
     public static func decodeBody(_ bytes: [UInt8], type: EventType, schemaVersion: Int) throws(EventDecodingError) -> OrderEvent {
-        let decoded = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(EventDecodingError) in try decodeBody(buffer, type: type, schemaVersion: schemaVersion) }
+        try bytes.withUnsafeBufferPointer { buffer throws(EventDecodingError) in
+            try decodeBody(buffer, type: type, schemaVersion: schemaVersion)
         }
-        return try decoded.get()
     }
 
     /// The same, from bytes lent by the record.

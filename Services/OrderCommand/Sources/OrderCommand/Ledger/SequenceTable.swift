@@ -13,10 +13,9 @@ struct SequenceTable: Sendable {
     private var mask: Int
     private(set) var count = 0
 
-    init(minimumCapacity: Int = 0) {
-        let size = Self.size(for: minimumCapacity)
-        buckets = Array(repeating: 0, count: size)
-        mask = size - 1
+    init() {
+        buckets = Array(repeating: 0, count: Self.size(for: 0))
+        mask = buckets.count - 1
     }
 
     /// The first sequence number stored for `hash` that `isKey` accepts.
@@ -37,7 +36,7 @@ struct SequenceTable: Sendable {
     /// Stores `sequence` for `hash` (the caller has found no entry for the key).
     mutating func insert(hash: Int, sequence: Int) {
         if (count + 1) * 2 > buckets.count { resize(to: Self.size(for: count + 1)) }
-        place(Self.tag(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: sequence)))
+        place(Self.bucket(hash: hash, sequence: sequence))
         count += 1
     }
 
@@ -57,9 +56,9 @@ struct SequenceTable: Sendable {
         for group in 1..<starts.count { starts[group] += starts[group - 1] }
         var sorted = [UInt64](repeating: 0, count: pairs.count)
         for pair in pairs {
-            let tag = Self.tag(pair.hash)
-            let group = Self.home(tag, mask) >> groupBits
-            sorted[starts[group]] = tag << 32 | UInt64(UInt32(truncatingIfNeeded: pair.sequence))
+            let bucket = Self.bucket(hash: pair.hash, sequence: pair.sequence)
+            let group = Self.home(bucket >> 32, mask) >> groupBits
+            sorted[starts[group]] = bucket
             starts[group] += 1
         }
         var leftOut: [Int] = []
@@ -91,8 +90,8 @@ struct SequenceTable: Sendable {
 
     /// Removes the bucket of `sequence`, stored for `hash`.
     mutating func remove(hash: Int, sequence: Int) {
-        let bucketValue = Self.tag(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: sequence))
-        var hole = Self.home(Self.tag(hash), mask)
+        let bucketValue = Self.bucket(hash: hash, sequence: sequence)
+        var hole = Self.home(bucketValue >> 32, mask)
         while buckets[hole] != bucketValue {
             guard buckets[hole] != 0 else { return }
             hole = (hole + 1) & mask
@@ -145,6 +144,11 @@ struct SequenceTable: Sendable {
     private static func tag(_ hash: Int) -> UInt64 {
         let bits = UInt64(UInt(bitPattern: hash))
         return 0x8000_0000 | ((bits ^ bits >> 32) & 0x7FFF_FFFF)
+    }
+
+    /// A bucket in use: the tag above the sequence number's low 32 bits.
+    private static func bucket(hash: Int, sequence: Int) -> UInt64 {
+        tag(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: sequence))
     }
 
     private static func home(_ tag: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: tag) & mask }

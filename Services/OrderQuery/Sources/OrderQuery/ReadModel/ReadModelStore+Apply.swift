@@ -40,11 +40,6 @@ extension ReadModelStore {
             try await Self.moveOffsets(
                 projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
             try await Self.write(projection, to: tables, db)
-            if projection.inEffectCount > 0, schema.dialect != .postgres {  // PostgreSQL: done by `moveOffsets`
-                try await db.query(
-                    "UPDATE \(schema.generations) SET events_applied = events_applied + $1, updated_at_ms = $2 WHERE generation = $3",
-                    [.int(Int64(projection.inEffectCount)), .int(Timestamp.now.millisecondsSinceEpoch), .int(generation)])
-            }
             return projection
         }
     }
@@ -53,7 +48,7 @@ extension ReadModelStore {
     /// throws `offsetMoved` for the first partition whose stored offset is not the start. On
     /// PostgreSQL, one statement for every partition of the batch (a round trip each was a
     /// third of a small batch's statements under a steady trickle of commands), which also
-    /// counts the generation's `eventsApplied` (the other engine: the caller does).
+    /// adds the batch's events in effect to the generation's `eventsApplied`.
     static func moveOffsets(
         _ nextOffsets: [Int32: Int64], from startOffsets: [Int32: Int64], generation: Int64, eventsApplied: Int,
         _ schema: ReadModelSchema, _ db: any SQLExecutor
@@ -85,6 +80,11 @@ extension ReadModelStore {
                 """)
             for row in try await update.run(on: db) { moved.insert(Int32(try row.int(0))) }
         } else {
+            if eventsApplied > 0 {
+                try await db.query(
+                    "UPDATE \(schema.generations) SET events_applied = events_applied + $1, updated_at_ms = $2 WHERE generation = $3",
+                    [.int(Int64(eventsApplied)), .int(Timestamp.now.millisecondsSinceEpoch), .int(generation)])
+            }
             for move in moves {
                 let rows = try await db.query("""
                     UPDATE \(schema.offsets) SET next_offset = $1
@@ -177,30 +177,20 @@ extension ReadModelStore {
 
     /// The rows of `ids` (those the read model has), with their items in line order.
     static func loadOrders(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables, ids: Set<String>) async throws -> [String: OrderRow] {
-        var orders: [String: OrderRow] = [:]
         if ids.count <= 100 {
             // A small batch (a live trickle): each order with its items in one statement, a
             // row per item (or one with null item columns), one round trip less. A large one
             // (a rebuild) reads orders and items apart: repeating every order's columns on each
             // of its items' rows cost more than the round trip.
             var select = Statement("""
-                SELECT o.order_id, o.kafka_partition, o.customer_id, o.status, o.currency, o.confirmed_total, o.version,
-                       o.placed_at_ms, o.updated_at_ms, o.carrier, o.tracking_number, o.cancel_reason,
-                       i.sku, i.quantity, i.unit_price
-                FROM \(t.orders) o LEFT JOIN \(t.items) i ON i.order_id = o.order_id
+                SELECT \(joinedOrderColumns) FROM \(t.orders) o LEFT JOIN \(t.items) i ON i.order_id = o.order_id
                 WHERE o.order_id IN
                 """)
             select.append(select.list(ids))
             select.append(" ORDER BY o.order_id, i.line_no")
-            for row in try await select.run(on: db) {
-                let id = try row.string(0)
-                if orders[id] == nil { orders[id] = try orderRow(row) }
-                if let sku = try row.optionalString(12) {
-                    orders[id]!.state.items.append(LineItem(sku: sku, quantity: try row.int(13), unitPrice: try row.int(14)))
-                }
-            }
-            return orders
+            return try joinedOrders(try await select.run(on: db))
         }
+        var orders: [String: OrderRow] = [:]
         for chunk in Array(ids).chunked(1_000) {
             var select = Statement("\(orderColumns) FROM \(t.orders) WHERE order_id IN ")
             select.append(select.list(chunk))
@@ -226,6 +216,28 @@ extension ReadModelStore {
         SELECT order_id, kafka_partition, customer_id, status, currency, confirmed_total, version,
                placed_at_ms, updated_at_ms, carrier, tracking_number, cancel_reason
         """
+
+    /// An order's columns (`o`) and its items' (`i`), in the order `orderRow` and
+    /// `joinedOrders` read them.
+    static let joinedOrderColumns = """
+        o.order_id, o.kafka_partition, o.customer_id, o.status, o.currency, o.confirmed_total, o.version,
+        o.placed_at_ms, o.updated_at_ms, o.carrier, o.tracking_number, o.cancel_reason,
+        i.sku, i.quantity, i.unit_price
+        """
+
+    /// The orders of rows selected with `joinedOrderColumns`, one row per item in line order
+    /// (an order without items: one row with null item columns; rows with a null order: none).
+    static func joinedOrders(_ rows: [SQLRow]) throws -> [String: OrderRow] {
+        var orders: [String: OrderRow] = [:]
+        for row in rows {
+            guard let id = try row.optionalString(0) else { continue }
+            if orders[id] == nil { orders[id] = try orderRow(row) }
+            if let sku = try row.optionalString(12) {
+                orders[id]!.state.items.append(LineItem(sku: sku, quantity: try row.int(13), unitPrice: try row.int(14)))
+            }
+        }
+        return orders
+    }
 
     /// An order row without its items (`loadOrders` adds them).
     static func orderRow(_ row: SQLRow) throws -> OrderRow {

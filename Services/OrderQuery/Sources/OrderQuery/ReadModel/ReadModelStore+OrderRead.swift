@@ -62,9 +62,7 @@ extension ReadModelStore {
         // The generation's row drives the statement, so it answers one row (order columns
         // null) when the order is missing, and none when the generation is.
         let rows = try await database.readStatement("""
-            SELECT o.order_id, o.kafka_partition, o.customer_id, o.status, o.currency, o.confirmed_total, o.version,
-                   o.placed_at_ms, o.updated_at_ms, o.carrier, o.tracking_number, o.cancel_reason,
-                   i.sku, i.quantity, i.unit_price, g.status,
+            SELECT \(Self.joinedOrderColumns), g.status,
                    (SELECT next_offset FROM \(t.offsets) WHERE generation = g.generation AND kafka_partition = $3)
             FROM \(schema.generations) g
             LEFT JOIN \(t.orders) o ON o.order_id = $1
@@ -75,15 +73,7 @@ extension ReadModelStore {
         guard let first = rows.first, let status = Generation.Status(rawValue: try first.string(15)),
               liveOnly ? status == .live : status.servesQueries
         else { return nil }
-        var order: OrderRow?
-        if try first.optionalString(0) != nil {
-            var row = try Self.orderRow(first)
-            for line in rows {
-                guard let sku = try line.optionalString(12) else { continue }
-                row.state.items.append(LineItem(sku: sku, quantity: try line.int(13), unitPrice: try line.int(14)))
-            }
-            order = row
-        }
+        let order = try Self.joinedOrders(rows)[id]
         switch condition {
         case .position(_, let offset)?:
             if try first.optionalInt(16) ?? 0 <= offset { return .notYet }
