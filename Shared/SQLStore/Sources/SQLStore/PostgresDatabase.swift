@@ -46,6 +46,13 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    @discardableResult
+    public func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await client.withConnection { connection in
+            try await PostgresExecutor(connection: connection, logger: logger).query(sql, binds)
+        }
+    }
+
     public func close() async {
         runner.cancel()
         _ = await runner.value

@@ -117,6 +117,10 @@ public protocol SQLDatabase: Sendable {
     /// statement sees one consistent state of the database in both engines, so a read that
     /// fits in one statement needs no `read { }` (whose BEGIN and COMMIT are two more).
     func readStatement(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+    /// One statement that writes, on its own: atomic without a transaction around it (it
+    /// applies whole or not at all), so one round trip instead of BEGIN, it and COMMIT.
+    @discardableResult
+    func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
     func close() async
 }
 

@@ -58,6 +58,11 @@ public final class SQLiteDatabase: SQLDatabase {
         try await readers.withResource { reader in try await SQLiteExecutor(connection: reader).query(sql, binds) }
     }
 
+    @discardableResult
+    public func writeStatement(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await writeLock.withLock { [writer] in try await SQLiteExecutor(connection: writer).query(sql, binds) }
+    }
+
     public func close() async {
         try? await writer.close()
         for reader in await readers.all { try? await reader.close() }

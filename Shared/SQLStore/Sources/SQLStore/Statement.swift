@@ -25,6 +25,15 @@ public struct Statement: Sendable {
         rows.map { "(" + $0.map { bind($0) }.joined(separator: ", ") + ")" }.joined(separator: ", ")
     }
 
+    /// `($1::text, $2::bigint), ...`: the rows of a VALUES that is not an INSERT's own (in a
+    /// FROM, or a SELECT feeding an INSERT), where PostgreSQL cannot take the columns' types
+    /// from a target and would read a column of nulls as text. `types` has one per column.
+    public mutating func rows(_ rows: some Sequence<[SQLValue]>, types: [String]) -> String {
+        rows.map { row in
+            "(" + zip(row, types).map { value, type in "\(bind(value))::\(type)" }.joined(separator: ", ") + ")"
+        }.joined(separator: ", ")
+    }
+
     public mutating func append(_ text: String) { sql += text }
 
     @discardableResult

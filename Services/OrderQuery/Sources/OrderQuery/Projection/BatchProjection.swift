@@ -14,6 +14,9 @@ public struct BatchProjection: Sendable {
     public private(set) var customerDeltas: [String: CustomerDelta] = [:]
     /// Void events by reason.
     public private(set) var voidEvents: [String: Int] = [:]
+    /// The touched orders whose items the batch changed (placing an order sets them; most
+    /// events leave them as they were, and their rows need no write).
+    public private(set) var itemsChanged: Set<String> = []
     /// Per partition, the next offset to apply after this batch.
     public private(set) var nextOffsets: [Int32: Int64] = [:]
     /// A partition stopped at an unreadable event: the offset of that event and why. Its next
@@ -47,6 +50,7 @@ public struct BatchProjection: Sendable {
         }
         for (orderId, after) in orders {
             let previous = before[orderId]
+            if previous?.state.items != after.state.items { itemsChanged.insert(orderId) }
             var delta = customerDeltas[after.state.customerId] ?? CustomerDelta()
             if let previous {
                 delta.byStatus[previous.state.status, default: 0] -= 1

@@ -12,18 +12,41 @@ public enum ApplyRefusal: Error, Sendable, Equatable {
 }
 
 extension ReadModelStore {
-    /// Applies one fetched batch to `generation` in one transaction, together with the next
-    /// offset of every partition it touched, as a compare-and-set on `startOffsets` (the
-    /// stored offsets the batch started from). Returns what the batch changed.
+    /// Applies one fetched batch to `generation` atomically, together with the next offset of
+    /// every partition it touched, as a compare-and-set on `startOffsets` (the stored offsets
+    /// the batch started from). Returns what the batch changed. On PostgreSQL a small batch
+    /// (a live trickle of commands) is one statement (`applyInOneStatement`); a large one (a
+    /// rebuild), and every batch on SQLite, one transaction of set-based statements.
     public func apply(
         _ records: [LogRecord], to generation: Int64, startOffsets: [Int32: Int64],
+        partitionOf: @escaping @Sendable (String) -> Int32
+    ) async throws -> BatchProjection {
+        let orderIds = Set(records.compactMap { $0.record.keyString })
+        if schema.dialect == .postgres, !records.isEmpty, records.count <= Self.oneStatementRecords, orderIds.count <= Self.oneStatementOrders {
+            do {
+                return try await applyInOneStatement(
+                    records, orderIds: orderIds, to: generation, startOffsets: startOffsets, partitionOf: partitionOf)
+            } catch OneStatementFallback.loadFailed {
+                // The generation's tables could not be read (dropped after a swap): the
+                // transaction's generation check says why, as a typed refusal.
+            }
+        }
+        return try await applyInTransaction(
+            records, orderIds: orderIds, to: generation, startOffsets: startOffsets, partitionOf: partitionOf)
+    }
+
+    func applyInTransaction(
+        _ records: [LogRecord], orderIds: Set<String>, to generation: Int64, startOffsets: [Int32: Int64],
         partitionOf: @escaping @Sendable (String) -> Int32
     ) async throws -> BatchProjection {
         let schema = self.schema
         let tables = schema.tables(generation)
         return try await database.write { db in
-            // Taking a share lock on the generation's row orders this batch with a swap.
-            let lock = schema.dialect == .postgres ? " FOR SHARE" : ""
+            // A key-share lock on the generation's row orders this batch with a swap (which
+            // locks the row for update) but not with other batches (whose progress updates
+            // take no key lock): two batches both holding a plain share lock and then both
+            // updating the row would deadlock.
+            let lock = schema.dialect == .postgres ? " FOR KEY SHARE" : ""
             let status = try await db.query(
                 "SELECT status FROM \(schema.generations) WHERE generation = $1\(lock)", [.int(generation)]
             ).first?.string(0)
@@ -31,7 +54,6 @@ extension ReadModelStore {
                 throw ApplyRefusal.generationClosed(generation)
             }
 
-            let orderIds = Set(records.compactMap { $0.record.keyString })
             let before = try await Self.loadOrders(db, tables, ids: orderIds)
             let projection = BatchProjection(records: records, before: before, partitionOf: partitionOf)
 
@@ -39,7 +61,7 @@ extension ReadModelStore {
             // writers starting from the same offset exactly one moves it.
             try await Self.moveOffsets(
                 projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
-            try await Self.write(projection, to: tables, db)
+            try await Self.write(BatchRows(projection), to: tables, db)
             return projection
         }
     }
@@ -104,71 +126,31 @@ extension ReadModelStore {
     }
 
     /// Set-based writes: a few multi-row statements per batch, whatever its size.
-    static func write(
-        _ projection: BatchProjection, to t: ReadModelSchema.Tables, _ db: any SQLExecutor
-    ) async throws {
-        let rows = projection.orders.values.sorted { $0.orderId < $1.orderId }
-        guard !rows.isEmpty else { return }
-        for chunk in rows.chunked(1_000) {
+    static func write(_ rows: BatchRows, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
+        guard !rows.orders.isEmpty else { return }
+        for chunk in rows.itemOrders.chunked(1_000) {
             var delete = Statement("DELETE FROM \(t.items) WHERE order_id IN ")
             delete.append(delete.list(chunk.map(\.orderId)))
             try await delete.run(on: db)
         }
-        let items = rows.flatMap { row in
-            row.state.items.enumerated().map { index, item -> [SQLValue] in
-                [.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)]
-            }
-        }
-        try await db.insert(into: t.items, columns: ["order_id", "line_no", "sku", "quantity", "unit_price"], rows: items)
-
-        let orderRows: [[SQLValue]] = rows.map { row in
-            [.text(row.orderId), .int(Int64(row.partition)), .text(row.state.customerId), .text(row.state.status.rawValue),
-             .text(row.state.currency), .int(row.total), SQLValue(row.state.confirmedTotal), .int(row.itemCount),
-             .int(Int64(row.state.items.count)), .int(row.state.version), .int(row.placedAt.millisecondsSinceEpoch),
-             .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(row.state.shipping?.carrier),
-             SQLValue(row.state.shipping?.trackingNumber), SQLValue(row.state.cancelReason)]
-        }
-        let eventRows: [[SQLValue]] = projection.events.map { event in
-            [.text(event.orderId), .int(event.version), .text(event.eventType), .text(event.eventId),
-             .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
-             .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
-        }
-        // Each touched customer's summary, changed by the batch's deltas (an order's customer
-        // never changes, so counts move between statuses and new orders add up).
-        let customerRows: [[SQLValue]] = projection.customerDeltas.sorted { $0.key < $1.key }.map { customer, delta in
-            [.text(customer), .int(delta.orders)] + OrderStatus.allCases.map { .int(delta.count($0)) }
-                + [.int(delta.firstOrderAt?.millisecondsSinceEpoch ?? Int64.max), .int(delta.lastOrderAt?.millisecondsSinceEpoch ?? Int64.min)]
-        }
+        try await db.insert(into: t.items, columns: UpsertSQL.itemColumns, rows: rows.items)
         let sql = UpsertSQL(tables: t, dialect: db.dialect)
-
-        if db.dialect == .postgres, orderRows.count <= 100, eventRows.count <= 500, customerRows.count <= 100 {
-            // A small batch (a live trickle of commands): orders, events and customers in one
-            // statement of data-modifying WITHs (distinct tables, so no row is touched twice),
-            // one round trip instead of three.
-            var statement = Statement()
-            var parts = ["orders_upserted AS (\(sql.orders(statement.rows(orderRows))))"]
-            if !eventRows.isEmpty { parts.append("events_inserted AS (\(sql.events(statement.rows(eventRows))))") }
-            if !customerRows.isEmpty { parts.append("customers_upserted AS (\(sql.customers(statement.rows(customerRows))))") }
-            statement.append("WITH " + parts.joined(separator: ",\n") + "\nSELECT 1")
-            try await statement.run(on: db)
-            return
-        }
         if db.dialect == .postgres {
             // COPY into a staging table, then one merge: PostgreSQL's fastest way in for a large batch.
             let stage = "order_query_orders_stage"
             try await db.query("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(t.orders)) ON COMMIT DELETE ROWS")
-            try await db.insert(into: stage, columns: UpsertSQL.orderColumns, rows: orderRows)
+            try await db.insert(into: stage, columns: UpsertSQL.orderColumns, rows: rows.orders)
             let list = UpsertSQL.orderColumns.joined(separator: ", ")
             try await db.query(sql.orders("SELECT \(list) FROM \(stage)", values: false))
         } else {
-            for chunk in orderRows.chunked(1_000) {
+            for chunk in rows.orders.chunked(1_000) {
                 var upsert = Statement()
                 upsert.append(sql.orders(upsert.rows(chunk)))
                 try await upsert.run(on: db)
             }
         }
-        try await db.insert(into: t.events, columns: UpsertSQL.eventColumns, rows: eventRows)
-        for chunk in customerRows.chunked(1_000) {
+        try await db.insert(into: t.events, columns: UpsertSQL.eventColumns, rows: rows.events)
+        for chunk in rows.customers.chunked(1_000) {
             var upsert = Statement()
             upsert.append(sql.customers(upsert.rows(chunk)))
             try await upsert.run(on: db)
@@ -177,18 +159,11 @@ extension ReadModelStore {
 
     /// The rows of `ids` (those the read model has), with their items in line order.
     static func loadOrders(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables, ids: Set<String>) async throws -> [String: OrderRow] {
-        if ids.count <= 100 {
-            // A small batch (a live trickle): each order with its items in one statement, a
-            // row per item (or one with null item columns), one round trip less. A large one
-            // (a rebuild) reads orders and items apart: repeating every order's columns on each
-            // of its items' rows cost more than the round trip.
-            var select = Statement("""
-                SELECT \(joinedOrderColumns) FROM \(t.orders) o LEFT JOIN \(t.items) i ON i.order_id = o.order_id
-                WHERE o.order_id IN
-                """)
-            select.append(select.list(ids))
-            select.append(" ORDER BY o.order_id, i.line_no")
-            return try joinedOrders(try await select.run(on: db))
+        if ids.count <= oneStatementOrders {
+            // A small batch: each order with its items in one statement, one round trip less.
+            // A large one (a rebuild) reads orders and items apart: repeating every order's
+            // columns on each of its items' rows cost more than the round trip.
+            return try joinedOrders(try await joinedLoad(t, ids: ids).run(on: db))
         }
         var orders: [String: OrderRow] = [:]
         for chunk in Array(ids).chunked(1_000) {
@@ -210,6 +185,18 @@ extension ReadModelStore {
             }
         }
         return orders
+    }
+
+    /// `ids` (at least one) with their items: a row per item in line order, or one with null
+    /// item columns for an order without items.
+    static func joinedLoad(_ t: ReadModelSchema.Tables, ids: Set<String>) -> Statement {
+        var select = Statement("""
+            SELECT \(joinedOrderColumns) FROM \(t.orders) o LEFT JOIN \(t.items) i ON i.order_id = o.order_id
+            WHERE o.order_id IN
+            """)
+        select.append(select.list(ids))
+        select.append(" ORDER BY o.order_id, i.line_no")
+        return select
     }
 
     static let orderColumns = """
@@ -271,6 +258,12 @@ struct UpsertSQL {
         "order_id", "version", "event_type", "event_id", "schema_version", "command_id", "occurred_at_ms",
         "kafka_partition", "kafka_offset", "status", "payload",
     ]
+    static let itemColumns = ["order_id", "line_no", "sku", "quantity", "unit_price"]
+    /// The columns' types, for VALUES lists that are not an INSERT's own (`Statement.rows(_:types:)`).
+    static let orderTypes = ["text", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "text"]
+    static let eventTypes = ["text", "bigint", "text", "text", "bigint", "text", "bigint", "bigint", "bigint", "text", "text"]
+    static let itemTypes = ["text", "bigint", "text", "bigint", "bigint"]
+    static let customerTypes = ["text", "bigint"] + customerCounts.map { _ in "bigint" } + ["bigint", "bigint"]
     static let customerCounts = ["placed_count", "confirmed_count", "shipped_count", "delivered_count", "cancelled_count"]
 
     /// `values`: rows as `(...), (...)`; or, with `values` false, a SELECT giving them.
@@ -284,21 +277,60 @@ struct UpsertSQL {
         """
     }
 
-    func events(_ rows: String) -> String {
-        "INSERT INTO \(tables.events) (\(Self.eventColumns.joined(separator: ", "))) VALUES \(rows)"
+    func events(_ rows: String, values: Bool = true) -> String {
+        "INSERT INTO \(tables.events) (\(Self.eventColumns.joined(separator: ", "))) \(values ? "VALUES " : "")\(rows)"
     }
 
-    func customers(_ rows: String) -> String {
+    func customers(_ rows: String, values: Bool = true) -> String {
         let c = tables.customers
         let least = dialect == .postgres ? "LEAST" : "MIN"
         let greatest = dialect == .postgres ? "GREATEST" : "MAX"
         return """
             INSERT INTO \(c) (customer_id, order_count, \(Self.customerCounts.joined(separator: ", ")),
-                first_order_at_ms, last_order_at_ms) VALUES \(rows)
+                first_order_at_ms, last_order_at_ms) \(values ? "VALUES " : "")\(rows)
             ON CONFLICT (customer_id) DO UPDATE SET order_count = \(c).order_count + excluded.order_count,
                 \(Self.customerCounts.map { "\($0) = \(c).\($0) + excluded.\($0)" }.joined(separator: ", ")),
                 first_order_at_ms = \(least)(\(c).first_order_at_ms, excluded.first_order_at_ms),
                 last_order_at_ms = \(greatest)(\(c).last_order_at_ms, excluded.last_order_at_ms)
             """
+    }
+}
+
+/// A batch's writes as rows of the read model's tables, in `UpsertSQL`'s column order.
+struct BatchRows {
+    var orders: [[SQLValue]] = []
+    var events: [[SQLValue]] = []
+    /// Each touched customer's summary change (an order's customer never changes, so counts
+    /// move between statuses and new orders add up).
+    var customers: [[SQLValue]] = []
+    /// The items of the orders whose items the batch changed, and those orders' line counts.
+    var items: [[SQLValue]] = []
+    var itemOrders: [(orderId: String, lineCount: Int64)] = []
+
+    init(_ projection: BatchProjection) {
+        let rows = projection.orders.values.sorted { $0.orderId < $1.orderId }
+        for row in rows {
+            let state = row.state
+            orders.append([
+                .text(row.orderId), .int(Int64(row.partition)), .text(state.customerId), .text(state.status.rawValue),
+                .text(state.currency), .int(row.total), SQLValue(state.confirmedTotal), .int(row.itemCount),
+                .int(Int64(state.items.count)), .int(state.version), .int(row.placedAt.millisecondsSinceEpoch),
+                .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(state.shipping?.carrier),
+                SQLValue(state.shipping?.trackingNumber), SQLValue(state.cancelReason)])
+            guard projection.itemsChanged.contains(row.orderId) else { continue }
+            itemOrders.append((row.orderId, Int64(state.items.count)))
+            for (index, item) in state.items.enumerated() {
+                items.append([.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)])
+            }
+        }
+        events = projection.events.map { event in
+            [.text(event.orderId), .int(event.version), .text(event.eventType), .text(event.eventId),
+             .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
+             .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
+        }
+        customers = projection.customerDeltas.sorted { $0.key < $1.key }.map { customer, delta in
+            [.text(customer), .int(delta.orders)] + OrderStatus.allCases.map { .int(delta.count($0)) }
+                + [.int(delta.firstOrderAt?.millisecondsSinceEpoch ?? Int64.max), .int(delta.lastOrderAt?.millisecondsSinceEpoch ?? Int64.min)]
+        }
     }
 }

@@ -1,0 +1,134 @@
+import ServiceKit
+import SQLStore
+import Events
+
+/// The one-statement path could not read the touched orders; the transaction path takes the batch.
+enum OneStatementFallback: Error {
+    case loadFailed
+}
+
+extension ReadModelStore {
+    /// The largest batch `applyInOneStatement` takes (bound parameters stay far below
+    /// PostgreSQL's 65,535; the joined load pays off only for few orders).
+    static let oneStatementRecords = 500
+    static let oneStatementOrders = 100
+
+    /// PostgreSQL, a small batch: two round trips instead of a transaction's eight.
+    ///
+    /// 1. The touched orders with their items, read outside any transaction. This is safe
+    ///    because an order is only ever written together with its partition's stored offset,
+    ///    under a compare-and-set on it: if anyone writes these orders after this read, they
+    ///    move the offset, and step 2 refuses the batch.
+    /// 2. One statement: lock the generation's row (key share, as a swap locks it for update),
+    ///    lock the partitions' offset rows where they still are where the batch started,
+    ///    and only if all of them are, move them and write the orders, items, events and
+    ///    customers. A statement outside a transaction is atomic on its own, so a refusal
+    ///    writes nothing, and a batch that fails half-way leaves nothing behind.
+    func applyInOneStatement(
+        _ records: [LogRecord], orderIds: Set<String>, to generation: Int64, startOffsets: [Int32: Int64],
+        partitionOf: @escaping @Sendable (String) -> Int32
+    ) async throws -> BatchProjection {
+        let tables = schema.tables(generation)
+        var before: [String: OrderRow] = [:]
+        if !orderIds.isEmpty {
+            let load = Self.joinedLoad(tables, ids: orderIds)
+            do {
+                before = try Self.joinedOrders(try await database.readStatement(load.sql, load.binds))
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw OneStatementFallback.loadFailed
+            }
+        }
+        let projection = BatchProjection(records: records, before: before, partitionOf: partitionOf)
+        let moves = projection.nextOffsets.sorted { $0.key < $1.key }.map {
+            (partition: $0.key, next: $0.value, expected: startOffsets[$0.key] ?? 0)
+        }
+        guard !moves.isEmpty else { return projection }
+
+        let statement = oneStatement(BatchRows(projection), moves: moves, eventsApplied: projection.inEffectCount, tables)
+        let answer = try await database.writeStatement(statement.sql, statement.binds)
+        guard let row = answer.first else { throw DatabaseError.unexpectedValue(column: 0, found: .null) }
+        if try row.int(0) == 0 { return projection }
+        guard try row.int(1) == 1 else { throw ApplyRefusal.generationClosed(generation) }
+        // Refused: find the first partition whose stored offset is not where the batch started.
+        let stored = try await storedOffsets(generation)
+        let refused = moves.first { stored[$0.partition] != $0.expected } ?? moves[0]
+        throw ApplyRefusal.offsetMoved(partition: refused.partition, stored: stored[refused.partition], expected: refused.expected)
+    }
+
+    /// The batch's statement. It answers one row: whether it was refused (1) or applied (0),
+    /// and whether the generation still takes events (1) or not (0).
+    private func oneStatement(
+        _ rows: BatchRows, moves: [(partition: Int32, next: Int64, expected: Int64)], eventsApplied: Int, _ t: ReadModelSchema.Tables
+    ) -> Statement {
+        var s = Statement()
+        let generation = s.bind(.int(t.generation))
+        let accepting = [Generation.Status.live, .building, .snapshotBuilding].map { s.bind(.text($0.rawValue)) }
+        let sql = UpsertSQL(tables: t, dialect: .postgres)
+        // Every write below is conditional on `go`, which is true only if every offset row was
+        // found (and locked) where the batch started, in a generation that takes events.
+        var parts = [
+            """
+            gen AS (SELECT generation FROM \(schema.generations)
+                WHERE generation = \(generation) AND status IN (\(accepting.joined(separator: ", "))) FOR KEY SHARE)
+            """,
+            """
+            cas AS (SELECT s.kafka_partition FROM \(schema.offsets) s
+                JOIN (VALUES \(s.rows(moves.map { [.int(Int64($0.partition)), .int($0.expected)] }, types: ["bigint", "bigint"])))
+                    AS v(kafka_partition, expected) ON s.kafka_partition = v.kafka_partition
+                WHERE s.generation = (SELECT generation FROM gen) AND s.next_offset = v.expected
+                FOR UPDATE OF s)
+            """,
+            "go AS (SELECT count(*) = \(moves.count) AS go FROM cas)",
+            """
+            moved AS (UPDATE \(schema.offsets) s SET next_offset = v.next
+                FROM (VALUES \(s.rows(moves.map { [.int(Int64($0.partition)), .int($0.next)] }, types: ["bigint", "bigint"])))
+                    AS v(kafka_partition, next)
+                WHERE (SELECT go FROM go) AND s.generation = \(generation) AND s.kafka_partition = v.kafka_partition)
+            """,
+        ]
+        if eventsApplied > 0 {
+            parts.append("""
+                progress AS (UPDATE \(schema.generations) SET events_applied = events_applied + \(s.bind(.int(Int64(eventsApplied)))),
+                    updated_at_ms = \(s.bind(.int(Timestamp.now.millisecondsSinceEpoch)))
+                    WHERE generation = \(generation) AND (SELECT go FROM go))
+                """)
+        }
+        if !rows.itemOrders.isEmpty {
+            // Lines past an order's new line count go; the others are upserted: disjoint rows,
+            // so the two can be parts of one statement.
+            let counts = s.rows(rows.itemOrders.map { [.text($0.orderId), .int($0.lineCount)] }, types: ["text", "bigint"])
+            parts.append("""
+                items_trimmed AS (DELETE FROM \(t.items) i USING (VALUES \(counts)) AS v(order_id, line_count)
+                    WHERE (SELECT go FROM go) AND i.order_id = v.order_id AND i.line_no >= v.line_count)
+                """)
+        }
+        if !rows.items.isEmpty {
+            parts.append("""
+                items_upserted AS (INSERT INTO \(t.items) (\(UpsertSQL.itemColumns.joined(separator: ", ")))
+                    \(Self.valuesIf(s.rows(rows.items, types: UpsertSQL.itemTypes)))
+                    ON CONFLICT (order_id, line_no) DO UPDATE SET sku = excluded.sku, quantity = excluded.quantity,
+                        unit_price = excluded.unit_price)
+                """)
+        }
+        if !rows.orders.isEmpty {
+            parts.append("orders_upserted AS (\(sql.orders(Self.valuesIf(s.rows(rows.orders, types: UpsertSQL.orderTypes)), values: false)))")
+        }
+        if !rows.events.isEmpty {
+            parts.append("events_inserted AS (\(sql.events(Self.valuesIf(s.rows(rows.events, types: UpsertSQL.eventTypes)), values: false)))")
+        }
+        if !rows.customers.isEmpty {
+            parts.append(
+                "customers_upserted AS (\(sql.customers(Self.valuesIf(s.rows(rows.customers, types: UpsertSQL.customerTypes)), values: false)))")
+        }
+        s.append("WITH " + parts.joined(separator: ",\n"))
+        s.append("\nSELECT CASE WHEN (SELECT go FROM go) THEN 0 ELSE 1 END, CASE WHEN EXISTS (SELECT 1 FROM gen) THEN 1 ELSE 0 END")
+        return s
+    }
+
+    /// The rows of a VALUES list, kept only if the batch goes ahead.
+    private static func valuesIf(_ values: String) -> String {
+        "SELECT * FROM (VALUES \(values)) AS v WHERE (SELECT go FROM go)"
+    }
+}
