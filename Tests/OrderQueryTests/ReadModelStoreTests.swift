@@ -217,12 +217,23 @@ import Testing
                 }
                 if n % 3 == 0 { log.append(.cancelled(OrderCancelled(reason: "r")), order: order, version: version + 1) }
             }
-            var offset: Int64 = 0
-            while offset < Int64(log.records.count) {
-                let size = Int64(1 + random.next() % 4)
-                let batch = Array(log.records[Int(offset)..<Int(min(offset + size, Int64(log.records.count)))])
-                _ = try await store.apply(batch, to: small, startOffsets: [0: offset], partitionOf: Self.partitionOf)
-                offset += Int64(batch.count)
+            // A second writer places orders that exist already (void): unknown to the cache,
+            // each is assumed new, the statement finds it is not, and the batch is read again.
+            let history = log.records.count
+            for n in stride(from: 0, to: 40, by: 7) { log.append(LogBuilder.place, order: "o-\(n)", version: 1) }
+
+            // The small batches, with the rows of the orders they wrote passed back as known
+            // (the projection's cache) in half of them, and none in the others.
+            var known: [String: OrderRow] = [:]
+            var offset = 0
+            while offset < log.records.count {
+                let end = offset < history ? min(offset + 1 + Int(random.next() % 4), history) : log.records.count
+                let batch = Array(log.records[offset..<end])
+                let passed = offset < history && random.next() % 2 == 0 ? known : [:]
+                let projection = try await store.apply(
+                    batch, to: small, startOffsets: [0: Int64(offset)], partitionOf: Self.partitionOf, known: passed)
+                known.merge(projection.orders) { _, new in new }
+                offset = end
             }
             _ = try await store.applyInTransaction(
                 log.records, orderIds: Set(log.records.compactMap { $0.record.keyString }), to: big, startOffsets: [0: 0],

@@ -28,12 +28,14 @@ public final class ProjectionRunner: Sendable {
         var eventsApplied: Int64 = 0
         /// Why the last batch could not be stored, until one is (readiness shows it).
         var failing: String?
+        /// The rows of recently touched orders, as this projection wrote them.
+        var orderRows: OrderRowCache
     }
 
     public init(
         name: String, consumer: KafkaConsumer, store: ReadModelStore, topic: String, generation: Int64,
         partitionOf: @escaping @Sendable (String) -> Int32, metrics: QueryMetrics, logger: Logger, maxBatch: Int = 5_000,
-        board: ProgressBoard? = nil
+        board: ProgressBoard? = nil, cachedOrders: Int = 50_000
     ) {
         self.board = board
         self.name = name
@@ -44,7 +46,7 @@ public final class ProjectionRunner: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.maxBatch = maxBatch
-        self.state = NIOLockedValueBox(State(generation: generation))
+        self.state = NIOLockedValueBox(State(generation: generation, orderRows: OrderRowCache(capacity: cachedOrders)))
     }
 
     public var generation: Int64 { state.withLockedValue { $0.generation } }
@@ -62,6 +64,7 @@ public final class ProjectionRunner: Sendable {
         let generation = self.generation
         let stored = try await store.storedOffsets(generation)
         try state.withLockedValue { state in
+            state.orderRows.removeAll()
             for partition in partitions {
                 let next = stored[partition] ?? 0
                 state.cursors.assign(partition, next: next, stopBefore: stops.map { $0[partition] ?? 0 })
@@ -77,6 +80,7 @@ public final class ProjectionRunner: Sendable {
 
     public func revoke(_ partitions: [Int32]) {
         state.withLockedValue { state in
+            state.orderRows.removeAll()
             for partition in partitions { state.cursors.revoke(partition) }
         }
         board?.forget(partitions)
@@ -137,14 +141,19 @@ public final class ProjectionRunner: Sendable {
     }
 
     private func store(_ records: [LogRecord], startOffsets: [Int32: Int64], epochs: [Int32: UInt64]) async throws {
-        let generation = self.generation
+        let orderIds = Set(records.compactMap { $0.record.keyString })
+        let (generation, known, cacheEpoch) = state.withLockedValue { state in
+            (state.generation, state.orderRows.rows(for: orderIds), state.orderRows.epoch)
+        }
         let started = ContinuousClock.now
         do {
-            let projection = try await store.apply(records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf)
+            let projection = try await store.apply(
+                records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
             metrics.batchApplied(records: records.count, inEffect: projection.inEffectCount,
                                  voidEvents: projection.voidEvents, latency: ContinuousClock.now - started)
             state.withLockedValue { state in
                 state.failing = nil
+                state.orderRows.store(projection.orders, ifEpoch: cacheEpoch)
                 state.eventsApplied += Int64(projection.inEffectCount)
                 for (partition, next) in projection.nextOffsets {
                     state.cursors.advance(partition, to: next, ifEpoch: epochs[partition] ?? 0)
@@ -165,6 +174,7 @@ public final class ProjectionRunner: Sendable {
                 consumer.pause([TopicPartition(topic, partition)])
             }
         } catch let refusal as ApplyRefusal {
+            state.withLockedValue { $0.orderRows.removeAll() }
             switch refusal {
             case .offsetMoved(let partition, let stored, let expected):
                 // Another instance applied past the batch's start (this one lost the
@@ -189,7 +199,11 @@ public final class ProjectionRunner: Sendable {
             // batch is read again from the stored offsets after a pause; the projection does
             // not stop (readiness and lag show it falling behind).
             metrics.applyFailed()
-            state.withLockedValue { $0.failing = "\(error)" }
+            state.withLockedValue { state in
+                state.failing = "\(error)"
+                // The outcome may be unknown (the connection lost with the statement sent).
+                state.orderRows.removeAll()
+            }
             logger.error("Applying a batch failed; retrying from the stored offsets", metadata: [
                 "projection": "\(name)", "generation": "\(generation)", "error": "\(error)",
             ])
@@ -206,6 +220,7 @@ public final class ProjectionRunner: Sendable {
         }
         board?.forgetAll()
         let owned = state.withLockedValue { state in
+            state.orderRows.removeAll()
             state.generation = live
             return Array(state.cursors.cursors.keys)
         }

@@ -17,15 +17,17 @@ extension ReadModelStore {
     /// the batch started from). Returns what the batch changed. On PostgreSQL a small batch
     /// (a live trickle of commands) is one statement (`applyInOneStatement`); a large one (a
     /// rebuild), and every batch on SQLite, one transaction of set-based statements.
+    /// `known`: rows the caller knows to be the stored ones (its `OrderRowCache`), which a
+    /// small batch need not read.
     public func apply(
         _ records: [LogRecord], to generation: Int64, startOffsets: [Int32: Int64],
-        partitionOf: @escaping @Sendable (String) -> Int32
+        partitionOf: @escaping @Sendable (String) -> Int32, known: [String: OrderRow] = [:]
     ) async throws -> BatchProjection {
         let orderIds = Set(records.compactMap { $0.record.keyString })
         if schema.dialect == .postgres, !records.isEmpty, records.count <= Self.oneStatementRecords, orderIds.count <= Self.oneStatementOrders {
             do {
                 return try await applyInOneStatement(
-                    records, orderIds: orderIds, to: generation, startOffsets: startOffsets, partitionOf: partitionOf)
+                    records, orderIds: orderIds, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
             } catch OneStatementFallback.loadFailed {
                 // The generation's tables could not be read (dropped after a swap): the
                 // transaction's generation check says why, as a typed refusal.

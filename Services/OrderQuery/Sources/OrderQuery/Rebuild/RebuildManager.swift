@@ -96,7 +96,9 @@ public actor RebuildManager {
             let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
             let runner = ProjectionRunner(
                 name: "rebuild g\(generation)", consumer: consumer, store: store, topic: topic, generation: generation,
-                partitionOf: partitionOf, metrics: metrics, logger: logger)
+                partitionOf: partitionOf, metrics: metrics, logger: logger,
+                // Nothing cached: a rebuild's large batches read their orders anyway, and its memory stays flat.
+                cachedOrders: 0)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
                 try await runner.assign(Array(0..<partitionCount), stops: stops)
