@@ -67,7 +67,10 @@ public func buildApplication(
     await rebuilds.dropLeftovers()
 
     let router = Router(context: BasicRequestContext.self)
-    QueryController(store: store, board: board, partitionCount: partitionCount, partitionOf: partitionOf, logger: logger).addRoutes(to: router)
+    QueryController(
+        store: store, board: board, partitionCount: partitionCount, partitionOf: partitionOf,
+        storedRow: runner.storedRow, metrics: metrics, logger: logger
+    ).addRoutes(to: router)
     OperationsController(
         store: store, live: live, rebuilds: rebuilds, admin: admin, topic: configuration.topic,
         partitionCount: partitionCount, adminToken: configuration.adminToken, metrics: metrics

@@ -14,6 +14,8 @@ public struct QueryMetrics: Sendable {
     private let stopped: Counter
     private let applyFailures: Counter
     private let voidCounters: [String: Counter]
+    private let orderReadsFromDatabase: Counter
+    private let orderReadsFromProjection: Counter
     let lag: Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -42,12 +44,24 @@ public struct QueryMetrics: Sendable {
         lag = registry.makeGauge(descriptor: .init(
             namespace: "order_query", metricName: "lag", unitName: "events",
             helpText: "Records between the live generation's stored offsets and the log end, over all partitions"))
+        orderReadsFromDatabase = registry.makeCounter(descriptor: .init(
+            namespace: "order_query", metricName: "order_reads", unitName: "total",
+            helpText: "Attempts of GET /orders/{id}, by what answered: the database, or the live projection's last stored row"),
+            labels: [("source", "database")])
+        orderReadsFromProjection = registry.makeCounter(descriptor: .init(
+            namespace: "order_query", metricName: "order_reads", unitName: "total",
+            helpText: "Attempts of GET /orders/{id}, by what answered: the database, or the live projection's last stored row"),
+            labels: [("source", "projection")])
         let reasons = [VoidReason.noOrderKey, .wrongPartition(expected: 0), .versionNotNext(expected: 0, found: 0)].map(\.kind)
         voidCounters = Dictionary(uniqueKeysWithValues: reasons.map { reason in
             (reason, registry.makeCounter(descriptor: .init(
                 namespace: "order_query", metricName: "void_events", unitName: "total",
                 helpText: "Void events skipped, by reason"), labels: [("reason", reason)]))
         })
+    }
+
+    func orderRead(fromDatabase: Bool) {
+        (fromDatabase ? orderReadsFromDatabase : orderReadsFromProjection).increment()
     }
 
     func batchApplied(records: Int, inEffect: Int, voidEvents: [String: Int], latency: Duration) {

@@ -14,6 +14,9 @@ struct QueryController: Sendable {
     let partitionCount: Int32
     /// The partition an order's events go to (the producers' partitioner).
     let partitionOf: @Sendable (String) -> Int32
+    /// The live projection's last stored row of an order, if it holds one (`StoredRowRead`).
+    let storedRow: @Sendable (String) -> (generation: Int64, row: OrderRow)?
+    let metrics: QueryMetrics
     let logger: Logger
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -21,9 +24,18 @@ struct QueryController: Sendable {
             await answer {
                 let id = try orderId(context)
                 let parameters = try ReadParameters(queryPairs(request), route: .minVersion, partitionCount: partitionCount)
-                // One statement per attempt (`ReadModelStore.visibleOrder`), not a transaction of six.
+                // The projection's own last stored row when it shows the condition holds;
+                // otherwise one statement per attempt (`ReadModelStore.visibleOrder`).
                 let order = try await readWhenVisible(parameters, orderId: id) { () async throws -> OrderRow?? in
-                    switch try await store.visibleOrder(id: id, condition: parameters.condition, generation: parameters.generation) {
+                    if let row = StoredRowRead.answer(
+                        row: storedRow(id), liveGeneration: store.isAssumedLive, parameters: parameters,
+                        storedNext: board.next(of:)
+                    ) {
+                        metrics.orderRead(fromDatabase: false)
+                        return .some(row)
+                    }
+                    metrics.orderRead(fromDatabase: true)
+                    return switch try await store.visibleOrder(id: id, condition: parameters.condition, generation: parameters.generation) {
                     case .notYet: nil
                     case .order(let row): .some(row)
                     }

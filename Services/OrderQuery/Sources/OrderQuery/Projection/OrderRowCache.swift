@@ -30,6 +30,8 @@ struct OrderRowCache {
         return found
     }
 
+    func row(_ id: String) -> OrderRow? { recent[id] ?? older[id] }
+
     /// Stores the rows a batch wrote, if no `removeAll` happened since `epoch` was read.
     mutating func store(_ rows: [String: OrderRow], ifEpoch epoch: UInt64) {
         guard capacity > 0, epoch == self.epoch else { return }

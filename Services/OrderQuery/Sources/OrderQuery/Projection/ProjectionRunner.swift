@@ -55,6 +55,12 @@ public final class ProjectionRunner: Sendable {
     /// Why batches are failing now (the database unreachable), or nil.
     public var failing: String? { state.withLockedValue { $0.failing } }
 
+    /// An order's row as this projection last stored it (committed), if it still holds it,
+    /// with the generation it was stored in.
+    public func storedRow(_ orderId: String) -> (generation: Int64, row: OrderRow)? {
+        state.withLockedValue { state in state.orderRows.row(orderId).map { (state.generation, $0) } }
+    }
+
     // MARK: Ownership
 
     /// Takes partitions: reads the generation's stored offsets and seeks there (the group's

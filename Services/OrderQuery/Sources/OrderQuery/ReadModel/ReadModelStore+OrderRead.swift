@@ -85,6 +85,9 @@ extension ReadModelStore {
         return .order(order)
     }
 
+    /// Whether `generation` is the one reads last found live.
+    func isAssumedLive(_ generation: Int64) -> Bool { liveGenerationSeen.withLockedValue { $0 == generation } }
+
     private func assumedLiveGeneration() async throws -> Int64 {
         if let live = liveGenerationSeen.withLockedValue({ $0 }) { return live }
         guard let live = try await reloadLiveGeneration() else { throw QueryRefusal.noLiveGeneration }

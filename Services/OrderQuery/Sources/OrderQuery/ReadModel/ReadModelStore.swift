@@ -162,6 +162,11 @@ public final class ReadModelStore: Sendable {
     public func setStatus(_ generation: Int64, _ status: Generation.Status, error: String? = nil) async throws {
         let schema = self.schema
         try await database.write { db in
+            if schema.dialect == .postgres {
+                // As a swap does: wait for batches being applied to it (they hold the row key
+                // share), and hold off new ones until the change is committed.
+                try await db.query("SELECT 1 FROM \(schema.generations) WHERE generation = $1 FOR UPDATE", [.int(generation)])
+            }
             try await db.query(
                 "UPDATE \(schema.generations) SET status = $1, error = $2, updated_at_ms = $3 WHERE generation = $4",
                 [.text(status.rawValue), SQLValue(error), .int(Timestamp.now.millisecondsSinceEpoch), .int(generation)])
