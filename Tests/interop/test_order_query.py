@@ -171,6 +171,7 @@ def test_position_token_sees_the_command(broker, database_url, order_commands, o
     oc = order_commands(broker)
     oq = order_queries(broker, database_url)
     failures = []
+    last_position = {}
     lock = threading.Lock()
 
     def worker(index: int) -> None:
@@ -190,6 +191,8 @@ def test_position_token_sees_the_command(broker, database_url, order_commands, o
                 with lock:
                     failures.append(f"command answered {reply.status}: {reply.body}")
                 continue
+            with lock:
+                last_position[reply.body["orderId"]] = reply.body["position"]
             seen = queries.request("GET", f"/orders/{reply.body['orderId']}?position={reply.body['position']}&waitMs=30000")
             ok = (seen.status == 200 and seen.body["version"] >= reply.body["version"]
                   and any(i["sku"] == sku for i in seen.body["items"]))
@@ -203,6 +206,20 @@ def test_position_token_sees_the_command(broker, database_url, order_commands, o
     for t in threads:
         t.join()
     assert failures == []
+
+    # Reads with a position are answered from the projection's last stored rows when it has
+    # them; those rows are the database's, value for value: a plain read (the database's
+    # answer) of every order, once all is stored, gives the same body and ETag.
+    queries = Client(oq.port)
+    assert len(last_position) == 8 * 25
+    for order_id, position in last_position.items():
+        fresh = queries.request("GET", f"/orders/{order_id}?position={position}&waitMs=30000")
+        plain = queries.request("GET", f"/orders/{order_id}")
+        assert fresh.status == 200
+        assert (fresh.body, fresh.headers.get("etag")) == (plain.body, plain.headers.get("etag"))
+    metrics = queries.request("GET", "/metrics").raw.decode()
+    from_projection = [line for line in metrics.splitlines() if line.startswith('order_query_order_reads_total{source="projection"}')]
+    assert from_projection and float(from_projection[0].split()[-1]) > 0, metrics
 
 
 BAD_QUERIES = [
