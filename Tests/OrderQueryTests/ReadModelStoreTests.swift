@@ -184,13 +184,15 @@ import Testing
         }
     }
 
-    /// Small batches (on PostgreSQL, each one statement) and one big batch (one transaction)
-    /// build the same read model, and both equal the in-memory fold: items added, removed and
+    /// Small batches (on PostgreSQL, each one statement; and each in a transaction) and one
+    /// big batch (one transaction) build the same read model, and both equal the in-memory fold: items added, removed and
     /// re-added (lines trimmed and rewritten in place), void events from a second writer.
     @Test(arguments: databases) func smallBatchesAndOneBigBatchBuildTheSameReadModel(_ kind: String) async throws {
         try await Self.withStore(kind) { store in
             let small = try await store.migrate(partitionCount: 1)
             let big = try await store.createGeneration(status: .building, upTo: nil, partitionCount: 1)
+            // The same small batches, each in a transaction (with the same known rows).
+            let smallInTransactions = try await store.createGeneration(status: .building, upTo: nil, partitionCount: 1)
             var random = SplitMix(seed: 7)
             var log = LogBuilder()
             let skus = ["A", "B", "C", "D"]
@@ -232,6 +234,9 @@ import Testing
                 let passed = offset < history && random.next() % 2 == 0 ? known : [:]
                 let projection = try await store.apply(
                     batch, to: small, startOffsets: [0: Int64(offset)], partitionOf: Self.partitionOf, known: passed)
+                _ = try await store.applyInTransaction(
+                    batch, orderIds: Set(batch.compactMap { $0.record.keyString }), to: smallInTransactions,
+                    startOffsets: [0: Int64(offset)], partitionOf: Self.partitionOf, known: passed)
                 known.merge(projection.orders) { _, new in new }
                 offset = end
             }
@@ -241,7 +246,7 @@ import Testing
 
             let folded = BatchProjection(records: log.records, before: [:], partitionOf: Self.partitionOf)
             #expect(folded.voidCount > 0)
-            for generation in [small, big] {
+            for generation in [small, big, smallInTransactions] {
                 let t = store.schema.tables(generation)
                 try await store.database.read { db in
                     for (id, expected) in folded.orders {

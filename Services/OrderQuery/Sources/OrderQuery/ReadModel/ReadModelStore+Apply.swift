@@ -34,12 +34,14 @@ extension ReadModelStore {
             }
         }
         return try await applyInTransaction(
-            records, orderIds: orderIds, to: generation, startOffsets: startOffsets, partitionOf: partitionOf)
+            records, orderIds: orderIds, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
     }
 
+    /// `known`: as for `apply`; only the other touched orders are read (the compare-and-set
+    /// on the offsets, in the same transaction, refuses the batch if anyone else wrote them).
     func applyInTransaction(
         _ records: [LogRecord], orderIds: Set<String>, to generation: Int64, startOffsets: [Int32: Int64],
-        partitionOf: @escaping @Sendable (String) -> Int32
+        partitionOf: @escaping @Sendable (String) -> Int32, known: [String: OrderRow] = [:]
     ) async throws -> BatchProjection {
         let schema = self.schema
         let tables = schema.tables(generation)
@@ -56,7 +58,11 @@ extension ReadModelStore {
                 throw ApplyRefusal.generationClosed(generation)
             }
 
-            let before = try await Self.loadOrders(db, tables, ids: orderIds)
+            var before = known.filter { orderIds.contains($0.key) }
+            let toRead = orderIds.subtracting(before.keys)
+            if !toRead.isEmpty {
+                before.merge(try await Self.loadOrders(db, tables, ids: toRead)) { _, read in read }
+            }
             let projection = BatchProjection(records: records, before: before, partitionOf: partitionOf)
 
             // The compare-and-set: the row is locked by the update until commit, so of two
