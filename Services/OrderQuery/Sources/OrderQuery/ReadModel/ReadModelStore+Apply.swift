@@ -31,6 +31,8 @@ extension ReadModelStore {
             } catch OneStatementFallback.loadFailed {
                 // The generation's tables could not be read (dropped after a swap): the
                 // transaction's generation check says why, as a typed refusal.
+            } catch OneStatementFallback.tooManyParameters {
+                // Nothing was written; the transaction's COPY takes any number of rows.
             }
         }
         return try await applyInTransaction(

@@ -5,6 +5,9 @@ import Events
 /// The one-statement path could not read the touched orders; the transaction path takes the batch.
 enum OneStatementFallback: Error {
     case loadFailed
+    /// More bound parameters than one statement takes (orders with very many lines, which a
+    /// writer other than order-command may put in the log).
+    case tooManyParameters
 }
 
 extension ReadModelStore {
@@ -12,6 +15,8 @@ extension ReadModelStore {
     /// PostgreSQL's 65,535; the joined load pays off only for few orders).
     static let oneStatementRecords = 500
     static let oneStatementOrders = 100
+    /// PostgreSQL takes at most 65,535 bound parameters per statement.
+    static let oneStatementParameters = 60_000
 
     /// PostgreSQL, a small batch: one round trip, or two when some touched orders must be read
     /// first, instead of a transaction's eight.
@@ -57,6 +62,7 @@ extension ReadModelStore {
 
         let statement = oneStatement(
             BatchRows(projection), moves: moves, eventsApplied: projection.inEffectCount, assumedNew: assumedNew, tables)
+        guard statement.binds.count <= Self.oneStatementParameters else { throw OneStatementFallback.tooManyParameters }
         let answer = try await database.writeStatement(statement.sql, statement.binds)
         guard let row = answer.first else { throw DatabaseError.unexpectedValue(column: 0, found: .null) }
         if try row.int(0) == 0 { return projection }
