@@ -271,6 +271,7 @@ let package = Package(
             dependencies: [
                 "OrderQuery", "Events", "SQLStore", "ServiceKit", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/OrderQueryTests"
         ),

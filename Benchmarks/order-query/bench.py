@@ -59,6 +59,37 @@ def rss_kib(pid):
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
+def cpu_seconds(pid, children=False):
+    """utime + stime of a process (with `children`, also of its reaped children), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds(pid_file):
+    """CPU of the whole PostgreSQL server: the postmaster, its reaped backends, and its live
+    children (backends, checkpointer, WAL writer)."""
+    if not pid_file:
+        return 0.0
+    with open(pid_file) as f:
+        postmaster = int(f.readline())
+    total = cpu_seconds(postmaster, children=True)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == postmaster:
+                total += cpu_seconds(int(entry))
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def psql(args, database_url, sql, stdin=None):
     return subprocess.run([args.psql, database_url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
                           input=stdin, capture_output=True, check=True)
@@ -87,8 +118,11 @@ def one_run(args, index):
 
         wait(assigned, "the live fold to start", 120)
         started = time.monotonic()
+        cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
         wait(lambda: sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"]) >= end, "the live fold", 1800)
         live_seconds = time.monotonic() - started
+        live_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
+        cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
 
         status, body = get(port, "/admin/rebuild", "POST", {"Authorization": "Bearer bench"})
         assert status == 202, body
@@ -103,6 +137,7 @@ def one_run(args, index):
             return last["status"] == "live"
 
         wait(rebuilt, "the rebuild", 3600)
+        rebuild_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
         rebuild_seconds = (parse_ms(last["swappedAt"]) - parse_ms(last["startedAt"])) / 1000
         events = last["eventsApplied"]
         rss, hwm = rss_kib(proc.pid)
@@ -125,6 +160,8 @@ def one_run(args, index):
                 "copy_s": round(copy_seconds, 3), "copy_rows_per_s": round(rows / copy_seconds),
                 "ratio_live": round(events / live_seconds / (rows / copy_seconds), 3),
                 "ratio_rebuild": round(events / rebuild_seconds / (rows / copy_seconds), 3),
+                "live_cpu_s": {"order_query": round(live_cpu[0], 2), "postgres": round(live_cpu[1], 2)},
+                "rebuild_cpu_s": {"order_query": round(rebuild_cpu[0], 2), "postgres": round(rebuild_cpu[1], 2)},
                 "peak_rss_during_rebuild_mib": round(peak / 1024, 1), "vm_hwm_mib": round(hwm / 1024, 1)}
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -148,6 +185,7 @@ def main():
     parser.add_argument("--topic", default="rebuild.events")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", default=tempfile.gettempdir())
+    parser.add_argument("--postmaster-pid", help="the server's postmaster.pid, for its CPU time")
     args = parser.parse_args()
     for index in range(args.runs):
         print(json.dumps(one_run(args, index)), flush=True)

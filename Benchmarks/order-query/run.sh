@@ -2,6 +2,7 @@
 # OrderQuery benchmark: fold rate on PostgreSQL against COPY of the same rows, rebuild time and memory.
 #
 #   Benchmarks/order-query/run.sh [--runs 3] [--orders 100000] [--rate 1000] [--skip-build] [--keep DIR]
+#                                 [--fold-only]
 #
 # Builds order-query and kafkawire in release (under flock /tmp/swift-build.lock), starts a
 # throwaway PostgreSQL (scripts/lib/test-postgres.sh) and a dev broker, fills a 1-partition
@@ -23,6 +24,7 @@ ORDERS=100000
 RATE=1000
 SKIP_BUILD=0
 KEEP=""
+FOLD_ONLY=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
         --rate) RATE="$2"; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --keep) KEEP="$2"; shift 2 ;;
+        --fold-only) FOLD_ONLY=1; shift ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -71,8 +74,10 @@ log "generating $ORDERS orders x 10 events"
 "$VENV/bin/python" "$HERE/../order-command/generate_events.py" --bootstrap "$BROKER" --topic rebuild.events --orders "$ORDERS" >&2
 log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}'), $RUNS runs"
 "$VENV/bin/python" "$HERE/bench.py" --bootstrap "$BROKER" --database-url "$ORDERS_TEST_DATABASE_URL" \
-    --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK"
+    --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK" \
+    --postmaster-pid "$TEST_PG_DIR/data/postmaster.pid"
 
+[ "$FOLD_ONLY" -eq 0 ] || exit 0
 for run in $(seq "$RUNS"); do
     db="oq_latency_$run"
     "$ORDERS_TEST_PSQL" "$ORDERS_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2

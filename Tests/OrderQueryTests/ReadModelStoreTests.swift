@@ -283,6 +283,50 @@ import Testing
         }
     }
 
+    /// Only an order's changed lines are written (from its first changed line on): lines added
+    /// at the end, removed from the front (the others shift), changed in the middle and removed
+    /// from the end, each in a batch of its own, through both ways a batch is stored.
+    @Test(arguments: databases, [true, false]) func changedLinesAreStoredAsFolded(_ kind: String, inTransaction: Bool) async throws {
+        try await Self.withStore(kind) { store in
+            let generation = try await store.migrate(partitionCount: 1)
+            let line = { (sku: String, quantity: Int64) in LineItem(sku: sku, quantity: quantity, unitPrice: 100) }
+            let steps: [OrderEvent] = [
+                .placed(OrderPlaced(customerId: "c-1", currency: "EUR", items: [line("A", 1), line("B", 2), line("C", 3)])),
+                .itemAdded(ItemAdded(sku: "D", quantity: 4, unitPrice: 100)),
+                .itemRemoved(ItemRemoved(sku: "A")),
+                .itemAdded(ItemAdded(sku: "C", quantity: 5, unitPrice: 100)),
+                .itemRemoved(ItemRemoved(sku: "D")),
+                .itemAdded(ItemAdded(sku: "E", quantity: 1, unitPrice: 100)),
+            ]
+            var log = LogBuilder()
+            var expected = OrderState()
+            for (index, event) in steps.enumerated() {
+                log.records = []
+                log.append(event, order: "o-1", version: Int64(index + 1))
+                expected.apply(event)
+                let start = Int64(index)
+                if inTransaction {
+                    _ = try await store.applyInTransaction(
+                        log.records, orderIds: ["o-1"], to: generation, startOffsets: [0: start], partitionOf: Self.partitionOf)
+                } else {
+                    _ = try await store.apply(log.records, to: generation, startOffsets: [0: start], partitionOf: Self.partitionOf)
+                }
+                let order = try await store.read(generation: nil) { db, t in try await ReadModelStore.order(db, t, id: "o-1") }
+                #expect(order?.state.items == expected.items, "after step \(index + 1)")
+            }
+            #expect(expected.items.map(\.sku) == ["B", "C", "E"])
+        }
+    }
+
+    @Test func anItemChangeStartsAtTheFirstLineThatDiffers() {
+        let a = LineItem(sku: "A", quantity: 1, unitPrice: 1), b = LineItem(sku: "B", quantity: 1, unitPrice: 1)
+        #expect(ItemChange(before: [a, b], after: [a, b]) == nil)
+        #expect(ItemChange(before: [], after: [a]) == ItemChange(firstChangedLine: 0, previousLineCount: 0))
+        #expect(ItemChange(before: [a], after: [a, b]) == ItemChange(firstChangedLine: 1, previousLineCount: 1))
+        #expect(ItemChange(before: [a, b], after: [b]) == ItemChange(firstChangedLine: 0, previousLineCount: 2))
+        #expect(ItemChange(before: [a, b], after: [a]) == ItemChange(firstChangedLine: 1, previousLineCount: 2))
+    }
+
     @Test(arguments: databases) func theListPagesNewestFirstWithoutRepeats(_ kind: String) async throws {
         try await Self.withStore(kind) { store in
             let generation = try await store.migrate(partitionCount: 1)

@@ -63,7 +63,8 @@ public func buildApplication(
 
     let rebuilds = RebuildManager(
         store: store, client: client, admin: admin, topic: configuration.topic, partitionCount: partitionCount,
-        partitionOf: partitionOf, metrics: metrics, logger: logger, retireGrace: configuration.retireGrace)
+        partitionOf: partitionOf, metrics: metrics, logger: logger, retireGrace: configuration.retireGrace,
+        maxBatch: configuration.maxBatch)
     await rebuilds.dropLeftovers()
 
     let router = Router(context: BasicRequestContext.self)

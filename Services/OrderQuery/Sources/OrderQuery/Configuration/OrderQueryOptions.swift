@@ -36,7 +36,7 @@ public struct OrderQueryOptions: ParsableArguments {
     var adminToken = env("ADMIN_TOKEN") ?? ""
 
     @Option(help: "Records applied per database transaction, at most (env MAX_BATCH)")
-    var maxBatch = env("MAX_BATCH") ?? "5000"
+    var maxBatch = env("MAX_BATCH") ?? "\(OrderQueryConfiguration.defaultMaxBatch)"
 
     @Option(help: "How long a generation replaced by a rebuild keeps its tables, in ms (env RETIRE_GRACE_MS)")
     var retireGraceMs = env("RETIRE_GRACE_MS") ?? "60000"

@@ -15,8 +15,8 @@ public struct BatchProjection: Sendable {
     /// Void events by reason.
     public private(set) var voidEvents: [String: Int] = [:]
     /// The touched orders whose items the batch changed (placing an order sets them; most
-    /// events leave them as they were, and their rows need no write).
-    public private(set) var itemsChanged: Set<String> = []
+    /// events leave them as they were, and their rows need no write), with what changed.
+    public private(set) var itemChanges: [String: ItemChange] = [:]
     /// Per partition, the next offset to apply after this batch.
     public private(set) var nextOffsets: [Int32: Int64] = [:]
     /// A partition stopped at an unreadable event: the offset of that event and why. Its next
@@ -50,7 +50,9 @@ public struct BatchProjection: Sendable {
         }
         for (orderId, after) in orders {
             let previous = before[orderId]
-            if previous?.state.items != after.state.items { itemsChanged.insert(orderId) }
+            if let change = ItemChange(before: previous?.state.items ?? [], after: after.state.items) {
+                itemChanges[orderId] = change
+            }
             var delta = customerDeltas[after.state.customerId] ?? CustomerDelta()
             if let previous {
                 delta.byStatus[previous.state.status, default: 0] -= 1
@@ -79,6 +81,30 @@ public struct BatchProjection: Sendable {
             commandId: envelope.commandId, occurredAt: occurredAt, partition: item.partition, offset: item.offset,
             status: row.state.status.rawValue,
             payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self)))
+    }
+}
+
+/// How an order's lines changed in a batch: the lines before `firstChangedLine` are stored as
+/// they are; only the lines from there on are written (an item added to an order of many
+/// lines writes one row, not all of them).
+public struct ItemChange: Sendable, Hashable {
+    /// The first line (0-based) that differs, or that one side lacks.
+    public var firstChangedLine: Int
+    /// How many lines the read model held before the batch.
+    public var previousLineCount: Int
+
+    public init(firstChangedLine: Int, previousLineCount: Int) {
+        self.firstChangedLine = firstChangedLine
+        self.previousLineCount = previousLineCount
+    }
+
+    /// Nil when the lines are the same.
+    public init?(before: [LineItem], after: [LineItem]) {
+        var first = 0
+        while first < before.count, first < after.count, before[first] == after[first] { first += 1 }
+        guard first < before.count || first < after.count else { return nil }
+        firstChangedLine = first
+        previousLineCount = before.count
     }
 }
 

@@ -34,7 +34,7 @@ public final class ProjectionRunner: Sendable {
 
     public init(
         name: String, consumer: KafkaConsumer, store: ReadModelStore, topic: String, generation: Int64,
-        partitionOf: @escaping @Sendable (String) -> Int32, metrics: QueryMetrics, logger: Logger, maxBatch: Int = 5_000,
+        partitionOf: @escaping @Sendable (String) -> Int32, metrics: QueryMetrics, logger: Logger, maxBatch: Int = OrderQueryConfiguration.defaultMaxBatch,
         board: ProgressBoard? = nil, cachedOrders: Int = 50_000
     ) {
         self.board = board

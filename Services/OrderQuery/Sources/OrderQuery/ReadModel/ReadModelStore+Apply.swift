@@ -138,10 +138,21 @@ extension ReadModelStore {
     /// Set-based writes: a few multi-row statements per batch, whatever its size.
     static func write(_ rows: BatchRows, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
         guard !rows.orders.isEmpty else { return }
-        for chunk in rows.itemOrders.chunked(1_000) {
-            var delete = Statement("DELETE FROM \(t.items) WHERE order_id IN ")
-            delete.append(delete.list(chunk.map(\.orderId)))
-            try await delete.run(on: db)
+        // Only lines the read model holds from an order's first changed line on are replaced
+        // (a new order, or an item added at the end, deletes nothing).
+        let replaced = rows.itemOrders.filter { $0.previousLineCount > $0.firstChangedLine }
+        if db.dialect == .postgres {
+            for chunk in replaced.chunked(1_000) {
+                var delete = Statement("DELETE FROM \(t.items) AS i USING (VALUES ")
+                delete.append(delete.rows(chunk.map { [.text($0.orderId), .int($0.firstChangedLine)] }, types: ["text", "bigint"]))
+                delete.append(") AS v(order_id, from_line) WHERE i.order_id = v.order_id AND i.line_no >= v.from_line")
+                try await delete.run(on: db)
+            }
+        } else {
+            for order in replaced {
+                try await db.query(
+                    "DELETE FROM \(t.items) WHERE order_id = $1 AND line_no >= $2", [.text(order.orderId), .int(order.firstChangedLine)])
+            }
         }
         try await db.insert(into: t.items, columns: UpsertSQL.itemColumns, rows: rows.items)
         let sql = UpsertSQL(tables: t, dialect: db.dialect)
@@ -313,9 +324,17 @@ struct BatchRows {
     /// Each touched customer's summary change (an order's customer never changes, so counts
     /// move between statuses and new orders add up).
     var customers: [[SQLValue]] = []
-    /// The items of the orders whose items the batch changed, and those orders' line counts.
+    /// The changed lines (from each order's first changed line on) of the orders whose items
+    /// the batch changed, and per such order where its lines changed.
     var items: [[SQLValue]] = []
-    var itemOrders: [(orderId: String, lineCount: Int64)] = []
+    var itemOrders: [ItemOrder] = []
+
+    struct ItemOrder {
+        var orderId: String
+        var firstChangedLine: Int64
+        var previousLineCount: Int64
+        var lineCount: Int64
+    }
 
     init(_ projection: BatchProjection) {
         let rows = projection.orders.values.sorted { $0.orderId < $1.orderId }
@@ -327,9 +346,12 @@ struct BatchRows {
                 .int(Int64(state.items.count)), .int(state.version), .int(row.placedAt.millisecondsSinceEpoch),
                 .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(state.shipping?.carrier),
                 SQLValue(state.shipping?.trackingNumber), SQLValue(state.cancelReason)])
-            guard projection.itemsChanged.contains(row.orderId) else { continue }
-            itemOrders.append((row.orderId, Int64(state.items.count)))
-            for (index, item) in state.items.enumerated() {
+            guard let change = projection.itemChanges[row.orderId] else { continue }
+            itemOrders.append(ItemOrder(
+                orderId: row.orderId, firstChangedLine: Int64(change.firstChangedLine),
+                previousLineCount: Int64(change.previousLineCount), lineCount: Int64(state.items.count)))
+            for index in change.firstChangedLine..<state.items.count {
+                let item = state.items[index]
                 items.append([.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)])
             }
         }

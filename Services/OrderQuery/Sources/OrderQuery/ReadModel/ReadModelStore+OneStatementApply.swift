@@ -135,10 +135,11 @@ extension ReadModelStore {
                     WHERE generation = \(generation) AND (SELECT go FROM go))
                 """)
         }
-        if !rows.itemOrders.isEmpty {
-            // Lines past an order's new line count go; the others are upserted: disjoint rows,
-            // so the two can be parts of one statement.
-            let counts = s.rows(rows.itemOrders.map { [.text($0.orderId), .int($0.lineCount)] }, types: ["text", "bigint"])
+        let trimmed = rows.itemOrders.filter { $0.previousLineCount > $0.lineCount }
+        if !trimmed.isEmpty {
+            // Lines past an order's new line count go; the changed ones are upserted: disjoint
+            // rows, so the two can be parts of one statement.
+            let counts = s.rows(trimmed.map { [.text($0.orderId), .int($0.lineCount)] }, types: ["text", "bigint"])
             parts.append("""
                 items_trimmed AS (DELETE FROM \(t.items) i USING (VALUES \(counts)) AS v(order_id, line_count)
                     WHERE (SELECT go FROM go) AND i.order_id = v.order_id AND i.line_no >= v.line_count)

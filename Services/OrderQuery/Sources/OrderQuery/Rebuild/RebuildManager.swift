@@ -25,13 +25,16 @@ public actor RebuildManager {
     let logger: Logger
     /// How long a retired generation's tables outlive the swap (queries that began on it finish).
     let retireGrace: Duration
+    /// Records per stored batch, as for the live projection.
+    let maxBatch: Int
     private var running: [Int64: Task<Void, Never>] = [:]
 
     public init(
         store: ReadModelStore, client: KafkaClientConfiguration, admin: KafkaAdmin, topic: String, partitionCount: Int32,
         partitionOf: @escaping @Sendable (String) -> Int32, metrics: QueryMetrics, logger: Logger,
-        retireGrace: Duration = .seconds(60)
+        retireGrace: Duration = .seconds(60), maxBatch: Int = OrderQueryConfiguration.defaultMaxBatch
     ) {
+        self.maxBatch = maxBatch
         self.store = store
         self.client = client
         self.admin = admin
@@ -96,7 +99,7 @@ public actor RebuildManager {
             let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
             let runner = ProjectionRunner(
                 name: "rebuild g\(generation)", consumer: consumer, store: store, topic: topic, generation: generation,
-                partitionOf: partitionOf, metrics: metrics, logger: logger,
+                partitionOf: partitionOf, metrics: metrics, logger: logger, maxBatch: maxBatch,
                 // Nothing cached: a rebuild's large batches read their orders anyway, and its memory stays flat.
                 cachedOrders: 0)
             try await withThrowingTaskGroup(of: Void.self) { group in
