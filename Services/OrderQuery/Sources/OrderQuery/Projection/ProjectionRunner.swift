@@ -94,67 +94,198 @@ public final class ProjectionRunner: Sendable {
 
     // MARK: Folding
 
-    /// Folds until the consumer stops, or until `done` says so after a batch.
-    public func run(done: (@Sendable (ProjectionRunner) async throws -> Bool)? = nil) async throws {
-        var iterator = consumer.messages.makeAsyncIterator()
-        while true {
-            var askedAt = state.withLockedValue { $0.cursors.epoch }
-            guard let first = try await iterator.next() else { return }
-            var batch = [(first, askedAt)]
-            askedAt = state.withLockedValue { $0.cursors.epoch }
-            while batch.count < maxBatch, let record = iterator.nextIfBuffered() {
-                batch.append((record, askedAt))
-            }
-            try await applyBatch(batch)
-            if let done, try await done(self) { return }
-        }
-    }
+    /// Records as the consumer handed them out, each with the cursors' epoch when it was asked for.
+    typealias FetchedBatch = [(ConsumerRecord, UInt64)]
 
-    /// Admits the records, stores them in one transaction, and handles a refusal.
-    func applyBatch(_ batch: [(ConsumerRecord, UInt64)]) async throws {
-        // Admission, per partition in the order the records came.
-        var admitted: [LogRecord] = []
+    /// The records of a fetched batch that may be applied, and where each partition starts.
+    struct Admission: Sendable {
+        var records: [LogRecord] = []
         var startOffsets: [Int32: Int64] = [:]
         var epochs: [Int32: UInt64] = [:]
         var reseeks: [Int32: Int64] = [:]
-        state.withLockedValue { state in
-            var next: [Int32: Int64] = [:]
-            for (record, askedAt) in batch where reseeks[record.partition] == nil {
-                guard let cursor = state.cursors.cursors[record.partition] else { continue }
-                let partitionNext = next[record.partition] ?? cursor.next
-                switch state.cursors.admit(record.partition, offset: record.offset, next: partitionNext, askedAt: askedAt) {
-                case .apply:
-                    if startOffsets[record.partition] == nil {
-                        startOffsets[record.partition] = cursor.next
-                        epochs[record.partition] = cursor.epoch
-                    }
-                    next[record.partition] = record.offset + 1
-                    admitted.append(LogRecord(partition: record.partition, offset: record.offset, record: EventRecord(record)))
-                case .skip:
+    }
+
+    /// A large batch folded while the one before it was being stored, as if that one will be.
+    struct FoldedAhead: Sendable {
+        var admission: Admission
+        var projection: BatchProjection
+        /// The cache's epoch it was folded under: if it moved (a seek, an assignment, a
+        /// refusal), or a cursor's did (`admission.epochs`), it is folded again from its records.
+        var cacheEpoch: UInt64
+    }
+
+    /// Folds until the consumer stops. A batch is what one `next()` gave plus everything
+    /// already fetched behind it, up to `maxBatch`. Large batches (a backlog) are pipelined:
+    /// while one is stored, the next one already fetched is admitted, its unknown orders read
+    /// and folded, so order-query's CPU and the database's work overlap.
+    public func run() async throws {
+        var iterator = consumer.messages.makeAsyncIterator()
+        var carried: (fetched: FetchedBatch, ahead: FoldedAhead?)?
+        while true {
+            let fetched: FetchedBatch
+            var ahead: FoldedAhead?
+            if let carried {
+                (fetched, ahead) = carried
+            } else {
+                let askedAt = state.withLockedValue { $0.cursors.epoch }
+                guard let first = try await iterator.next() else { return }
+                fetched = [(first, askedAt)] + takeBuffered(&iterator, upTo: maxBatch - 1)
+            }
+            carried = nil
+            if let folded = ahead, !stillValid(folded) { ahead = nil }
+            let admission = ahead?.admission ?? admit(fetched)
+            guard admission.records.count > ReadModelStore.oneStatementRecords else {
+                try await apply(admission)
+                continue
+            }
+            // A large batch: fold it (unless that was done ahead), store it, and meanwhile
+            // fold the next one if it is already here.
+            let folded: FoldedAhead
+            if let ahead {
+                folded = ahead
+            } else {
+                guard let prepared = try await foldAhead(admission, after: nil) else {
+                    try await apply(admission)
                     continue
-                case .reseek(let offset):
-                    reseeks[record.partition] = offset
                 }
+                folded = prepared
+            }
+            let next = takeBuffered(&iterator, upTo: maxBatch)
+            async let stored = storeFolded(folded)
+            var nextAhead: FoldedAhead?
+            if next.count > ReadModelStore.oneStatementRecords {
+                nextAhead = try await foldAhead(admit(next, after: folded), after: folded)
+            }
+            let storedCleanly = try await stored
+            if !next.isEmpty { carried = (next, storedCleanly ? nextAhead : nil) }
+        }
+    }
+
+    private func takeBuffered(_ iterator: inout KafkaConsumerMessages.AsyncIterator, upTo limit: Int) -> FetchedBatch {
+        let askedAt = state.withLockedValue { $0.cursors.epoch }
+        var batch: FetchedBatch = []
+        while batch.count < limit, let record = iterator.nextIfBuffered() {
+            batch.append((record, askedAt))
+        }
+        return batch
+    }
+
+    /// Admission, per partition in the order the records came: against the cursors as they
+    /// are, or, for a batch folded ahead, as they will be once `previous` is stored.
+    func admit(_ batch: FetchedBatch, after previous: FoldedAhead? = nil) -> Admission {
+        var cursors = state.withLockedValue { $0.cursors }
+        if let previous {
+            for (partition, next) in previous.projection.nextOffsets {
+                cursors.advance(partition, to: next, ifEpoch: previous.admission.epochs[partition] ?? 0)
             }
         }
-        if !admitted.isEmpty {
-            try await store(admitted, startOffsets: startOffsets, epochs: epochs)
+        var admission = Admission()
+        var next: [Int32: Int64] = [:]
+        for (record, askedAt) in batch where admission.reseeks[record.partition] == nil {
+            guard let cursor = cursors.cursors[record.partition] else { continue }
+            let partitionNext = next[record.partition] ?? cursor.next
+            switch cursors.admit(record.partition, offset: record.offset, next: partitionNext, askedAt: askedAt) {
+            case .apply:
+                if admission.startOffsets[record.partition] == nil {
+                    admission.startOffsets[record.partition] = cursor.next
+                    admission.epochs[record.partition] = cursor.epoch
+                }
+                next[record.partition] = record.offset + 1
+                admission.records.append(LogRecord(partition: record.partition, offset: record.offset, record: EventRecord(record)))
+            case .skip:
+                continue
+            case .reseek(let offset):
+                admission.reseeks[record.partition] = offset
+            }
         }
-        for (partition, offset) in reseeks {
+        return admission
+    }
+
+    /// Stores an admitted batch (folding it against the cached rows and those read in the
+    /// same transaction), then seeks the partitions admission asked to.
+    func apply(_ admission: Admission) async throws {
+        if !admission.records.isEmpty {
+            try await store(admission)
+        }
+        reseek(admission)
+    }
+
+    private func reseek(_ admission: Admission) {
+        for (partition, offset) in admission.reseeks {
             let current = state.withLockedValue { $0.cursors.cursors[partition]?.next } ?? offset
             seek(partition, to: current)
         }
     }
 
-    private func store(_ records: [LogRecord], startOffsets: [Int32: Int64], epochs: [Int32: UInt64]) async throws {
-        let orderIds = Set(records.compactMap { $0.record.keyString })
-        let (generation, known, cacheEpoch) = state.withLockedValue { state in
+    /// Folds a large batch before it is stored: its orders' rows come from the cache, from
+    /// `previous` (folded, being stored), or are read. Nil if they could not be read (the
+    /// batch then takes the transaction path, which says why).
+    func foldAhead(_ admission: Admission, after previous: FoldedAhead?) async throws -> FoldedAhead? {
+        guard !admission.records.isEmpty, admission.reseeks.isEmpty else { return nil }
+        let orderIds = Set(admission.records.compactMap { $0.record.keyString })
+        let (generation, cached, cacheEpoch) = state.withLockedValue { state in
             (state.generation, state.orderRows.rows(for: orderIds), state.orderRows.epoch)
         }
+        var before = cached
+        if let previous {
+            guard previous.cacheEpoch == cacheEpoch else { return nil }
+            for (id, row) in previous.projection.orders where orderIds.contains(id) { before[id] = row }
+        }
+        do {
+            let read = try await store.storedOrders(orderIds.subtracting(before.keys), generation: generation)
+            before.merge(read) { known, _ in known }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            return nil
+        }
+        let projection = BatchProjection(records: admission.records, before: before, partitionOf: partitionOf)
+        return FoldedAhead(admission: admission, projection: projection, cacheEpoch: cacheEpoch)
+    }
+
+    /// Whether a batch folded ahead may be stored as folded: nothing was sought, assigned,
+    /// revoked or refused since (the cursors' and the cache's epochs are those it saw).
+    private func stillValid(_ ahead: FoldedAhead) -> Bool {
+        state.withLockedValue { state in
+            state.orderRows.epoch == ahead.cacheEpoch
+                && ahead.admission.startOffsets.keys.allSatisfy { partition in
+                    guard let cursor = state.cursors.cursors[partition] else { return false }
+                    return cursor.epoch == ahead.admission.epochs[partition] && cursor.stopped == nil
+                        && cursor.next == ahead.admission.startOffsets[partition]
+                }
+        }
+    }
+
+    /// Stores a batch folded ahead. True if it was stored and nothing else happened to the
+    /// projection (the next batch folded ahead may follow it).
+    private func storeFolded(_ folded: FoldedAhead) async throws -> Bool {
+        let stored = try await store(folded.admission, folded: folded.projection, cacheEpoch: folded.cacheEpoch)
+        reseek(folded.admission)
+        return stored && folded.projection.stopped.isEmpty
+    }
+
+    /// Stores admitted records in one transaction (folded here, or `folded` before) and
+    /// handles a refusal. True if the batch was stored.
+    @discardableResult
+    private func store(_ admission: Admission, folded: BatchProjection? = nil, cacheEpoch foldedCacheEpoch: UInt64? = nil) async throws -> Bool {
+        let records = admission.records
+        let startOffsets = admission.startOffsets
+        let epochs = admission.epochs
+        let orderIds = Set(records.compactMap { $0.record.keyString })
+        let (generation, known, currentCacheEpoch) = state.withLockedValue { state in
+            (state.generation, folded == nil ? state.orderRows.rows(for: orderIds) : [:], state.orderRows.epoch)
+        }
+        let cacheEpoch = foldedCacheEpoch ?? currentCacheEpoch
         let started = ContinuousClock.now
         do {
-            let projection = try await store.apply(
-                records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
+            let projection: BatchProjection
+            if let folded {
+                try await store.applyFolded(folded, to: generation, startOffsets: startOffsets)
+                projection = folded
+            } else {
+                projection = try await store.apply(
+                    records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
+            }
             metrics.batchApplied(records: records.count, inEffect: projection.inEffectCount,
                                  voidEvents: projection.voidEvents, latency: ContinuousClock.now - started)
             state.withLockedValue { state in
@@ -179,6 +310,7 @@ public final class ProjectionRunner: Sendable {
                 ])
                 consumer.pause([TopicPartition(topic, partition)])
             }
+            return true
         } catch let refusal as ApplyRefusal {
             state.withLockedValue { $0.orderRows.removeAll() }
             switch refusal {
@@ -198,6 +330,7 @@ public final class ProjectionRunner: Sendable {
             case .generationClosed:
                 try await generationClosed()
             }
+            return false
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -215,6 +348,7 @@ public final class ProjectionRunner: Sendable {
             ])
             try await Task.sleep(for: .seconds(1))
             for (partition, offset) in startOffsets { seek(partition, to: offset) }
+            return false
         }
     }
 

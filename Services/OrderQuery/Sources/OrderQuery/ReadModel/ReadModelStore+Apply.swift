@@ -48,18 +48,7 @@ extension ReadModelStore {
         let schema = self.schema
         let tables = schema.tables(generation)
         return try await database.write { db in
-            // A key-share lock on the generation's row orders this batch with a swap (which
-            // locks the row for update) but not with other batches (whose progress updates
-            // take no key lock): two batches both holding a plain share lock and then both
-            // updating the row would deadlock.
-            let lock = schema.dialect == .postgres ? " FOR KEY SHARE" : ""
-            let status = try await db.query(
-                "SELECT status FROM \(schema.generations) WHERE generation = $1\(lock)", [.int(generation)]
-            ).first?.string(0)
-            guard let status, Generation.Status(rawValue: status)?.acceptsEvents == true else {
-                throw ApplyRefusal.generationClosed(generation)
-            }
-
+            try await Self.lockAcceptingGeneration(generation, schema, db)
             var before = known.filter { orderIds.contains($0.key) }
             let toRead = orderIds.subtracting(before.keys)
             if !toRead.isEmpty {
@@ -73,6 +62,45 @@ extension ReadModelStore {
                 projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
             try await Self.write(BatchRows(projection), to: tables, db)
             return projection
+        }
+    }
+
+    /// Stores a batch folded before (`BatchProjection` over the rows of its orders as stored,
+    /// read outside any transaction or known from the projection's own writes) in one
+    /// transaction, with the compare-and-set on `startOffsets`. Safe for the same reason as
+    /// `applyInOneStatement`: the orders are only ever written together with their
+    /// partitions' offsets, so if anyone wrote them after they were read, the offsets moved
+    /// and the batch is refused.
+    public func applyFolded(_ projection: BatchProjection, to generation: Int64, startOffsets: [Int32: Int64]) async throws {
+        let schema = self.schema
+        let tables = schema.tables(generation)
+        try await database.write { db in
+            try await Self.lockAcceptingGeneration(generation, schema, db)
+            try await Self.moveOffsets(
+                projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
+            try await Self.write(BatchRows(projection), to: tables, db)
+        }
+    }
+
+    /// The stored rows of those of `ids` the generation has, read outside any transaction
+    /// (for a batch folded before it is stored: `applyFolded`).
+    public func storedOrders(_ ids: Set<String>, generation: Int64) async throws -> [String: OrderRow] {
+        guard !ids.isEmpty else { return [:] }
+        let tables = schema.tables(generation)
+        return try await database.read { db in try await Self.loadOrders(db, tables, ids: ids) }
+    }
+
+    /// Refuses the batch unless the generation takes events. A key-share lock on the
+    /// generation's row orders the batch with a swap (which locks the row for update) but not
+    /// with other batches (whose progress updates take no key lock): two batches both holding
+    /// a plain share lock and then both updating the row would deadlock.
+    static func lockAcceptingGeneration(_ generation: Int64, _ schema: ReadModelSchema, _ db: any SQLExecutor) async throws {
+        let lock = schema.dialect == .postgres ? " FOR KEY SHARE" : ""
+        let status = try await db.query(
+            "SELECT status FROM \(schema.generations) WHERE generation = $1\(lock)", [.int(generation)]
+        ).first?.string(0)
+        guard let status, Generation.Status(rawValue: status)?.acceptsEvents == true else {
+            throw ApplyRefusal.generationClosed(generation)
         }
     }
 
