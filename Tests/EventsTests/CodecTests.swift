@@ -89,6 +89,16 @@ import Testing
         }
     }
 
+    @Test func formatsWhatFoundationFormats() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+        }
+        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for id in edges { #expect(id.lowercasedString == id.uuidString.lowercased()) }
+    }
+
     @Test func parsesExactlyTheCanonicalFormOfDamagedIds() {
         let alphabet = Array("0123456789abcdefABCDEF-gz ")
         for _ in 0..<2_000 {

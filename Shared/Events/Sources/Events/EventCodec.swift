@@ -7,7 +7,7 @@ public enum EventCodec {
         let envelope = recorded.envelope
         var headers = [
             EventRecord.Header(EventHeader.eventType, envelope.eventType.rawValue),
-            EventRecord.Header(EventHeader.eventId, envelope.eventId.uuidString.lowercased()),
+            EventRecord.Header(EventHeader.eventId, envelope.eventId.lowercasedString),
             EventRecord.Header(EventHeader.schemaVersion, String(envelope.schemaVersion)),
             EventRecord.Header(EventHeader.aggregateVersion, String(envelope.aggregateVersion)),
             EventRecord.Header(EventHeader.commandId, envelope.commandId),

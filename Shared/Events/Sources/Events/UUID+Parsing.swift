@@ -34,6 +34,29 @@ extension UUID {
     }
 }
 
+extension UUID {
+    /// The canonical form in lower case, as events carry it, without Foundation's
+    /// `snprintf`-based `uuidString` (a rebuild formats one per event).
+    public var lowercasedString: String {
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var place = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[place] = 0x2D
+                        place += 1
+                    }
+                    out[place] = digits.utf8Start[Int(bytes[index] >> 4)]
+                    out[place + 1] = digits.utf8Start[Int(bytes[index] & 0x0F)]
+                    place += 2
+                }
+                return place
+            }
+        }
+    }
+}
+
 /// A hex digit's value (either case), or 0xFF.
 private func hexValue(_ byte: UInt8) -> UInt8 {
     switch byte {

@@ -77,7 +77,7 @@ public struct BatchProjection: Sendable {
         orders[envelope.orderId] = row
         events.append(EventRow(
             orderId: envelope.orderId, version: envelope.aggregateVersion, eventType: envelope.eventType.rawValue,
-            eventId: envelope.eventId.uuidString.lowercased(), schemaVersion: Int64(envelope.eventType.currentSchemaVersion),
+            eventId: envelope.eventId.lowercasedString, schemaVersion: Int64(envelope.eventType.currentSchemaVersion),
             commandId: envelope.commandId, occurredAt: occurredAt, partition: item.partition, offset: item.offset,
             status: row.state.status.rawValue,
             payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self)))

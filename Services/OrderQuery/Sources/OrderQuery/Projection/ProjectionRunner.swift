@@ -191,7 +191,7 @@ public final class ProjectionRunner: Sendable {
                     admission.epochs[record.partition] = cursor.epoch
                 }
                 next[record.partition] = record.offset + 1
-                admission.records.append(LogRecord(partition: record.partition, offset: record.offset, record: EventRecord(record)))
+                admission.records.append(LogRecord(record))
             case .skip:
                 continue
             case .reseek(let offset):
