@@ -54,3 +54,14 @@ extension ConsumerRecord: EventRecordBytes {
         }
     }
 }
+
+extension ConsumerRecord {
+    /// An event's record as if consumed at `offset` of `partition` (for tests and tools that
+    /// build records rather than consume them).
+    public init(_ record: EventRecord, topic: String = "", partition: Int32, offset: Int64, timestamp: Int64 = 0) {
+        self.init(
+            topic: topic, partition: partition, offset: offset, timestamp: timestamp,
+            key: record.key.map { ByteBuffer(bytes: $0) }, value: record.value.map { ByteBuffer(bytes: $0) },
+            headers: record.headers.map { RecordHeader(key: $0.name, value: $0.value.map { ByteBuffer(bytes: $0) }) })
+    }
+}

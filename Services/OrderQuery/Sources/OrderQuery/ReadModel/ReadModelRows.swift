@@ -41,74 +41,22 @@ public struct EventRow: Sendable, Hashable {
     public var payload: String
 }
 
-/// Where a record was read from.
+/// Where a record was read from, with its bytes as consumed: read in place where the client
+/// fetched them (copying each record into an `EventRecord`, about twenty allocations, and
+/// freeing them was a sixth of a backlog's fold).
 public struct LogRecord: Sendable {
     public var partition: Int32
     public var offset: Int64
-    public var record: LogRecordBytes
+    public var record: ConsumerRecord
 
-    public init(partition: Int32, offset: Int64, record: EventRecord) {
-        self.init(partition: partition, offset: offset, bytes: .event(record))
-    }
-
-    /// A consumed record, read in place where the client fetched it (copying each one into
-    /// an `EventRecord`, about twenty allocations, and freeing them was a sixth of a
-    /// backlog's fold).
     public init(_ record: ConsumerRecord) {
-        self.init(partition: record.partition, offset: record.offset, bytes: .consumed(record))
+        self.partition = record.partition
+        self.offset = record.offset
+        self.record = record
     }
 
-    init(partition: Int32, offset: Int64, bytes: LogRecordBytes) {
-        self.partition = partition
-        self.offset = offset
-        self.record = bytes
-    }
-}
-
-/// A record's bytes: as consumed, or built (tests, tools).
-public enum LogRecordBytes: Sendable, EventRecordBytes {
-    case consumed(ConsumerRecord)
-    case event(EventRecord)
-
-    public func withKey(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-        switch self {
-        case .consumed(let record): record.withKey(body)
-        case .event(let record): record.withKey(body)
-        }
-    }
-
-    public func withValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-        switch self {
-        case .consumed(let record): record.withValue(body)
-        case .event(let record): record.withValue(body)
-        }
-    }
-
-    public var headerCount: Int {
-        switch self {
-        case .consumed(let record): record.headerCount
-        case .event(let record): record.headerCount
-        }
-    }
-
-    public func headerNameLength(at index: Int) -> Int {
-        switch self {
-        case .consumed(let record): record.headerNameLength(at: index)
-        case .event(let record): record.headerNameLength(at: index)
-        }
-    }
-
-    public func headerName(at index: Int, is name: String) -> Bool {
-        switch self {
-        case .consumed(let record): record.headerName(at: index, is: name)
-        case .event(let record): record.headerName(at: index, is: name)
-        }
-    }
-
-    public func withHeaderValue(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-        switch self {
-        case .consumed(let record): record.withHeaderValue(at: index, body)
-        case .event(let record): record.withHeaderValue(at: index, body)
-        }
+    /// A record built rather than consumed (tests, tools).
+    public init(partition: Int32, offset: Int64, record: EventRecord) {
+        self.init(ConsumerRecord(record, partition: partition, offset: offset))
     }
 }
