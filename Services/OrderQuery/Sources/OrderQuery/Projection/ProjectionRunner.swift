@@ -112,6 +112,10 @@ public final class ProjectionRunner: Sendable {
         /// The cache's epoch it was folded under: if it moved (a seek, an assignment, a
         /// refusal), or a cursor's did (`admission.epochs`), it is folded again from its records.
         var cacheEpoch: UInt64
+        /// Some orders were assumed new (their first record here is their version 1) instead
+        /// of read: if one is not, storing the batch fails (its version 1 is already in the
+        /// events table, whose key refuses it twice), and the batch is folded again from rows read.
+        var assumedNew: Bool
     }
 
     /// Folds until the consumer stops. A batch is what one `next()` gave plus everything
@@ -231,8 +235,13 @@ public final class ProjectionRunner: Sendable {
             guard previous.cacheEpoch == cacheEpoch else { return nil }
             for (id, row) in previous.projection.orders where orderIds.contains(id) { before[id] = row }
         }
+        // Orders seen first at their version 1 are new, unless another writer put a version 1
+        // of an existing order in the log: not read (most of a backlog's orders are new), but
+        // checked when the batch is stored (`FoldedAhead.assumedNew`).
+        let assumedNew = ReadModelStore.firstSeenAtVersionOne(admission.records, excluding: before)
         do {
-            let read = try await store.storedOrders(orderIds.subtracting(before.keys), generation: generation)
+            let read = try await store.storedOrders(
+                orderIds.subtracting(before.keys).subtracting(assumedNew), generation: generation)
             before.merge(read) { known, _ in known }
         } catch is CancellationError {
             throw CancellationError()
@@ -240,7 +249,7 @@ public final class ProjectionRunner: Sendable {
             return nil
         }
         let projection = BatchProjection(records: admission.records, before: before, partitionOf: partitionOf)
-        return FoldedAhead(admission: admission, projection: projection, cacheEpoch: cacheEpoch)
+        return FoldedAhead(admission: admission, projection: projection, cacheEpoch: cacheEpoch, assumedNew: !assumedNew.isEmpty)
     }
 
     /// Whether a batch folded ahead may be stored as folded: nothing was sought, assigned,
@@ -259,15 +268,20 @@ public final class ProjectionRunner: Sendable {
     /// Stores a batch folded ahead. True if it was stored and nothing else happened to the
     /// projection (the next batch folded ahead may follow it).
     private func storeFolded(_ folded: FoldedAhead) async throws -> Bool {
-        let stored = try await store(folded.admission, folded: folded.projection, cacheEpoch: folded.cacheEpoch)
+        let stored = try await store(
+            folded.admission, folded: folded.projection, cacheEpoch: folded.cacheEpoch, unfoldedOnFailure: folded.assumedNew)
         reseek(folded.admission)
         return stored && folded.projection.stopped.isEmpty
     }
 
     /// Stores admitted records in one transaction (folded here, or `folded` before) and
-    /// handles a refusal. True if the batch was stored.
+    /// handles a refusal. True if the batch was stored. `unfoldedOnFailure`: if storing
+    /// `folded` fails (not a refusal), the batch is folded and stored again here at once.
     @discardableResult
-    private func store(_ admission: Admission, folded: BatchProjection? = nil, cacheEpoch foldedCacheEpoch: UInt64? = nil) async throws -> Bool {
+    private func store(
+        _ admission: Admission, folded: BatchProjection? = nil, cacheEpoch foldedCacheEpoch: UInt64? = nil,
+        unfoldedOnFailure: Bool = false
+    ) async throws -> Bool {
         let records = admission.records
         let startOffsets = admission.startOffsets
         let epochs = admission.epochs
@@ -333,6 +347,13 @@ public final class ProjectionRunner: Sendable {
             return false
         } catch is CancellationError {
             throw CancellationError()
+        } catch where folded != nil && unfoldedOnFailure {
+            // An order assumed new was not (or the database failed): nothing was stored, and
+            // the rows cached are still those stored. Fold again from rows read.
+            logger.notice("A batch folded ahead was not stored; folding it again from rows read", metadata: [
+                "projection": "\(name)", "error": "\(error)",
+            ])
+            return try await store(admission)
         } catch {
             // The database is unreachable or failed the transaction: nothing was stored. The
             // batch is read again from the stored offsets after a pause; the projection does
