@@ -47,7 +47,16 @@ public enum FoldRule {
         on record: some EventRecordBytes, partition: Int32,
         partitionOf: (String) -> Int32, versionInEffect: (String) -> Int64
     ) -> FoldVerdict {
-        guard let orderId = record.keyString else { return .void(.noOrderKey) }
+        verdict(on: record, orderId: record.keyString, partition: partition, partitionOf: partitionOf, versionInEffect: versionInEffect)
+    }
+
+    /// The same, for a caller that has read the key already (`orderId`: the key as text, nil
+    /// when null or not UTF-8).
+    public static func verdict(
+        on record: some EventRecordBytes, orderId: String?, partition: Int32,
+        partitionOf: (String) -> Int32, versionInEffect: (String) -> Int64
+    ) -> FoldVerdict {
+        guard let orderId else { return .void(.noOrderKey) }
         let expectedPartition = partitionOf(orderId)
         guard expectedPartition == partition else { return .void(.wrongPartition(expected: expectedPartition)) }
         let headers = EnvelopeHeaders(record)

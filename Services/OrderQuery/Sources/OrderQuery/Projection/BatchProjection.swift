@@ -34,7 +34,7 @@ public struct BatchProjection: Sendable {
         for item in records {
             if stopped[item.partition] != nil { continue }
             let verdict = FoldRule.verdict(
-                on: item.record, partition: item.partition, partitionOf: partitionOf,
+                on: item.record, orderId: item.orderId, partition: item.partition, partitionOf: partitionOf,
                 versionInEffect: { orders[$0]?.state.version ?? before[$0]?.state.version ?? 0 })
             switch verdict {
             case .inEffect(let recorded):

@@ -226,7 +226,7 @@ public final class ProjectionRunner: Sendable {
     /// batch then takes the transaction path, which says why).
     func foldAhead(_ admission: Admission, after previous: FoldedAhead?) async throws -> FoldedAhead? {
         guard !admission.records.isEmpty, admission.reseeks.isEmpty else { return nil }
-        let orderIds = Set(admission.records.compactMap { $0.record.keyString })
+        let orderIds = Set(admission.records.compactMap(\.orderId))
         let (generation, cached, cacheEpoch) = state.withLockedValue { state in
             (state.generation, state.orderRows.rows(for: orderIds), state.orderRows.epoch)
         }
@@ -285,7 +285,7 @@ public final class ProjectionRunner: Sendable {
         let records = admission.records
         let startOffsets = admission.startOffsets
         let epochs = admission.epochs
-        let orderIds = Set(records.compactMap { $0.record.keyString })
+        let orderIds = Set(records.compactMap(\.orderId))
         let (generation, known, currentCacheEpoch) = state.withLockedValue { state in
             (state.generation, folded == nil ? state.orderRows.rows(for: orderIds) : [:], state.orderRows.epoch)
         }

@@ -48,11 +48,14 @@ public struct LogRecord: Sendable {
     public var partition: Int32
     public var offset: Int64
     public var record: ConsumerRecord
+    /// The key as text (the order id), read once: every step of a batch needs it.
+    public let orderId: String?
 
     public init(_ record: ConsumerRecord) {
         self.partition = record.partition
         self.offset = record.offset
         self.record = record
+        self.orderId = record.keyString
     }
 
     /// A record built rather than consumed (tests, tools).

@@ -23,7 +23,7 @@ extension ReadModelStore {
         _ records: [LogRecord], to generation: Int64, startOffsets: [Int32: Int64],
         partitionOf: @escaping @Sendable (String) -> Int32, known: [String: OrderRow] = [:]
     ) async throws -> BatchProjection {
-        let orderIds = Set(records.compactMap { $0.record.keyString })
+        let orderIds = Set(records.compactMap(\.orderId))
         if schema.dialect == .postgres, !records.isEmpty, records.count <= Self.oneStatementRecords, orderIds.count <= Self.oneStatementOrders {
             do {
                 return try await applyInOneStatement(

@@ -83,8 +83,8 @@ extension ReadModelStore {
         var seen = Set<String>()
         var versionOne = Set<String>()
         for item in records {
-            guard let id = item.record.keyString, known[id] == nil, seen.insert(id).inserted else { continue }
-            if item.record.header(EventHeader.aggregateVersion) == "1" { versionOne.insert(id) }
+            guard let id = item.orderId, known[id] == nil, seen.insert(id).inserted else { continue }
+            if item.record.isVersionOne { versionOne.insert(id) }
         }
         return versionOne
     }
