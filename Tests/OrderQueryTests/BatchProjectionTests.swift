@@ -40,6 +40,22 @@ import Testing
         #expect(projection.nextOffsets == [0: 4])
     }
 
+    @Test func onlyOrdersWithoutARowBeforeAreNew() {
+        var first = LogBuilder()
+        first.append(LogBuilder.place, order: "o-1", version: 1)
+        let stored = BatchProjection(records: first.records, before: [:], partitionOf: first.partitionOf)
+        #expect(stored.newOrders == ["o-1"])
+        var log = LogBuilder()
+        log.append(LogBuilder.addB, order: "o-1", version: 2)
+        log.append(LogBuilder.place, order: "o-2", version: 1)
+        log.append(LogBuilder.addB, order: "o-3", version: 2)  // void: no version 1 before it
+        let projection = BatchProjection(records: log.records, before: stored.orders, partitionOf: log.partitionOf)
+        #expect(projection.newOrders == ["o-2"])
+        let rows = BatchRows(projection)
+        #expect(rows.orders.map { $0[0] } == [.text("o-1"), .text("o-2")])
+        #expect(rows.orderIsNew == [false, true])
+    }
+
     @Test func theBatchContinuesFromTheRowsBeforeIt() {
         var log = LogBuilder()
         log.append(LogBuilder.place, order: "o-1", version: 1)

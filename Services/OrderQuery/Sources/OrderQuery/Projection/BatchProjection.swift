@@ -17,6 +17,9 @@ public struct BatchProjection: Sendable {
     /// The touched orders whose items the batch changed (placing an order sets them; most
     /// events leave them as they were, and their rows need no write), with what changed.
     public private(set) var itemChanges: [String: ItemChange] = [:]
+    /// The touched orders the read model did not hold before the batch (their rows are
+    /// inserted; the others updated).
+    public private(set) var newOrders: Set<String> = []
     /// Per partition, the next offset to apply after this batch.
     public private(set) var nextOffsets: [Int32: Int64] = [:]
     /// A partition stopped at an unreadable event: the offset of that event and why. Its next
@@ -57,6 +60,7 @@ public struct BatchProjection: Sendable {
             if let previous {
                 delta.byStatus[previous.state.status, default: 0] -= 1
             } else {
+                newOrders.insert(orderId)
                 delta.orders += 1
                 delta.firstOrderAt = min(delta.firstOrderAt ?? after.placedAt, after.placedAt)
                 delta.lastOrderAt = max(delta.lastOrderAt ?? after.placedAt, after.placedAt)

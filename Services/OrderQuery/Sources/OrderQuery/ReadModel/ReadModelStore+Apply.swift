@@ -185,12 +185,19 @@ extension ReadModelStore {
         try await db.insert(into: t.items, columns: UpsertSQL.itemColumns, rows: rows.items)
         let sql = UpsertSQL(tables: t, dialect: db.dialect)
         if db.dialect == .postgres {
-            // COPY into a staging table, then one merge: PostgreSQL's fastest way in for a large batch.
-            let stage = "order_query_orders_stage"
-            try await db.query("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(t.orders)) ON COMMIT DELETE ROWS")
-            try await db.insert(into: stage, columns: UpsertSQL.orderColumns, rows: rows.orders)
-            let list = UpsertSQL.orderColumns.joined(separator: ", ")
-            try await db.query(sql.orders("SELECT \(list) FROM \(stage)", values: false))
+            // New orders: COPY straight into the table (its key refuses an order that exists:
+            // the batch then fails whole). The others: COPY into a staging table, then one
+            // merge. PostgreSQL's fastest ways in for a large batch.
+            let inserted = rows.orders.indices.filter { rows.orderIsNew[$0] }.map { rows.orders[$0] }
+            let updated = rows.orders.indices.filter { !rows.orderIsNew[$0] }.map { rows.orders[$0] }
+            try await db.insert(into: t.orders, columns: UpsertSQL.orderColumns, rows: inserted)
+            if !updated.isEmpty {
+                let stage = "order_query_orders_stage"
+                try await db.query("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(t.orders)) ON COMMIT DELETE ROWS")
+                try await db.insert(into: stage, columns: UpsertSQL.orderColumns, rows: updated)
+                let list = UpsertSQL.orderColumns.joined(separator: ", ")
+                try await db.query(sql.orders("SELECT \(list) FROM \(stage)", values: false))
+            }
         } else {
             for chunk in rows.orders.chunked(1_000) {
                 var upsert = Statement()
@@ -348,6 +355,8 @@ struct UpsertSQL {
 /// A batch's writes as rows of the read model's tables, in `UpsertSQL`'s column order.
 struct BatchRows {
     var orders: [[SQLValue]] = []
+    /// Per row of `orders`: the read model did not hold the order before the batch.
+    var orderIsNew: [Bool] = []
     var events: [[SQLValue]] = []
     /// Each touched customer's summary change (an order's customer never changes, so counts
     /// move between statuses and new orders add up).
@@ -374,6 +383,7 @@ struct BatchRows {
                 .int(Int64(state.items.count)), .int(state.version), .int(row.placedAt.millisecondsSinceEpoch),
                 .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(state.shipping?.carrier),
                 SQLValue(state.shipping?.trackingNumber), SQLValue(state.cancelReason)])
+            orderIsNew.append(projection.newOrders.contains(row.orderId))
             guard let change = projection.itemChanges[row.orderId] else { continue }
             itemOrders.append(ItemOrder(
                 orderId: row.orderId, firstChangedLine: Int64(change.firstChangedLine),
