@@ -30,14 +30,6 @@ extension EventRecordBytes {
         headerIndex(name).flatMap { headerText(at: $0) }
     }
 
-    /// Whether the `aggregate-version` header says 1 (compared in place, as bytes).
-    public var isVersionOne: Bool {
-        guard let index = headerIndex(EventHeader.aggregateVersion) else { return false }
-        var one = false
-        _ = withHeaderValue(at: index) { one = $0.count == 1 && $0[0] == UInt8(ascii: "1") }
-        return one
-    }
-
     /// The first header named `name`, or nil.
     func headerIndex(_ name: String) -> Int? {
         (0..<headerCount).first { headerName(at: $0, is: name) }

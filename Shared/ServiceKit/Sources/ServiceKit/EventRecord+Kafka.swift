@@ -19,10 +19,7 @@ extension ProducerRecord {
     /// The record to append for an event, to an explicit partition (the one the ledger owns,
     /// which is the key's murmur2 partition).
     public init(_ record: EventRecord, topic: String, partition: Int32) {
-        self.init(
-            topic: topic, key: record.key.map { ByteBuffer(bytes: $0) }, value: record.value.map { ByteBuffer(bytes: $0) },
-            headers: record.headers.map { RecordHeader(key: $0.name, value: $0.value.map { ByteBuffer(bytes: $0) }) },
-            partition: partition)
+        self.init(topic: topic, key: record.keyBuffer, value: record.valueBuffer, headers: record.recordHeaders, partition: partition)
     }
 }
 
@@ -61,7 +58,13 @@ extension ConsumerRecord {
     public init(_ record: EventRecord, topic: String = "", partition: Int32, offset: Int64, timestamp: Int64 = 0) {
         self.init(
             topic: topic, partition: partition, offset: offset, timestamp: timestamp,
-            key: record.key.map { ByteBuffer(bytes: $0) }, value: record.value.map { ByteBuffer(bytes: $0) },
-            headers: record.headers.map { RecordHeader(key: $0.name, value: $0.value.map { ByteBuffer(bytes: $0) }) })
+            key: record.keyBuffer, value: record.valueBuffer, headers: record.recordHeaders)
     }
+}
+
+extension EventRecord {
+    /// Key, value and headers as the Kafka client's types (a producer's record, or one as if consumed).
+    var keyBuffer: ByteBuffer? { key.map { ByteBuffer(bytes: $0) } }
+    var valueBuffer: ByteBuffer? { value.map { ByteBuffer(bytes: $0) } }
+    var recordHeaders: [RecordHeader] { headers.map { RecordHeader(key: $0.name, value: $0.value.map { ByteBuffer(bytes: $0) }) } }
 }

@@ -104,9 +104,8 @@ public struct ItemChange: Sendable, Hashable {
 
     /// Nil when the lines are the same.
     public init?(before: [LineItem], after: [LineItem]) {
-        var first = 0
-        while first < before.count, first < after.count, before[first] == after[first] { first += 1 }
-        guard first < before.count || first < after.count else { return nil }
+        let first = zip(before, after).prefix { $0 == $1 }.count
+        guard first < max(before.count, after.count) else { return nil }
         firstChangedLine = first
         previousLineCount = before.count
     }

@@ -268,34 +268,30 @@ public final class ProjectionRunner: Sendable {
     /// Stores a batch folded ahead. True if it was stored and nothing else happened to the
     /// projection (the next batch folded ahead may follow it).
     private func storeFolded(_ folded: FoldedAhead) async throws -> Bool {
-        let stored = try await store(
-            folded.admission, folded: folded.projection, cacheEpoch: folded.cacheEpoch, unfoldedOnFailure: folded.assumedNew)
-        reseek(folded.admission)
-        return stored && folded.projection.stopped.isEmpty
+        // No reseeks to make: a batch with any is never folded ahead.
+        try await store(folded.admission, folded: folded) && folded.projection.stopped.isEmpty
     }
 
     /// Stores admitted records in one transaction (folded here, or `folded` before) and
-    /// handles a refusal. True if the batch was stored. `unfoldedOnFailure`: if storing
-    /// `folded` fails (not a refusal), the batch is folded and stored again here at once.
+    /// handles a refusal. True if the batch was stored. If storing a batch folded with orders
+    /// assumed new fails (not a refusal), it is folded and stored again here at once.
     @discardableResult
-    private func store(
-        _ admission: Admission, folded: BatchProjection? = nil, cacheEpoch foldedCacheEpoch: UInt64? = nil,
-        unfoldedOnFailure: Bool = false
-    ) async throws -> Bool {
+    private func store(_ admission: Admission, folded: FoldedAhead? = nil) async throws -> Bool {
         let records = admission.records
         let startOffsets = admission.startOffsets
         let epochs = admission.epochs
-        let orderIds = Set(records.compactMap(\.orderId))
+        // A batch folded ahead has its rows already; the others take what the cache knows.
+        let orderIds = folded == nil ? Set(records.compactMap(\.orderId)) : []
         let (generation, known, currentCacheEpoch) = state.withLockedValue { state in
-            (state.generation, folded == nil ? state.orderRows.rows(for: orderIds) : [:], state.orderRows.epoch)
+            (state.generation, state.orderRows.rows(for: orderIds), state.orderRows.epoch)
         }
-        let cacheEpoch = foldedCacheEpoch ?? currentCacheEpoch
+        let cacheEpoch = folded?.cacheEpoch ?? currentCacheEpoch
         let started = ContinuousClock.now
         do {
             let projection: BatchProjection
             if let folded {
-                try await store.applyFolded(folded, to: generation, startOffsets: startOffsets)
-                projection = folded
+                try await store.applyFolded(folded.projection, to: generation, startOffsets: startOffsets)
+                projection = folded.projection
             } else {
                 projection = try await store.apply(
                     records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
@@ -347,7 +343,7 @@ public final class ProjectionRunner: Sendable {
             return false
         } catch is CancellationError {
             throw CancellationError()
-        } catch where folded != nil && unfoldedOnFailure {
+        } catch where folded?.assumedNew == true {
             // An order assumed new was not (or the database failed): nothing was stored, and
             // the rows cached are still those stored. Fold again from rows read.
             logger.notice("A batch folded ahead was not stored; folding it again from rows read", metadata: [

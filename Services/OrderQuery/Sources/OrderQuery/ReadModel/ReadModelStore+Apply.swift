@@ -188,8 +188,10 @@ extension ReadModelStore {
             // New orders: COPY straight into the table (its key refuses an order that exists:
             // the batch then fails whole). The others: COPY into a staging table, then one
             // merge. PostgreSQL's fastest ways in for a large batch.
-            let inserted = rows.orders.indices.filter { rows.orderIsNew[$0] }.map { rows.orders[$0] }
-            let updated = rows.orders.indices.filter { !rows.orderIsNew[$0] }.map { rows.orders[$0] }
+            var inserted: [[SQLValue]] = [], updated: [[SQLValue]] = []
+            for (row, isNew) in zip(rows.orders, rows.orderIsNew) {
+                if isNew { inserted.append(row) } else { updated.append(row) }
+            }
             try await db.insert(into: t.orders, columns: UpsertSQL.orderColumns, rows: inserted)
             if !updated.isEmpty {
                 let stage = "order_query_orders_stage"

@@ -84,7 +84,7 @@ extension ReadModelStore {
         var versionOne = Set<String>()
         for item in records {
             guard let id = item.orderId, known[id] == nil, seen.insert(id).inserted else { continue }
-            if item.record.isVersionOne { versionOne.insert(id) }
+            if (try? EventCodec.aggregateVersion(of: item.record)) == 1 { versionOne.insert(id) }
         }
         return versionOne
     }
