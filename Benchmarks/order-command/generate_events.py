@@ -16,8 +16,10 @@ Records are what order-command itself appends (Tests/EventsTests/Fixtures/golden
 key = order id, JSON body with sorted keys, headers event-type, event-id, schema-version
 (2 for OrderPlaced, 1 otherwise), aggregate-version, command-id, occurred-at (RFC 3339, ms,
 UTC) and content-type application/json; no traceparent (commands sent without one have none).
-Orders are interleaved as a busy log would have them: 1,000 orders in progress at a time, one
-event of each in turn. occurred-at runs 1 ms apart and ends --age-days before now: 0 (the
+Orders are interleaved: 1,000 orders in progress at a time, one event of each in turn, in
+blocks (the next 1,000 begin when a block has ended); with --staggered as a busy log has them,
+1,000 always under way, each followed by the next as soon as it ends (the order-query benchmark
+uses this: a batch boundary then falls inside many orders' lives, as it does in production). occurred-at runs 1 ms apart and ends --age-days before now: 0 (the
 default) puts every command inside OrderCommand's 24-hour idempotency window, so the instance
 that folds the topic also remembers every command id; 365 puts them all outside it (pruned as
 they are folded), as in a long-lived log.
@@ -63,12 +65,50 @@ def events_of(n):
     return out
 
 
+def in_blocks(orders, in_progress):
+    """(order number, step) in blocks of `in_progress` orders: each block's first events, then
+    its second ones, and so on; the next block starts when the whole block has ended."""
+    for block in range(0, orders, in_progress):
+        numbers = range(block, min(orders, block + in_progress))
+        for step in range(10):
+            for n in numbers:
+                yield n, step
+
+
+def staggered(orders, in_progress):
+    """(order number, step) with `in_progress` orders under way at every moment, as in a busy
+    log: each of `in_progress` slots takes one step per round, and starts its next order as
+    soon as its order has ended; slot s starts at round s mod 10, so orders end (and begin)
+    all the time, not in blocks."""
+    slots = [None] * in_progress  # per slot: [order number, next step]
+    next_order = 0
+    done = 0
+    round_number = 0
+    while done < orders:
+        for s in range(in_progress):
+            if slots[s] is None:
+                if round_number < s % 10 or next_order >= orders:
+                    continue
+                slots[s] = [next_order, 0]
+                next_order += 1
+            n, step = slots[s]
+            yield n, step
+            if step == 9:
+                slots[s] = None
+                done += 1
+            else:
+                slots[s][1] = step + 1
+        round_number += 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bootstrap", required=True)
     ap.add_argument("--topic", required=True)
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--in-progress", type=int, default=1000, help="orders interleaved at a time")
+    ap.add_argument("--staggered", action="store_true",
+                    help="orders begin and end all the time (a busy log), instead of in blocks of --in-progress")
     ap.add_argument("--age-days", type=float, default=0.0, help="the last event occurred this many days ago")
     ap.add_argument("--partitions", type=int, default=1,
                     help="the topic's partition count: each order goes to its key's murmur2 partition (1: partition 0)")
@@ -97,33 +137,35 @@ def main():
 
     started = time.monotonic()
     seq = 0
-    for block in range(0, args.orders, args.in_progress):
-        numbers = range(block, min(args.orders, block + args.in_progress))
-        per_order = {n: events_of(n) for n in numbers}
-        partitions = {n: partition_of("order-%07d" % n) for n in numbers}
-        for step in range(10):
-            for n in numbers:
-                event_type, schema, value = per_order[n][step]
-                seq += 1
-                order_id = "order-%07d" % n
-                headers = [
-                    ("event-type", event_type),
-                    ("event-id", "%08x-0000-4000-8000-%012x" % (seq >> 16, seq)),
-                    ("schema-version", str(schema)),
-                    ("aggregate-version", str(step + 1)),
-                    ("command-id", "%s-%d" % (order_id, step + 1)),
-                    ("occurred-at", rfc3339(base_ms + seq)),
-                    ("content-type", "application/json"),
-                ]
-                while True:
-                    try:
-                        producer.produce(args.topic, value=value, key=order_id, headers=headers, partition=partitions[n],
-                                         on_delivery=on_delivery)
-                        break
-                    except BufferError:
-                        producer.poll(0.05)
-                if seq % 10_000 == 0:
-                    producer.poll(0)
+    per_order, partitions = {}, {}
+    for n, step in (staggered if args.staggered else in_blocks)(args.orders, args.in_progress):
+        if step == 0:
+            per_order[n] = events_of(n)
+            partitions[n] = partition_of("order-%07d" % n)
+        event_type, schema, value = per_order[n][step]
+        partition = partitions[n]
+        if step == 9:
+            del per_order[n], partitions[n]
+        seq += 1
+        order_id = "order-%07d" % n
+        headers = [
+            ("event-type", event_type),
+            ("event-id", "%08x-0000-4000-8000-%012x" % (seq >> 16, seq)),
+            ("schema-version", str(schema)),
+            ("aggregate-version", str(step + 1)),
+            ("command-id", "%s-%d" % (order_id, step + 1)),
+            ("occurred-at", rfc3339(base_ms + seq)),
+            ("content-type", "application/json"),
+        ]
+        while True:
+            try:
+                producer.produce(args.topic, value=value, key=order_id, headers=headers, partition=partition,
+                                 on_delivery=on_delivery)
+                break
+            except BufferError:
+                producer.poll(0.05)
+        if seq % 10_000 == 0:
+            producer.poll(0)
     remaining = producer.flush(120)
     elapsed = time.monotonic() - started
     if remaining or failed:

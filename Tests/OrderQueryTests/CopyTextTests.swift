@@ -5,9 +5,9 @@ import Testing
 /// COPY's text format, as the projection's large batches send their rows to PostgreSQL.
 struct CopyTextTests {
     func text(_ value: SQLValue) -> String {
-        var buffer = ByteBuffer()
-        PostgresExecutor.appendCopyText(value, to: &buffer)
-        return String(buffer: buffer)
+        var rows = CopyRows()
+        rows.appendRow([value])
+        return String(String(buffer: rows.buffer).dropLast())  // the row's newline
     }
 
     @Test func integersAreWrittenInDecimal() {
@@ -25,5 +25,19 @@ struct CopyTextTests {
     @Test func separatorsAndBackslashesAreEscaped() {
         #expect(text(.text("a\tb\nc\rd\\e")) == "a\\tb\\nc\\rd\\\\e")
         #expect(text(.text("{\"note\":\"\\\\N\"}")) == "{\"note\":\"\\\\\\\\N\"}")
+    }
+
+    @Test func rowsSeparateFieldsWithTabsAndEndWithNewlines() {
+        var rows = CopyRows()
+        rows.append("o-1")
+        rows.append(Int64(-3))
+        rows.append(nil as String?)
+        rows.append(Int64?.some(7))
+        rows.endRow()
+        Array("a\tb".utf8).withUnsafeBytes { rows.append(utf8: $0) }
+        rows.appendNull()
+        rows.endRow()
+        #expect(String(buffer: rows.buffer) == "o-1\t-3\t\\N\t7\na\\tb\t\\N\n")
+        #expect(rows.count == 2)
     }
 }

@@ -67,83 +67,26 @@ public struct PostgresExecutor: SQLExecutor {
     /// COPY FROM STDIN in text format: one round trip for any number of rows, no parameters to bind.
     public func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
         guard !rows.isEmpty else { return }
-        do {
-            try await copy(into: table, columns: columns, rows: rows)
-        } catch let error as PSQLError {
-            throw DatabaseError(error)
-        }
+        var copyRows = CopyRows(reservingCapacity: 64 * 1024)
+        for row in rows { copyRows.appendRow(row) }
+        try await copy(into: table, columns: columns, rows: copyRows)
     }
 
-    private func copy(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+    public func copy(into table: String, columns: [String], rows: CopyRows) async throws {
+        guard !rows.isEmpty else { return }
         // PostgresNIO quotes the name whole (`COPY "name"`); a schema-qualified name of ours
         // becomes "schema"."table" this way.
         let quoted = table.split(separator: ".").joined(separator: "\".\"")
-        try await connection.copyFrom(table: quoted, columns: columns, logger: logger) { writer in
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(64 * 1024)
-            for row in rows {
-                for (index, value) in row.enumerated() {
-                    if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-                    Self.appendCopyText(value, to: &buffer)
-                }
-                buffer.writeInteger(UInt8(ascii: "\n"))
-                if buffer.readableBytes >= 256 * 1024 {
-                    try await writer.write(buffer)
-                    buffer.clear()
+        do {
+            try await connection.copyFrom(table: quoted, columns: columns, logger: logger) { writer in
+                // Slices of the rows' bytes (no copy), each a CopyData message.
+                var remaining = rows.buffer
+                while remaining.readableBytes > 0, let chunk = remaining.readSlice(length: min(remaining.readableBytes, 256 * 1024)) {
+                    try await writer.write(chunk)
                 }
             }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
-        }
-    }
-
-    /// COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
-    public static func appendCopyText(_ value: SQLValue, to buffer: inout ByteBuffer) {
-        switch value {
-        case .null:
-            buffer.writeString("\\N")
-        case .int(let int):
-            appendDecimal(int, to: &buffer)
-        case .text(let text):
-            var text = text
-            text.withUTF8 { bytes in
-                // Most values need no escape: one copy of the whole value.
-                guard bytes.contains(where: needsEscape) else {
-                    buffer.writeBytes(bytes)
-                    return
-                }
-                for byte in bytes {
-                    switch byte {
-                    case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-                    case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
-                    case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-                    case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-                    default: buffer.writeInteger(byte)
-                    }
-                }
-            }
-        }
-    }
-
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
-    }
-
-    /// An integer in decimal, without building a String.
-    static func appendDecimal(_ value: Int64, to buffer: inout ByteBuffer) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign fit
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var magnitude = value.magnitude
-            var start = scratch.count
-            repeat {
-                start -= 1
-                scratch[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 {
-                start -= 1
-                scratch[start] = UInt8(ascii: "-")
-            }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: scratch[start...]))
+        } catch let error as PSQLError {
+            throw DatabaseError(error)
         }
     }
 

@@ -48,6 +48,8 @@ public enum DatabaseError: Error, CustomStringConvertible {
     case closed
     /// What PostgreSQL answered.
     case postgres(String)
+    /// An operation this database does not have (a caller's bug).
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,7 @@ public enum DatabaseError: Error, CustomStringConvertible {
         case .badURL(let reason): "DATABASE_URL: \(reason)"
         case .closed: "the database is closed"
         case .postgres(let message): "PostgreSQL: \(message)"
+        case .unsupported(let what): "not supported by this database: \(what)"
         }
     }
 }
@@ -70,6 +73,10 @@ public protocol SQLExecutor: Sendable {
     /// Appends rows to a table, as fast as the database allows (PostgreSQL: COPY; otherwise
     /// multi-row INSERTs). `table` and `columns` are the service's own names, never input.
     func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws
+
+    /// PostgreSQL's COPY FROM STDIN of rows already in its text format (the fastest way in
+    /// for a large batch). Other databases throw `DatabaseError.unsupported`.
+    func copy(into table: String, columns: [String], rows: CopyRows) async throws
 }
 
 extension SQLExecutor {

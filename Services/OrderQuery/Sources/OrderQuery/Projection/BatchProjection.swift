@@ -36,12 +36,14 @@ public struct BatchProjection: Sendable {
     ) {
         for item in records {
             if stopped[item.partition] != nil { continue }
+            // The order's row if the batch has touched it: found once, changed in place.
+            let touched = item.orderId.flatMap { orders.index(forKey: $0) }
             let verdict = FoldRule.verdict(
                 on: item.record, orderId: item.orderId, partition: item.partition, partitionOf: partitionOf,
-                versionInEffect: { orders[$0]?.state.version ?? before[$0]?.state.version ?? 0 })
+                versionInEffect: { id in touched.map { orders.values[$0].state.version } ?? before[id]?.state.version ?? 0 })
             switch verdict {
             case .inEffect(let recorded):
-                apply(recorded, at: item, before: before)
+                apply(recorded, at: item, touched: touched, before: before)
             case .void(let reason):
                 voidEvents[reason.kind, default: 0] += 1
             case .unreadable(let error):
@@ -70,20 +72,28 @@ public struct BatchProjection: Sendable {
         }
     }
 
-    private mutating func apply(_ recorded: RecordedEvent, at item: LogRecord, before: [String: OrderRow]) {
+    private mutating func apply(
+        _ recorded: RecordedEvent, at item: LogRecord, touched: [String: OrderRow].Index?, before: [String: OrderRow]
+    ) {
         let envelope = recorded.envelope
         let occurredAt = envelope.occurredAt
-        var row = orders[envelope.orderId] ?? before[envelope.orderId]
-            ?? OrderRow(orderId: envelope.orderId, partition: item.partition, state: OrderState(),
-                        placedAt: occurredAt, updatedAt: occurredAt)
-        row.state.apply(recorded.event)
-        row.updatedAt = occurredAt
-        orders[envelope.orderId] = row
+        let index: [String: OrderRow].Index
+        if let touched {
+            index = touched
+        } else {
+            orders[envelope.orderId] = before[envelope.orderId]
+                ?? OrderRow(orderId: envelope.orderId, partition: item.partition, state: OrderState(),
+                            placedAt: occurredAt, updatedAt: occurredAt)
+            index = orders.index(forKey: envelope.orderId)!
+        }
+        // In place: a copy of the row would copy its lines on every change.
+        orders.values[index].state.apply(recorded.event)
+        orders.values[index].updatedAt = occurredAt
         events.append(EventRow(
             orderId: envelope.orderId, version: envelope.aggregateVersion, eventType: envelope.eventType.rawValue,
             eventId: envelope.eventId.lowercasedString, schemaVersion: Int64(envelope.eventType.currentSchemaVersion),
             commandId: envelope.commandId, occurredAt: occurredAt, partition: item.partition, offset: item.offset,
-            status: row.state.status.rawValue,
+            status: orders.values[index].state.status.rawValue,
             payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self)))
     }
 }

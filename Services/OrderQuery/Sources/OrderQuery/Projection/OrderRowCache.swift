@@ -22,7 +22,7 @@ struct OrderRowCache {
 
     var count: Int { recent.count + older.count }
 
-    func rows(for ids: Set<String>) -> [String: OrderRow] {
+    func rows(for ids: some Sequence<String>) -> [String: OrderRow] {
         var found: [String: OrderRow] = [:]
         for id in ids {
             if let row = recent[id] ?? older[id] { found[id] = row }

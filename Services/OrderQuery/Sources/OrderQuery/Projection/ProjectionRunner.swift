@@ -121,24 +121,57 @@ public final class ProjectionRunner: Sendable {
     /// Folds until the consumer stops. A batch is what one `next()` gave plus everything
     /// already fetched behind it, up to `maxBatch`. Large batches (a backlog) are pipelined:
     /// while one is stored, the next one already fetched is admitted, its unknown orders read
-    /// and folded, so order-query's CPU and the database's work overlap.
+    /// and folded, so order-query's CPU and the database's work overlap. On PostgreSQL the
+    /// next one's storing starts too, before the one in flight has committed
+    /// (`ReadModelStore.applyFolded(_:to:startOffsets:after:)`): at most two are in flight.
     public func run() async throws {
+        let started = NIOLockedValueBox<[Task<Bool, any Error>]>([])
+        try await withTaskCancellationHandler {
+            var inFlight: InFlight?
+            do {
+                try await fold(inFlight: &inFlight, started: started)
+                if let inFlight { _ = try await inFlight.task.value }
+            } catch {
+                inFlight?.task.cancel()
+                _ = try? await inFlight?.task.value
+                throw error
+            }
+        } onCancel: {
+            started.withLockedValue { tasks in tasks.forEach { $0.cancel() } }
+        }
+    }
+
+    /// A large batch being stored, in a task of its own: true if it was stored and nothing
+    /// else happened to the projection (a batch folded after it may follow it).
+    struct InFlight {
+        var task: Task<Bool, any Error>
+        var folded: FoldedAhead
+    }
+
+    private func fold(inFlight: inout InFlight?, started: NIOLockedValueBox<[Task<Bool, any Error>]>) async throws {
         var iterator = consumer.messages.makeAsyncIterator()
         var carried: (fetched: FetchedBatch, ahead: FoldedAhead?)?
+        let overlapStores = store.schema.dialect == .postgres
         while true {
             let fetched: FetchedBatch
             var ahead: FoldedAhead?
             if let carried {
                 (fetched, ahead) = carried
             } else {
+                // Nothing fetched behind the batch in flight: it ends before the consumer is waited on.
+                if let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
                 let askedAt = state.withLockedValue { $0.cursors.epoch }
                 guard let first = try await iterator.next() else { return }
                 fetched = [(first, askedAt)] + takeBuffered(&iterator, upTo: maxBatch - 1)
             }
             carried = nil
-            if let folded = ahead, !stillValid(folded) { ahead = nil }
+            if let folded = ahead, !stillValid(folded, after: inFlight?.folded) { ahead = nil }
+            // Admitted against the cursors as they are: after the batch in flight.
+            if ahead == nil, let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
             let admission = ahead?.admission ?? admit(fetched)
             guard admission.records.count > ReadModelStore.oneStatementRecords else {
+                // Folded here against the cache: after the batch in flight.
+                if let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
                 try await apply(admission)
                 continue
             }
@@ -154,14 +187,20 @@ public final class ProjectionRunner: Sendable {
                 }
                 folded = prepared
             }
+            if !overlapStores, let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
+            let previous = inFlight?.task
+            let storing = Task { try await self.storeFolded(folded, after: previous) }
+            started.withLockedValue { $0 = [previous, storing].compactMap { $0 } }
+            // The one before ends before the next fold: that fold reads the cache as the
+            // stores before the one now in flight left it.
+            if let previous { _ = try await previous.value }
+            inFlight = InFlight(task: storing, folded: folded)
             let next = takeBuffered(&iterator, upTo: maxBatch)
-            async let stored = storeFolded(folded)
             var nextAhead: FoldedAhead?
             if next.count > ReadModelStore.oneStatementRecords {
                 nextAhead = try await foldAhead(admit(next, after: folded), after: folded)
             }
-            let storedCleanly = try await stored
-            if !next.isEmpty { carried = (next, storedCleanly ? nextAhead : nil) }
+            if !next.isEmpty { carried = (next, nextAhead) }
         }
     }
 
@@ -226,22 +265,25 @@ public final class ProjectionRunner: Sendable {
     /// batch then takes the transaction path, which says why).
     func foldAhead(_ admission: Admission, after previous: FoldedAhead?) async throws -> FoldedAhead? {
         guard !admission.records.isEmpty, admission.reseeks.isEmpty else { return nil }
-        let orderIds = Set(admission.records.compactMap(\.orderId))
+        // One pass over the records: each order once, with whether its first record is its version 1.
+        let firstSeen = ReadModelStore.ordersFirstSeen(admission.records)
         let (generation, cached, cacheEpoch) = state.withLockedValue { state in
-            (state.generation, state.orderRows.rows(for: orderIds), state.orderRows.epoch)
+            (state.generation, state.orderRows.rows(for: firstSeen.keys), state.orderRows.epoch)
         }
         var before = cached
         if let previous {
             guard previous.cacheEpoch == cacheEpoch else { return nil }
-            for (id, row) in previous.projection.orders where orderIds.contains(id) { before[id] = row }
+            for (id, row) in previous.projection.orders where firstSeen[id] != nil { before[id] = row }
         }
         // Orders seen first at their version 1 are new, unless another writer put a version 1
         // of an existing order in the log: not read (most of a backlog's orders are new), but
         // checked when the batch is stored (`FoldedAhead.assumedNew`).
-        let assumedNew = ReadModelStore.firstSeenAtVersionOne(admission.records, excluding: before)
+        var toRead = Set<String>(), assumedNew = false
+        for (id, versionOne) in firstSeen where before[id] == nil {
+            if versionOne { assumedNew = true } else { toRead.insert(id) }
+        }
         do {
-            let read = try await store.storedOrders(
-                orderIds.subtracting(before.keys).subtracting(assumedNew), generation: generation)
+            let read = try await store.storedOrders(toRead, generation: generation)
             before.merge(read) { known, _ in known }
         } catch is CancellationError {
             throw CancellationError()
@@ -249,34 +291,42 @@ public final class ProjectionRunner: Sendable {
             return nil
         }
         let projection = BatchProjection(records: admission.records, before: before, partitionOf: partitionOf)
-        return FoldedAhead(admission: admission, projection: projection, cacheEpoch: cacheEpoch, assumedNew: !assumedNew.isEmpty)
+        return FoldedAhead(admission: admission, projection: projection, cacheEpoch: cacheEpoch, assumedNew: assumedNew)
     }
 
     /// Whether a batch folded ahead may be stored as folded: nothing was sought, assigned,
-    /// revoked or refused since (the cursors' and the cache's epochs are those it saw).
-    private func stillValid(_ ahead: FoldedAhead) -> Bool {
-        state.withLockedValue { state in
+    /// revoked or refused since (the cursors' and the cache's epochs are those it saw), and
+    /// it starts where `previous` (folded before it, maybe still being stored) ends.
+    private func stillValid(_ ahead: FoldedAhead, after previous: FoldedAhead?) -> Bool {
+        if let previous, !previous.projection.stopped.isEmpty { return false }
+        return state.withLockedValue { state in
             state.orderRows.epoch == ahead.cacheEpoch
                 && ahead.admission.startOffsets.keys.allSatisfy { partition in
                     guard let cursor = state.cursors.cursors[partition] else { return false }
+                    let next = previous?.projection.nextOffsets[partition] ?? cursor.next
                     return cursor.epoch == ahead.admission.epochs[partition] && cursor.stopped == nil
-                        && cursor.next == ahead.admission.startOffsets[partition]
+                        && next == ahead.admission.startOffsets[partition]
                 }
         }
     }
 
-    /// Stores a batch folded ahead. True if it was stored and nothing else happened to the
-    /// projection (the next batch folded ahead may follow it).
-    private func storeFolded(_ folded: FoldedAhead) async throws -> Bool {
+    /// Stores a batch folded ahead, after `previous` (the batch before it, maybe still being
+    /// stored). True if it was stored and nothing else happened to the projection (the next
+    /// batch folded ahead may follow it).
+    private func storeFolded(_ folded: FoldedAhead, after previous: Task<Bool, any Error>?) async throws -> Bool {
         // No reseeks to make: a batch with any is never folded ahead.
-        try await store(folded.admission, folded: folded) && folded.projection.stopped.isEmpty
+        try await store(folded.admission, folded: folded, after: previous) && folded.projection.stopped.isEmpty
     }
 
     /// Stores admitted records in one transaction (folded here, or `folded` before) and
     /// handles a refusal. True if the batch was stored. If storing a batch folded with orders
     /// assumed new fails (not a refusal), it is folded and stored again here at once.
+    ///
+    /// `previous`: a batch still being stored before this one (folded only). What this one
+    /// writes alone overlaps it; the rest, and everything done after the transaction (the
+    /// cursors, the cache, a refusal's seeks), waits for it to end.
     @discardableResult
-    private func store(_ admission: Admission, folded: FoldedAhead? = nil) async throws -> Bool {
+    private func store(_ admission: Admission, folded: FoldedAhead? = nil, after previous: Task<Bool, any Error>? = nil) async throws -> Bool {
         let records = admission.records
         let startOffsets = admission.startOffsets
         let epochs = admission.epochs
@@ -287,15 +337,25 @@ public final class ProjectionRunner: Sendable {
         }
         let cacheEpoch = folded?.cacheEpoch ?? currentCacheEpoch
         let started = ContinuousClock.now
+        var afterPrevious: (@Sendable () async -> Void)?
+        if let previous {
+            afterPrevious = { @Sendable in _ = try? await previous.value }
+        }
         do {
             let projection: BatchProjection
-            if let folded {
-                try await store.applyFolded(folded.projection, to: generation, startOffsets: startOffsets)
-                projection = folded.projection
-            } else {
-                projection = try await store.apply(
-                    records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
+            do {
+                if let folded {
+                    try await store.applyFolded(folded.projection, to: generation, startOffsets: startOffsets, after: afterPrevious)
+                    projection = folded.projection
+                } else {
+                    projection = try await store.apply(
+                        records, to: generation, startOffsets: startOffsets, partitionOf: partitionOf, known: known)
+                }
+            } catch {
+                await afterPrevious?()
+                throw error
             }
+            await afterPrevious?()
             metrics.batchApplied(records: records.count, inEffect: projection.inEffectCount,
                                  voidEvents: projection.voidEvents, latency: ContinuousClock.now - started)
             state.withLockedValue { state in

@@ -60,7 +60,7 @@ extension ReadModelStore {
             // writers starting from the same offset exactly one moves it.
             try await Self.moveOffsets(
                 projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
-            try await Self.write(BatchRows(projection), to: tables, db)
+            try await Self.write(projection, to: tables, db)
             return projection
         }
     }
@@ -71,14 +71,34 @@ extension ReadModelStore {
     /// `applyInOneStatement`: the orders are only ever written together with their
     /// partitions' offsets, so if anyone wrote them after they were read, the offsets moved
     /// and the batch is refused.
-    public func applyFolded(_ projection: BatchProjection, to generation: Int64, startOffsets: [Int32: Int64]) async throws {
+    ///
+    /// `after`: on PostgreSQL, the batch before this one may still be being stored (in its
+    /// own transaction, on another connection). This one then first writes the rows no other
+    /// batch writes (its events, the orders it creates and their lines), then waits for
+    /// `after` to end, then moves the offsets and writes the rest (rows that batch may have
+    /// written: orders it held, their lines, the customers' summaries). The two batches'
+    /// largest writes overlap; the compare-and-set still orders them (if the one before was
+    /// not stored, the offsets are not where this one starts, and it is refused whole).
+    public func applyFolded(
+        _ projection: BatchProjection, to generation: Int64, startOffsets: [Int32: Int64],
+        after previous: (@Sendable () async -> Void)? = nil
+    ) async throws {
         let schema = self.schema
         let tables = schema.tables(generation)
         try await database.write { db in
             try await Self.lockAcceptingGeneration(generation, schema, db)
+            guard let previous, db.dialect == .postgres else {
+                try await Self.moveOffsets(
+                    projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
+                try await Self.write(projection, to: tables, db)
+                return
+            }
+            let rows = CopyBatch(projection)
+            try await Self.writeCreated(rows, to: tables, db)
+            await previous()
             try await Self.moveOffsets(
                 projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
-            try await Self.write(BatchRows(projection), to: tables, db)
+            try await Self.writeChanged(rows, to: tables, db)
         }
     }
 
@@ -163,52 +183,69 @@ extension ReadModelStore {
         }
     }
 
-    /// Set-based writes: a few multi-row statements per batch, whatever its size.
-    static func write(_ rows: BatchRows, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
-        guard !rows.orders.isEmpty else { return }
-        // Only lines the read model holds from an order's first changed line on are replaced
-        // (a new order, or an item added at the end, deletes nothing).
-        let replaced = rows.itemOrders.filter { $0.previousLineCount > $0.firstChangedLine }
+    /// Set-based writes: a few statements per batch, whatever its size.
+    static func write(_ projection: BatchProjection, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
+        guard !projection.orders.isEmpty else { return }
         if db.dialect == .postgres {
-            for chunk in replaced.chunked(1_000) {
-                var delete = Statement("DELETE FROM \(t.items) AS i USING (VALUES ")
-                delete.append(delete.rows(chunk.map { [.text($0.orderId), .int($0.firstChangedLine)] }, types: ["text", "bigint"]))
-                delete.append(") AS v(order_id, from_line) WHERE i.order_id = v.order_id AND i.line_no >= v.from_line")
-                try await delete.run(on: db)
-            }
+            let rows = CopyBatch(projection)
+            try await writeCreated(rows, to: t, db)
+            try await writeChanged(rows, to: t, db)
         } else {
-            for order in replaced {
-                try await db.query(
-                    "DELETE FROM \(t.items) WHERE order_id = $1 AND line_no >= $2", [.text(order.orderId), .int(order.firstChangedLine)])
-            }
+            try await writeWithStatements(BatchRows(projection), to: t, db)
+        }
+    }
+
+    /// PostgreSQL: the rows only this batch writes, by COPY. Its events (their key is the
+    /// order and its version), the orders the read model did not hold (the table's key
+    /// refuses an order that exists: the batch then fails whole) and their lines.
+    static func writeCreated(_ rows: CopyBatch, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
+        try await db.copy(into: t.orders, columns: UpsertSQL.orderColumns, rows: rows.newOrders)
+        try await db.copy(into: t.items, columns: UpsertSQL.itemColumns, rows: rows.newItems)
+        try await db.copy(into: t.events, columns: UpsertSQL.eventColumns, rows: rows.events)
+    }
+
+    /// PostgreSQL: the rows an earlier batch may have written. The orders the read model held
+    /// (COPY into a staging table, then one merge), their changed lines, the customers' summaries.
+    static func writeChanged(_ rows: CopyBatch, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
+        // Only lines the read model holds from an order's first changed line on are replaced
+        // (an item added at the end deletes nothing).
+        for chunk in rows.replacedLines.chunked(1_000) {
+            var delete = Statement("DELETE FROM \(t.items) AS i USING (VALUES ")
+            delete.append(delete.rows(chunk.map { [.text($0.orderId), .int($0.fromLine)] }, types: ["text", "bigint"]))
+            delete.append(") AS v(order_id, from_line) WHERE i.order_id = v.order_id AND i.line_no >= v.from_line")
+            try await delete.run(on: db)
+        }
+        try await db.copy(into: t.items, columns: UpsertSQL.itemColumns, rows: rows.heldItems)
+        let sql = UpsertSQL(tables: t, dialect: db.dialect)
+        if !rows.heldOrders.isEmpty {
+            let stage = "order_query_orders_stage"
+            try await db.query("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(t.orders)) ON COMMIT DELETE ROWS")
+            try await db.copy(into: stage, columns: UpsertSQL.orderColumns, rows: rows.heldOrders)
+            let list = UpsertSQL.orderColumns.joined(separator: ", ")
+            try await db.query(sql.orders("SELECT \(list) FROM \(stage)", values: false))
+        }
+        try await upsertCustomers(rows.customers, sql, db)
+    }
+
+    /// SQLite: multi-row statements.
+    static func writeWithStatements(_ rows: BatchRows, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
+        for order in rows.itemOrders where order.previousLineCount > order.firstChangedLine {
+            try await db.query(
+                "DELETE FROM \(t.items) WHERE order_id = $1 AND line_no >= $2", [.text(order.orderId), .int(order.firstChangedLine)])
         }
         try await db.insert(into: t.items, columns: UpsertSQL.itemColumns, rows: rows.items)
         let sql = UpsertSQL(tables: t, dialect: db.dialect)
-        if db.dialect == .postgres {
-            // New orders: COPY straight into the table (its key refuses an order that exists:
-            // the batch then fails whole). The others: COPY into a staging table, then one
-            // merge. PostgreSQL's fastest ways in for a large batch.
-            var inserted: [[SQLValue]] = [], updated: [[SQLValue]] = []
-            for (row, isNew) in zip(rows.orders, rows.orderIsNew) {
-                if isNew { inserted.append(row) } else { updated.append(row) }
-            }
-            try await db.insert(into: t.orders, columns: UpsertSQL.orderColumns, rows: inserted)
-            if !updated.isEmpty {
-                let stage = "order_query_orders_stage"
-                try await db.query("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(t.orders)) ON COMMIT DELETE ROWS")
-                try await db.insert(into: stage, columns: UpsertSQL.orderColumns, rows: updated)
-                let list = UpsertSQL.orderColumns.joined(separator: ", ")
-                try await db.query(sql.orders("SELECT \(list) FROM \(stage)", values: false))
-            }
-        } else {
-            for chunk in rows.orders.chunked(1_000) {
-                var upsert = Statement()
-                upsert.append(sql.orders(upsert.rows(chunk)))
-                try await upsert.run(on: db)
-            }
+        for chunk in rows.orders.chunked(1_000) {
+            var upsert = Statement()
+            upsert.append(sql.orders(upsert.rows(chunk)))
+            try await upsert.run(on: db)
         }
         try await db.insert(into: t.events, columns: UpsertSQL.eventColumns, rows: rows.events)
-        for chunk in rows.customers.chunked(1_000) {
+        try await upsertCustomers(rows.customers, sql, db)
+    }
+
+    private static func upsertCustomers(_ customers: [[SQLValue]], _ sql: UpsertSQL, _ db: any SQLExecutor) async throws {
+        for chunk in customers.chunked(1_000) {
             var upsert = Statement()
             upsert.append(sql.customers(upsert.rows(chunk)))
             try await upsert.run(on: db)
@@ -400,7 +437,12 @@ struct BatchRows {
              .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
              .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
         }
-        customers = projection.customerDeltas.sorted { $0.key < $1.key }.map { customer, delta in
+        customers = Self.customerRows(projection)
+    }
+
+    /// Each touched customer's summary change, in key order (the order two writers lock them in).
+    static func customerRows(_ projection: BatchProjection) -> [[SQLValue]] {
+        projection.customerDeltas.sorted { $0.key < $1.key }.map { customer, delta in
             [.text(customer), .int(delta.orders)] + OrderStatus.allCases.map { .int(delta.count($0)) }
                 + [.int(delta.firstOrderAt?.millisecondsSinceEpoch ?? Int64.max), .int(delta.lastOrderAt?.millisecondsSinceEpoch ?? Int64.min)]
         }

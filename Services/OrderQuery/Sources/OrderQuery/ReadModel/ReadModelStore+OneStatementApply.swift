@@ -80,13 +80,19 @@ extension ReadModelStore {
 
     /// The orders (not in `known`) whose first record in the batch says it is their version 1.
     static func firstSeenAtVersionOne(_ records: [LogRecord], excluding known: [String: OrderRow]) -> Set<String> {
-        var seen = Set<String>()
-        var versionOne = Set<String>()
-        for item in records {
-            guard let id = item.orderId, known[id] == nil, seen.insert(id).inserted else { continue }
-            if (try? EventCodec.aggregateVersion(of: item.record)) == 1 { versionOne.insert(id) }
+        Set(ordersFirstSeen(records).lazy.filter { $0.value && known[$0.key] == nil }.map(\.key))
+    }
+
+    /// Each order of `records` once, with whether its first record there is its version 1.
+    static func ordersFirstSeen(_ records: [LogRecord]) -> [String: Bool] {
+        var firstSeen: [String: Bool] = [:]
+        for index in records.indices {
+            guard let id = records[index].orderId else { continue }
+            let slot = firstSeen.index(forKey: id)
+            guard slot == nil else { continue }
+            firstSeen[id] = (try? EventCodec.aggregateVersion(of: records[index].record)) == 1
         }
-        return versionOne
+        return firstSeen
     }
 
     /// The batch's statement. It answers one row: whether it was refused (1) or applied (0),

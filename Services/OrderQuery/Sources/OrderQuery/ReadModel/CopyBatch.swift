@@ -1,0 +1,87 @@
+import SQLStore
+import Events
+
+/// A batch's writes on PostgreSQL, as COPY text written straight from the projection, in
+/// `UpsertSQL`'s column order. Split by who else may have written the rows: those only this
+/// batch writes (`ReadModelStore.writeCreated`) and the others (`writeChanged`).
+struct CopyBatch {
+    /// Orders the read model did not hold before the batch, and their lines.
+    var newOrders = CopyRows()
+    var newItems = CopyRows()
+    /// Orders it held, and their lines from the first changed one on.
+    var heldOrders = CopyRows()
+    var heldItems = CopyRows()
+    /// Stored lines to delete before `heldItems` are written: each order's from its first changed one.
+    var replacedLines: [(orderId: String, fromLine: Int64)] = []
+    var events = CopyRows()
+    var customers: [[SQLValue]]
+
+    init(_ projection: BatchProjection) {
+        events = CopyRows(reservingCapacity: projection.events.count * 320)
+        newOrders = CopyRows(reservingCapacity: projection.newOrders.count * 160)
+        newItems = CopyRows(reservingCapacity: projection.newOrders.count * 8 * 56)
+        for (orderId, row) in projection.orders {
+            let isNew = projection.newOrders.contains(orderId)
+            if isNew { Self.append(row, to: &newOrders) } else { Self.append(row, to: &heldOrders) }
+            guard let change = projection.itemChanges[orderId] else { continue }
+            if change.previousLineCount > change.firstChangedLine {
+                replacedLines.append((orderId, Int64(change.firstChangedLine)))
+            }
+            if isNew {
+                Self.appendLines(of: row, from: change.firstChangedLine, to: &newItems)
+            } else {
+                Self.appendLines(of: row, from: change.firstChangedLine, to: &heldItems)
+            }
+        }
+        for event in projection.events { Self.append(event, to: &events) }
+        customers = BatchRows.customerRows(projection)
+    }
+
+    static func append(_ row: OrderRow, to rows: inout CopyRows) {
+        let state = row.state
+        rows.append(row.orderId)
+        rows.append(Int64(row.partition))
+        rows.append(state.customerId)
+        rows.append(state.status.rawValue)
+        rows.append(state.currency)
+        rows.append(row.total)
+        rows.append(state.confirmedTotal)
+        rows.append(row.itemCount)
+        rows.append(Int64(state.items.count))
+        rows.append(state.version)
+        rows.append(row.placedAt.millisecondsSinceEpoch)
+        rows.append(row.updatedAt.millisecondsSinceEpoch)
+        rows.append(state.shipping?.carrier)
+        rows.append(state.shipping?.trackingNumber)
+        rows.append(state.cancelReason)
+        rows.endRow()
+    }
+
+    static func appendLines(of row: OrderRow, from first: Int, to rows: inout CopyRows) {
+        let items = row.state.items
+        for index in first..<items.count {
+            let item = items[index]
+            rows.append(row.orderId)
+            rows.append(Int64(index))
+            rows.append(item.sku)
+            rows.append(item.quantity)
+            rows.append(item.unitPrice)
+            rows.endRow()
+        }
+    }
+
+    static func append(_ event: EventRow, to rows: inout CopyRows) {
+        rows.append(event.orderId)
+        rows.append(event.version)
+        rows.append(event.eventType)
+        rows.append(event.eventId)
+        rows.append(event.schemaVersion)
+        rows.append(event.commandId)
+        rows.append(event.occurredAt.millisecondsSinceEpoch)
+        rows.append(Int64(event.partition))
+        rows.append(event.offset)
+        rows.append(event.status)
+        rows.append(event.payload)
+        rows.endRow()
+    }
+}
