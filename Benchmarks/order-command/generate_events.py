@@ -18,11 +18,12 @@ key = order id, JSON body with sorted keys, headers event-type, event-id, schema
 UTC) and content-type application/json; no traceparent (commands sent without one have none).
 Orders are interleaved: 1,000 orders in progress at a time, one event of each in turn, in
 blocks (the next 1,000 begin when a block has ended); with --staggered as a busy log has them,
-1,000 always under way, each followed by the next as soon as it ends (the order-query benchmark
-uses this: a batch boundary then falls inside many orders' lives, as it does in production). occurred-at runs 1 ms apart and ends --age-days before now: 0 (the
-default) puts every command inside OrderCommand's 24-hour idempotency window, so the instance
-that folds the topic also remembers every command id; 365 puts them all outside it (pruned as
-they are folded), as in a long-lived log.
+1,000 always under way, each followed by the next as soon as it ends (any batch boundary then
+falls inside many orders' lives, as in production; in blocks, only some do).
+occurred-at runs 1 ms apart and ends --age-days before now: 0 (the default) puts every
+command inside OrderCommand's 24-hour idempotency window, so the instance that folds the
+topic also remembers every command id; 365 puts them all outside it (pruned as they are
+folded), as in a long-lived log.
 
 Needs confluent-kafka (the interop venv: .build/interop-venv, see Tests/interop/requirements.txt).
 Prints one JSON line with the counts and the produce rate.

@@ -148,6 +148,13 @@ public final class ProjectionRunner: Sendable {
         var folded: FoldedAhead
     }
 
+    /// Waits for the batch in flight, if any, to be stored (or not).
+    private func finish(_ inFlight: inout InFlight?) async throws {
+        guard let pending = inFlight else { return }
+        inFlight = nil
+        _ = try await pending.task.value
+    }
+
     private func fold(inFlight: inout InFlight?, started: NIOLockedValueBox<[Task<Bool, any Error>]>) async throws {
         var iterator = consumer.messages.makeAsyncIterator()
         var carried: (fetched: FetchedBatch, ahead: FoldedAhead?)?
@@ -159,7 +166,7 @@ public final class ProjectionRunner: Sendable {
                 (fetched, ahead) = carried
             } else {
                 // Nothing fetched behind the batch in flight: it ends before the consumer is waited on.
-                if let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
+                try await finish(&inFlight)
                 let askedAt = state.withLockedValue { $0.cursors.epoch }
                 guard let first = try await iterator.next() else { return }
                 fetched = [(first, askedAt)] + takeBuffered(&iterator, upTo: maxBatch - 1)
@@ -167,11 +174,11 @@ public final class ProjectionRunner: Sendable {
             carried = nil
             if let folded = ahead, !stillValid(folded, after: inFlight?.folded) { ahead = nil }
             // Admitted against the cursors as they are: after the batch in flight.
-            if ahead == nil, let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
+            if ahead == nil { try await finish(&inFlight) }
             let admission = ahead?.admission ?? admit(fetched)
             guard admission.records.count > ReadModelStore.oneStatementRecords else {
                 // Folded here against the cache: after the batch in flight.
-                if let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
+                try await finish(&inFlight)
                 try await apply(admission)
                 continue
             }
@@ -187,7 +194,7 @@ public final class ProjectionRunner: Sendable {
                 }
                 folded = prepared
             }
-            if !overlapStores, let pending = inFlight { _ = try await pending.task.value; inFlight = nil }
+            if !overlapStores { try await finish(&inFlight) }
             let previous = inFlight?.task
             let storing = Task { try await self.storeFolded(folded, after: previous) }
             started.withLockedValue { $0 = [previous, storing].compactMap { $0 } }

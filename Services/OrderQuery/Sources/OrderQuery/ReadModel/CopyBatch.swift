@@ -2,7 +2,8 @@ import SQLStore
 import Events
 
 /// A batch's writes on PostgreSQL, as COPY text written straight from the projection, in
-/// `UpsertSQL`'s column order. Split by who else may have written the rows: those only this
+/// `UpsertSQL`'s column order (the one place that order is written: `BatchRows` uses the
+/// same `append` functions). Split by who else may have written the rows: those only this
 /// batch writes (`ReadModelStore.writeCreated`) and the others (`writeChanged`).
 struct CopyBatch {
     /// Orders the read model did not hold before the batch, and their lines.
@@ -37,7 +38,7 @@ struct CopyBatch {
         customers = BatchRows.customerRows(projection)
     }
 
-    static func append(_ row: OrderRow, to rows: inout CopyRows) {
+    static func append(_ row: OrderRow, to rows: inout some RowWriter) {
         let state = row.state
         rows.append(row.orderId)
         rows.append(Int64(row.partition))
@@ -57,7 +58,7 @@ struct CopyBatch {
         rows.endRow()
     }
 
-    static func appendLines(of row: OrderRow, from first: Int, to rows: inout CopyRows) {
+    static func appendLines(of row: OrderRow, from first: Int, to rows: inout some RowWriter) {
         let items = row.state.items
         for index in first..<items.count {
             let item = items[index]
@@ -70,7 +71,7 @@ struct CopyBatch {
         }
     }
 
-    static func append(_ event: EventRow, to rows: inout CopyRows) {
+    static func append(_ event: EventRow, to rows: inout some RowWriter) {
         rows.append(event.orderId)
         rows.append(event.version)
         rows.append(event.eventType)
@@ -83,5 +84,32 @@ struct CopyBatch {
         rows.append(event.status)
         rows.append(event.payload)
         rows.endRow()
+    }
+}
+
+/// Where `CopyBatch`'s `append` functions write a row's fields: COPY text, or bound values.
+protocol RowWriter {
+    mutating func append(_ value: Int64)
+    mutating func append(_ value: Int64?)
+    mutating func append(_ text: String)
+    mutating func append(_ text: String?)
+    mutating func endRow()
+}
+
+extension CopyRows: RowWriter {}
+
+/// Rows as values to bind (SQLite, and PostgreSQL's one-statement batches).
+struct ValueRows: RowWriter {
+    private(set) var rows: [[SQLValue]] = []
+    private var row: [SQLValue] = []
+
+    mutating func append(_ value: Int64) { row.append(.int(value)) }
+    mutating func append(_ value: Int64?) { row.append(SQLValue(value)) }
+    mutating func append(_ text: String) { row.append(.text(text)) }
+    mutating func append(_ text: String?) { row.append(SQLValue(text)) }
+
+    mutating func endRow() {
+        rows.append(row)
+        row.removeAll(keepingCapacity: true)
     }
 }

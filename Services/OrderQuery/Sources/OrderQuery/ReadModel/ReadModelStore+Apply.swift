@@ -87,17 +87,19 @@ extension ReadModelStore {
         let tables = schema.tables(generation)
         try await database.write { db in
             try await Self.lockAcceptingGeneration(generation, schema, db)
-            guard let previous, db.dialect == .postgres else {
+            let moveOffsets = {
                 try await Self.moveOffsets(
                     projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
+            }
+            guard let previous, db.dialect == .postgres else {
+                try await moveOffsets()
                 try await Self.write(projection, to: tables, db)
                 return
             }
             let rows = CopyBatch(projection)
             try await Self.writeCreated(rows, to: tables, db)
             await previous()
-            try await Self.moveOffsets(
-                projection.nextOffsets, from: startOffsets, generation: generation, eventsApplied: projection.inEffectCount, schema, db)
+            try await moveOffsets()
             try await Self.writeChanged(rows, to: tables, db)
         }
     }
@@ -413,30 +415,20 @@ struct BatchRows {
     }
 
     init(_ projection: BatchProjection) {
-        let rows = projection.orders.values.sorted { $0.orderId < $1.orderId }
-        for row in rows {
-            let state = row.state
-            orders.append([
-                .text(row.orderId), .int(Int64(row.partition)), .text(state.customerId), .text(state.status.rawValue),
-                .text(state.currency), .int(row.total), SQLValue(state.confirmedTotal), .int(row.itemCount),
-                .int(Int64(state.items.count)), .int(state.version), .int(row.placedAt.millisecondsSinceEpoch),
-                .int(row.updatedAt.millisecondsSinceEpoch), SQLValue(state.shipping?.carrier),
-                SQLValue(state.shipping?.trackingNumber), SQLValue(state.cancelReason)])
+        var orderRows = ValueRows(), itemRows = ValueRows(), eventRows = ValueRows()
+        for row in projection.orders.values.sorted(by: { $0.orderId < $1.orderId }) {
+            CopyBatch.append(row, to: &orderRows)
             orderIsNew.append(projection.newOrders.contains(row.orderId))
             guard let change = projection.itemChanges[row.orderId] else { continue }
             itemOrders.append(ItemOrder(
                 orderId: row.orderId, firstChangedLine: Int64(change.firstChangedLine),
-                previousLineCount: Int64(change.previousLineCount), lineCount: Int64(state.items.count)))
-            for index in change.firstChangedLine..<state.items.count {
-                let item = state.items[index]
-                items.append([.text(row.orderId), .int(Int64(index)), .text(item.sku), .int(item.quantity), .int(item.unitPrice)])
-            }
+                previousLineCount: Int64(change.previousLineCount), lineCount: Int64(row.state.items.count)))
+            CopyBatch.appendLines(of: row, from: change.firstChangedLine, to: &itemRows)
         }
-        events = projection.events.map { event in
-            [.text(event.orderId), .int(event.version), .text(event.eventType), .text(event.eventId),
-             .int(event.schemaVersion), .text(event.commandId), .int(event.occurredAt.millisecondsSinceEpoch),
-             .int(Int64(event.partition)), .int(event.offset), .text(event.status), .text(event.payload)]
-        }
+        for event in projection.events { CopyBatch.append(event, to: &eventRows) }
+        orders = orderRows.rows
+        items = itemRows.rows
+        events = eventRows.rows
         customers = Self.customerRows(projection)
     }
 

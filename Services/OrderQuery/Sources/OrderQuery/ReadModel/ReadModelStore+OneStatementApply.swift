@@ -87,9 +87,7 @@ extension ReadModelStore {
     static func ordersFirstSeen(_ records: [LogRecord]) -> [String: Bool] {
         var firstSeen: [String: Bool] = [:]
         for index in records.indices {
-            guard let id = records[index].orderId else { continue }
-            let slot = firstSeen.index(forKey: id)
-            guard slot == nil else { continue }
+            guard let id = records[index].orderId, firstSeen[id] == nil else { continue }
             firstSeen[id] = (try? EventCodec.aggregateVersion(of: records[index].record)) == 1
         }
         return firstSeen
