@@ -21,8 +21,12 @@ public struct CopyRows: Sendable {
     public var isEmpty: Bool { count == 0 }
 
     public mutating func append(_ value: Int64) {
-        separate()
-        Self.appendDecimal(value, to: &buffer)
+        let separator = nextSeparator()
+        // One capacity check for the separator and the digits (a write per byte was most
+        // of the cost of building a batch's rows).
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 21) { out in
+            Self.writeDecimal(value, separator: separator, to: out)
+        }
     }
 
     public mutating func append(_ value: Int64?) {
@@ -30,9 +34,8 @@ public struct CopyRows: Sendable {
     }
 
     public mutating func append(_ text: String) {
-        separate()
         var text = text
-        text.withUTF8 { Self.appendEscaped($0, to: &buffer) }
+        text.withUTF8 { append(bytes: $0) }
     }
 
     public mutating func append(_ text: String?) {
@@ -41,19 +44,32 @@ public struct CopyRows: Sendable {
 
     /// Text given as its UTF-8 bytes (already valid UTF-8: the server checks).
     public mutating func append(utf8 bytes: UnsafeRawBufferPointer) {
-        separate()
-        Self.appendEscaped(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count), to: &buffer)
+        append(bytes: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
     }
 
-    /// Text that needs no escape (the caller knows it holds no backslash, tab, newline or
-    /// carriage return: digits, hex, an enum's raw value), written by `write`.
-    public mutating func appendUnescaped(_ write: (inout ByteBuffer) -> Void) {
-        separate()
-        write(&buffer)
+    private mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+        let separator = nextSeparator()
+        // Most values need no escape: the separator and one copy of the whole value.
+        guard bytes.contains(where: Self.needsEscape) else {
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bytes.count + 1) { out in
+                var written = 0
+                if let separator {
+                    out[0] = separator
+                    written = 1
+                }
+                if let base = bytes.baseAddress, !bytes.isEmpty {
+                    (out.baseAddress! + written).copyMemory(from: base, byteCount: bytes.count)
+                }
+                return written + bytes.count
+            }
+            return
+        }
+        if let separator { buffer.writeInteger(separator) }
+        Self.appendEscaped(bytes, to: &buffer)
     }
 
     public mutating func appendNull() {
-        separate()
+        if let separator = nextSeparator() { buffer.writeInteger(separator) }
         buffer.writeStaticString("\\N")
     }
 
@@ -75,9 +91,10 @@ public struct CopyRows: Sendable {
         endRow()
     }
 
-    private mutating func separate() {
-        if fieldsInRow > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-        fieldsInRow += 1
+    /// The tab before the field about to be written, if it is not the row's first.
+    private mutating func nextSeparator() -> UInt8? {
+        defer { fieldsInRow += 1 }
+        return fieldsInRow > 0 ? UInt8(ascii: "\t") : nil
     }
 
     static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout ByteBuffer) {
@@ -101,10 +118,11 @@ public struct CopyRows: Sendable {
         byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
     }
 
-    /// An integer in decimal, without building a String.
-    static func appendDecimal(_ value: Int64, to buffer: inout ByteBuffer) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign fit
-        withUnsafeMutableBytes(of: &digits) { scratch in
+    /// `separator` (if any), then an integer in decimal, without building a String, into
+    /// `out` (at least 21 bytes); returns the bytes written.
+    static func writeDecimal(_ value: Int64, separator: UInt8?, to out: UnsafeMutableRawBufferPointer) -> Int {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 19 digits and a sign fit
+        return withUnsafeMutableBytes(of: &digits) { scratch in
             var magnitude = value.magnitude
             var start = scratch.count
             repeat {
@@ -116,7 +134,14 @@ public struct CopyRows: Sendable {
                 start -= 1
                 scratch[start] = UInt8(ascii: "-")
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: scratch[start...]))
+            var written = 0
+            if let separator {
+                out[0] = separator
+                written = 1
+            }
+            let length = scratch.count - start
+            (out.baseAddress! + written).copyMemory(from: scratch.baseAddress! + start, byteCount: length)
+            return written + length
         }
     }
 }

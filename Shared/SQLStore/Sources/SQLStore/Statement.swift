@@ -34,6 +34,30 @@ public struct Statement: Sendable {
         }.joined(separator: ", ")
     }
 
+    /// One parameter holding a PostgreSQL array literal (`{"a","b"}`), to cast in SQL
+    /// (`$1::text[]`). With `unnest`, a set of any size is one parameter, and the planner
+    /// estimates it as a small set (a VALUES list of the same rows, on a table without
+    /// statistics yet, got a hash join over the whole table).
+    public mutating func array(_ values: some Sequence<String>) -> String {
+        var literal = "{"
+        var first = true
+        for value in values {
+            if !first { literal += "," }
+            first = false
+            literal += "\""
+            for character in value.unicodeScalars {
+                if character == "\"" || character == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        return bind(.text(literal + "}"))
+    }
+
+    public mutating func array(_ values: some Sequence<Int64>) -> String {
+        bind(.text("{" + values.map(String.init).joined(separator: ",") + "}"))
+    }
+
     public mutating func append(_ text: String) { sql += text }
 
     @discardableResult

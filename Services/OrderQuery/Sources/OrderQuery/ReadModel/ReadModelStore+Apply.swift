@@ -211,10 +211,17 @@ extension ReadModelStore {
     static func writeChanged(_ rows: CopyBatch, to t: ReadModelSchema.Tables, _ db: any SQLExecutor) async throws {
         // Only lines the read model holds from an order's first changed line on are replaced
         // (an item added at the end deletes nothing).
-        for chunk in rows.replacedLines.chunked(1_000) {
-            var delete = Statement("DELETE FROM \(t.items) AS i USING (VALUES ")
-            delete.append(delete.rows(chunk.map { [.text($0.orderId), .int($0.fromLine)] }, types: ["text", "bigint"]))
-            delete.append(") AS v(order_id, from_line) WHERE i.order_id = v.order_id AND i.line_no >= v.from_line")
+        // Arrays (one parameter each, whatever their size) rather than a VALUES list: on a new
+        // generation's table, before any statistics, a VALUES list got a hash join over the
+        // whole table (75 ms a statement at 640,000 lines) instead of the key's index.
+        if !rows.replacedLines.isEmpty {
+            var delete = Statement()
+            let ids = delete.array(rows.replacedLines.lazy.map(\.orderId))
+            let fromLines = delete.array(rows.replacedLines.lazy.map(\.fromLine))
+            delete.append("""
+                DELETE FROM \(t.items) AS i USING unnest(\(ids)::text[], \(fromLines)::bigint[]) AS v(order_id, from_line)
+                WHERE i.order_id = v.order_id AND i.line_no >= v.from_line
+                """)
             try await delete.run(on: db)
         }
         try await db.copy(into: t.items, columns: UpsertSQL.itemColumns, rows: rows.heldItems)
