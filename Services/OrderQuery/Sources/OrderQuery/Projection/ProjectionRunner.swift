@@ -94,8 +94,21 @@ public final class ProjectionRunner: Sendable {
 
     // MARK: Folding
 
-    /// Records as the consumer handed them out, each with the cursors' epoch when it was asked for.
-    typealias FetchedBatch = [(ConsumerRecord, UInt64)]
+    /// Records as the consumer handed them out, each with the cursors' epoch when it was asked
+    /// for. Kept as the `LogRecord`s a batch is folded from: admitting them all (the usual
+    /// case) shares the array instead of copying every record.
+    struct FetchedBatch {
+        var records: [LogRecord] = []
+        var askedAt: [UInt64] = []
+
+        var count: Int { records.count }
+        var isEmpty: Bool { records.isEmpty }
+
+        mutating func append(_ record: consuming ConsumerRecord, askedAt epoch: UInt64) {
+            records.append(LogRecord(record))
+            askedAt.append(epoch)
+        }
+    }
 
     /// The records of a fetched batch that may be applied, and where each partition starts.
     struct Admission: Sendable {
@@ -169,7 +182,10 @@ public final class ProjectionRunner: Sendable {
                 try await finish(&inFlight)
                 let askedAt = state.withLockedValue { $0.cursors.epoch }
                 guard let first = try await iterator.next() else { return }
-                fetched = [(first, askedAt)] + takeBuffered(&iterator, upTo: maxBatch - 1)
+                var batch = FetchedBatch()
+                batch.append(first, askedAt: askedAt)
+                takeBuffered(&iterator, upTo: maxBatch, into: &batch)
+                fetched = batch
             }
             carried = nil
             if let folded = ahead, !stillValid(folded, after: inFlight?.folded) { ahead = nil }
@@ -202,7 +218,8 @@ public final class ProjectionRunner: Sendable {
             // stores before the one now in flight left it.
             if let previous { _ = try await previous.value }
             inFlight = InFlight(task: storing, folded: folded)
-            let next = takeBuffered(&iterator, upTo: maxBatch)
+            var next = FetchedBatch()
+            takeBuffered(&iterator, upTo: maxBatch, into: &next)
             var nextAhead: FoldedAhead?
             if next.count > ReadModelStore.oneStatementRecords {
                 nextAhead = try await foldAhead(admit(next, after: folded), after: folded)
@@ -211,13 +228,14 @@ public final class ProjectionRunner: Sendable {
         }
     }
 
-    private func takeBuffered(_ iterator: inout KafkaConsumerMessages.AsyncIterator, upTo limit: Int) -> FetchedBatch {
+    /// Adds what the consumer has already fetched to `batch`, until it holds `limit` records.
+    private func takeBuffered(_ iterator: inout KafkaConsumerMessages.AsyncIterator, upTo limit: Int, into batch: inout FetchedBatch) {
         let askedAt = state.withLockedValue { $0.cursors.epoch }
-        var batch: FetchedBatch = []
+        batch.records.reserveCapacity(limit)
+        batch.askedAt.reserveCapacity(limit)
         while batch.count < limit, let record = iterator.nextIfBuffered() {
-            batch.append((record, askedAt))
+            batch.append(record, askedAt: askedAt)
         }
-        return batch
     }
 
     /// Admission, per partition in the order the records came: against the cursors as they
@@ -231,23 +249,33 @@ public final class ProjectionRunner: Sendable {
         }
         var admission = Admission()
         var next: [Int32: Int64] = [:]
-        for (record, askedAt) in batch where admission.reseeks[record.partition] == nil {
-            guard let cursor = cursors.cursors[record.partition] else { continue }
-            let partitionNext = next[record.partition] ?? cursor.next
-            switch cursors.admit(record.partition, offset: record.offset, next: partitionNext, askedAt: askedAt) {
-            case .apply:
-                if admission.startOffsets[record.partition] == nil {
-                    admission.startOffsets[record.partition] = cursor.next
-                    admission.epochs[record.partition] = cursor.epoch
+        // The records admitted, once one is not (until then, all of them so far).
+        var admitted: [LogRecord]?
+        for index in batch.records.indices {
+            let partition = batch.records[index].partition, offset = batch.records[index].offset
+            var applies = false
+            if admission.reseeks[partition] == nil, let cursor = cursors.cursors[partition] {
+                switch cursors.admit(partition, offset: offset, next: next[partition] ?? cursor.next, askedAt: batch.askedAt[index]) {
+                case .apply:
+                    applies = true
+                    if admission.startOffsets[partition] == nil {
+                        admission.startOffsets[partition] = cursor.next
+                        admission.epochs[partition] = cursor.epoch
+                    }
+                    next[partition] = offset + 1
+                case .skip:
+                    break
+                case .reseek(let offset):
+                    admission.reseeks[partition] = offset
                 }
-                next[record.partition] = record.offset + 1
-                admission.records.append(LogRecord(record))
-            case .skip:
-                continue
-            case .reseek(let offset):
-                admission.reseeks[record.partition] = offset
+            }
+            if applies {
+                admitted?.append(batch.records[index])
+            } else if admitted == nil {
+                admitted = Array(batch.records[..<index])
             }
         }
+        admission.records = admitted ?? batch.records
         return admission
     }
 
