@@ -65,9 +65,27 @@ public struct ReadModelSchema: Sendable {
         ]
     }
 
-    /// The DDL of one generation's data tables.
-    func createStatements(_ t: Tables) -> [String] {
+    /// The DDL of one generation's data tables: with the indexes that serve queries, or
+    /// without them for a generation built from the log before it serves any (a rebuild, a
+    /// read model as of a position), which gets them once built (`queryIndexStatements`):
+    /// maintaining them row by row cost a rebuild more than building them at the end.
+    func createStatements(_ t: Tables, queryIndexes: Bool) -> [String] {
+        tableStatements(t) + (queryIndexes ? queryIndexStatements(t) : [])
+    }
+
+    /// The indexes that serve the list queries (the tables' keys serve the rest).
+    func queryIndexStatements(_ t: Tables) -> [String] {
         let b = t.bare
+        return [
+            // The list's orders: newest first, then by id (keyset pagination), optionally by status or customer.
+            "CREATE INDEX IF NOT EXISTS \(indexName(b.orders, "placed")) ON \(t.orders) (placed_at_ms DESC, order_id DESC)",
+            "CREATE INDEX IF NOT EXISTS \(indexName(b.orders, "status")) ON \(t.orders) (status, placed_at_ms DESC, order_id DESC)",
+            "CREATE INDEX IF NOT EXISTS \(indexName(b.orders, "customer")) ON \(t.orders) (customer_id, placed_at_ms DESC, order_id DESC)",
+        ]
+    }
+
+    /// The tables, with their keys.
+    private func tableStatements(_ t: Tables) -> [String] {
         // Keys compare as bytes on PostgreSQL, as they do on SQLite: ids sort the same in both
         // stores, and index inserts skip the locale's collation (C.UTF-8 is not PostgreSQL's
         // built-in "C": every comparison went through the C library; about 10% of a COPY).
@@ -91,10 +109,6 @@ public struct ReadModelSchema: Sendable {
                 tracking_number TEXT,
                 cancel_reason TEXT)
             """,
-            // The list's orders: newest first, then by id (keyset pagination), optionally by status or customer.
-            "CREATE INDEX \(indexName(b.orders, "placed")) ON \(t.orders) (placed_at_ms DESC, order_id DESC)",
-            "CREATE INDEX \(indexName(b.orders, "status")) ON \(t.orders) (status, placed_at_ms DESC, order_id DESC)",
-            "CREATE INDEX \(indexName(b.orders, "customer")) ON \(t.orders) (customer_id, placed_at_ms DESC, order_id DESC)",
             """
             CREATE TABLE \(t.items) (
                 order_id \(key) NOT NULL,

@@ -51,7 +51,9 @@ public final class ReadModelStore: Sendable {
         }
     }
 
-    /// A new generation's tables and offsets (every partition from the beginning).
+    /// A new generation's tables and offsets (every partition from the beginning). Only a
+    /// live one has the indexes that serve queries from the start; the others get them from
+    /// `prepareForQueries` once built, before they serve any (the rebuild does that).
     public func createGeneration(status: Generation.Status, upTo: [Int32: Int64]?, partitionCount: Int32) async throws -> Int64 {
         let schema = self.schema
         return try await database.write { db in
@@ -65,7 +67,7 @@ public final class ReadModelStore: Sendable {
         let last = try await db.query("SELECT MAX(generation) FROM \(schema.generations)").first?.optionalInt(0) ?? 0
         let generation = last + 1
         let tables = schema.tables(generation)
-        for statement in schema.dropStatements(tables) + schema.createStatements(tables) {
+        for statement in schema.dropStatements(tables) + schema.createStatements(tables, queryIndexes: status == .live) {
             try await db.query(statement)
         }
         let now = Timestamp.now.millisecondsSinceEpoch
@@ -170,6 +172,20 @@ public final class ReadModelStore: Sendable {
             try await db.query(
                 "UPDATE \(schema.generations) SET status = $1, error = $2, updated_at_ms = $3 WHERE generation = $4",
                 [.text(status.rawValue), SQLValue(error), .int(Timestamp.now.millisecondsSinceEpoch), .int(generation)])
+        }
+    }
+
+    /// Builds a generation's query indexes (if it has not got them) and, on PostgreSQL,
+    /// gathers the orders' statistics, so that its first lists are planned on what it holds
+    /// (the other tables are read by key; autovacuum gathers theirs later). One statement at
+    /// a time: each locks one table against writes only while it runs.
+    public func prepareForQueries(_ generation: Int64) async throws {
+        let schema = self.schema
+        let tables = schema.tables(generation)
+        var statements = schema.queryIndexStatements(tables)
+        if schema.dialect == .postgres { statements.append("ANALYZE \(tables.orders)") }
+        for statement in statements {
+            try await database.write { db in try await db.query(statement) }
         }
     }
 

@@ -123,6 +123,7 @@ public actor RebuildManager {
     /// live generation and been swapped in (then the old generation is dropped after a grace).
     private func watch(_ generation: Int64, stops: [Int32: Int64]?) async throws {
         var lastReport = ContinuousClock.now
+        var prepared = false
         while true {
             try await Task.sleep(for: .milliseconds(100))
             if ContinuousClock.now - lastReport > Self.heartbeat {
@@ -133,6 +134,7 @@ public actor RebuildManager {
             let stored = try await store.storedOffsets(generation)
             if let stops {
                 if stops.allSatisfy({ stored[$0.key, default: 0] >= $0.value }) {
+                    try await store.prepareForQueries(generation)
                     try await store.setStatus(generation, .snapshot)
                     logger.info("Read model as of a position is ready", metadata: ["generation": "\(generation)"])
                     return
@@ -142,6 +144,12 @@ public actor RebuildManager {
             let ends = try await endOffsets(.latest)
             // Try the swap only near the end; the transaction checks against the live offsets.
             guard ends.allSatisfy({ stored[$0.key, default: 0] + 1_000 >= $0.value }) else { continue }
+            if !prepared {
+                // Before it serves: its query indexes (it was built without them) and statistics.
+                try await store.prepareForQueries(generation)
+                prepared = true
+                continue
+            }
             if case .swapped(let retired) = try await store.swapIfCaughtUp(generation) {
                 logger.info("Rebuild swapped in", metadata: ["generation": "\(generation)", "retired": "\(retired.map(String.init) ?? "none")"])
                 if let retired {
