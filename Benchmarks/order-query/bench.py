@@ -101,6 +101,8 @@ def one_run(args, index):
     psql(args, f"{base}/postgres", f"DROP DATABASE IF EXISTS {name}")
     psql(args, f"{base}/postgres", f"CREATE DATABASE {name}")
     url = f"{base}/{name}"
+    # Each timed phase starts with no dirty buffers and no checkpoint under way.
+    psql(args, url, "CHECKPOINT")
     port = free_port()
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": args.bootstrap, "HTTP_LISTEN": f"127.0.0.1:{port}",
            "DATABASE_URL": url, "ORDERS_TOPIC": args.topic, "ADMIN_TOKEN": "bench", "RETIRE_GRACE_MS": "0",
@@ -124,6 +126,7 @@ def one_run(args, index):
         wait(lambda: sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"]) >= end, "the live fold", 1800)
         live_seconds = time.monotonic() - started
         live_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
+        psql(args, url, "CHECKPOINT")
         cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
 
         status, body = get(port, "/admin/rebuild", "POST", {"Authorization": "Bearer bench"})
@@ -150,6 +153,7 @@ def one_run(args, index):
             subprocess.run([args.psql, url, "-qAt", "-c", f"COPY {table} TO STDOUT"], stdout=dump, check=True)
             psql(args, url, f"DROP TABLE IF EXISTS copy_peer; CREATE TABLE copy_peer (LIKE {table} INCLUDING ALL)")
             dump.seek(0)
+            psql(args, url, "CHECKPOINT")
             copy_started = time.monotonic()
             subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", "COPY copy_peer FROM STDIN"],
                            stdin=dump, check=True, capture_output=True)

@@ -52,7 +52,10 @@ cp "$ROOT/.build/release/order-query" "$ROOT/.build/release/order-command" "$ROO
 # shellcheck source=../../scripts/lib/test-postgres.sh
 . "$ROOT/scripts/lib/test-postgres.sh"
 PG_BIN="$(pg_bindir)" || die "PostgreSQL is not installed (apt-get install postgresql)"
-start_test_postgres "$PG_BIN" || die "PostgreSQL did not start"
+# As PostgreSQL's advice for bulk loads: WAL enough that no checkpoint starts inside a timed
+# phase (bench.py also checkpoints before each); with the default 1 GB, one fell at random in
+# the live fold, the rebuild or the peer's COPY (each writes about 500 MB of WAL).
+start_test_postgres "$PG_BIN" max_wal_size=8GB checkpoint_timeout=30min || die "PostgreSQL did not start"
 BROKER_PID=""
 SERVICE_PIDS=()
 cleanup() {

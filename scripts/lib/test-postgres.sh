@@ -3,8 +3,10 @@
 #
 #   pg_bindir                     prints the directory of initdb and pg_ctl (Debian's postgresql
 #                                 package, or PATH); fails when they are missing
-#   start_test_postgres BINDIR    starts a server of its own on a free 127.0.0.1 port (trust auth,
-#                                 fsync off, data in a temporary directory), stopped and removed
+#   start_test_postgres BINDIR [SETTING...]
+#                                 starts a server of its own on a free 127.0.0.1 port (trust auth,
+#                                 fsync off, data in a temporary directory, plus each SETTING as
+#                                 `name=value`), stopped and removed
 #                                 when the shell exits; exports ORDERS_TEST_DATABASE_URL and
 #                                 ORDERS_TEST_PSQL. initdb refuses to run as root, so as root the
 #                                 server runs as the postgres user (created when missing).
@@ -37,6 +39,9 @@ stop_test_postgres() {
 
 start_test_postgres() {
     TEST_PG_BIN="$1"
+    shift
+    local settings="" setting
+    for setting in "$@"; do settings="$settings -c $setting"; done
     TEST_PG_DIR="$(mktemp -d /tmp/orders-test-pg.XXXXXX)"
     local port
     port="$("${PYTHON:-python3}" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -48,7 +53,7 @@ start_test_postgres() {
         return 1
     fi
     if ! _pg_as "$TEST_PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/server.log" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $TEST_PG_DIR -c max_connections=300 -c fsync=off" start >/dev/null; then
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $TEST_PG_DIR -c max_connections=300 -c fsync=off$settings" start >/dev/null; then
         cat "$TEST_PG_DIR/server.log" >&2
         return 1
     fi

@@ -34,6 +34,7 @@ public struct BatchProjection: Sendable {
     public init(
         records: [LogRecord], before: [String: OrderRow], partitionOf: (String) -> Int32
     ) {
+        events.reserveCapacity(records.count)
         for item in records {
             if stopped[item.partition] != nil { continue }
             // The order's row if the batch has touched it: found once, changed in place.

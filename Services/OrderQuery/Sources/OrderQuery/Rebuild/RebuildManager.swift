@@ -148,7 +148,6 @@ public actor RebuildManager {
                 // Before it serves: its query indexes (it was built without them) and statistics.
                 try await store.prepareForQueries(generation)
                 prepared = true
-                continue
             }
             if case .swapped(let retired) = try await store.swapIfCaughtUp(generation) {
                 logger.info("Rebuild swapped in", metadata: ["generation": "\(generation)", "retired": "\(retired.map(String.init) ?? "none")"])

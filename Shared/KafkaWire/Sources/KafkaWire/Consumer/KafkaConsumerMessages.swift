@@ -1,4 +1,5 @@
 import KafkaProtocol
+import NIOCore
 
 /// The records a `KafkaConsumer` consumes, in fetch order (per partition in offset order).
 /// Ends when the consumer stops; throws the error that stopped it, if any. Iterate it from
@@ -68,16 +69,22 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         @inlinable
         mutating func nextBuffered() -> ConsumerRecord? {
             while true {
-                if let record = current.popLast() {
+                if var record = current.popLast() {
                     guard core.handOut(offset: record.offset, snapshot: &snapshot) else {
                         // Seeked, paused or revoked since it was fetched: drop the rest.
                         current = []
                         pending = []
                         return nil
                     }
+                    // Moved out of the record, not copied: a copy retained every buffer and
+                    // the headers, and freeing the record released them again.
+                    var key: ByteBuffer?, value: ByteBuffer?, headers: [RecordHeader] = []
+                    swap(&key, &record.key)
+                    swap(&value, &record.value)
+                    swap(&headers, &record.headers)
                     return ConsumerRecord(
                         topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
-                        key: record.key, value: record.value, headers: record.headers)
+                        key: key, value: value, headers: headers)
                 }
                 guard let batch = pending.popLast() else { return nil }
                 current = batch
