@@ -95,14 +95,25 @@ def psql(args, database_url, sql, stdin=None):
                           input=stdin, capture_output=True, check=True)
 
 
+def settle(args, url):
+    """Between timed phases: the tables the phase before wrote are vacuumed and analyzed, a
+    checkpoint is taken and the kernel's dirty pages are written out, so that no autovacuum of
+    them, checkpoint or writeback falls into the next phase at random (each moved a phase by up
+    to half a second)."""
+    psql(args, url, "VACUUM (ANALYZE)")
+    psql(args, url, "CHECKPOINT")
+    os.sync()
+
+
 def one_run(args, index):
     base = args.database_url.rsplit("/", 1)[0]
     name = f"oq_bench_{index}"
     psql(args, f"{base}/postgres", f"DROP DATABASE IF EXISTS {name}")
     psql(args, f"{base}/postgres", f"CREATE DATABASE {name}")
     url = f"{base}/{name}"
-    # Each timed phase starts with no dirty buffers and no checkpoint under way.
+    # Each timed phase starts with no dirty buffers, no checkpoint under way, nothing to write back.
     psql(args, url, "CHECKPOINT")
+    os.sync()
     port = free_port()
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": args.bootstrap, "HTTP_LISTEN": f"127.0.0.1:{port}",
            "DATABASE_URL": url, "ORDERS_TOPIC": args.topic, "ADMIN_TOKEN": "bench", "RETIRE_GRACE_MS": "0",
@@ -126,7 +137,7 @@ def one_run(args, index):
         wait(lambda: sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"]) >= end, "the live fold", 1800)
         live_seconds = time.monotonic() - started
         live_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
-        psql(args, url, "CHECKPOINT")
+        settle(args, url)
         cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
 
         status, body = get(port, "/admin/rebuild", "POST", {"Authorization": "Bearer bench"})
@@ -153,7 +164,7 @@ def one_run(args, index):
             subprocess.run([args.psql, url, "-qAt", "-c", f"COPY {table} TO STDOUT"], stdout=dump, check=True)
             psql(args, url, f"DROP TABLE IF EXISTS copy_peer; CREATE TABLE copy_peer (LIKE {table} INCLUDING ALL)")
             dump.seek(0)
-            psql(args, url, "CHECKPOINT")
+            settle(args, url)
             copy_started = time.monotonic()
             subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", "COPY copy_peer FROM STDIN"],
                            stdin=dump, check=True, capture_output=True)
