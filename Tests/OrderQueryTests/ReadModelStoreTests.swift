@@ -139,6 +139,27 @@ import Testing
         }
     }
 
+    /// The array parameters that delete replaced lines (`Statement.array`) reach PostgreSQL as
+    /// given, whatever an id holds: quotes, backslashes, braces, commas, the word NULL.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["ORDERS_TEST_DATABASE_URL"] != nil))
+    func arrayParametersReachPostgreSQLAsGiven() async throws {
+        try await Self.withStore("postgres") { store in
+            let texts = ["o-1", "", "a\"b", "c\\d", "{x,y}", "NULL", " spaced ", "o'1; DROP TABLE x", "ünïcödé", "tab\there", "\\\""]
+            let integers: [Int64] = [0, -1, .max, .min, 42]
+            var select = Statement()
+            let textArray = select.array(texts)
+            let integerArray = select.array(integers)
+            select.append("""
+                SELECT t.v, i.v FROM unnest(\(textArray)::text[]) WITH ORDINALITY AS t(v, n)
+                FULL JOIN unnest(\(integerArray)::bigint[]) WITH ORDINALITY AS i(v, n) ON t.n = i.n ORDER BY coalesce(t.n, i.n)
+                """)
+            let query = select
+            let rows = try await store.database.read { db in try await query.run(on: db) }
+            #expect(try rows.map { try $0.string(0) } == texts)
+            #expect(try rows.compactMap { try $0.optionalInt(1) } == integers)
+        }
+    }
+
     /// A rebuild is built without the indexes that serve lists (maintaining them row by row
     /// cost it more than building them once), and gets them before it serves; the live
     /// generation has them from the start.
