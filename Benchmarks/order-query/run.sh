@@ -2,12 +2,13 @@
 # OrderQuery benchmark: fold rate on PostgreSQL against COPY of the same rows, rebuild time and memory.
 #
 #   Benchmarks/order-query/run.sh [--runs 3] [--orders 100000] [--rate 1000] [--skip-build] [--keep DIR]
-#                                 [--fold-only]
+#                                 [--fold-only] [--staggered]
 #
 # Builds order-query and kafkawire in release (under flock /tmp/swift-build.lock), starts a
 # throwaway PostgreSQL (scripts/lib/test-postgres.sh) and a dev broker, fills a 1-partition
 # topic with --orders x 10 events (../order-command/generate_events.py: valid events as
-# order-command writes them), then bench.py --runs times: a fresh database, the live fold, a
+# order-command writes them; 1,000 orders under way in blocks, or with --staggered each followed
+# by the next as soon as it ends, as a busy log has them), then bench.py --runs times: a fresh database, the live fold, a
 # rebuild into a new generation, and the peer, COPY of the same rows into the same database.
 # Then, --runs times, command accepted to visible at --rate commands/s (visible_latency.py:
 # release order-command and order-query on a 6-partition orders.events, a fresh database),
@@ -25,6 +26,7 @@ RATE=1000
 SKIP_BUILD=0
 KEEP=""
 FOLD_ONLY=0
+STAGGERED=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
         --skip-build) SKIP_BUILD=1; shift ;;
         --keep) KEEP="$2"; shift 2 ;;
         --fold-only) FOLD_ONLY=1; shift ;;
+        --staggered) STAGGERED=(--staggered); shift ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -73,8 +76,9 @@ BROKER_PID=$!
 wait_port "$PORT" || die "the broker does not listen on $PORT"
 "$WORK/bin/kafkawire" topics create rebuild.events --brokers "$BROKER" --partitions 1 \
     --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete >&2 || die "creating the topic failed"
-log "generating $ORDERS orders x 10 events"
-"$VENV/bin/python" "$HERE/../order-command/generate_events.py" --bootstrap "$BROKER" --topic rebuild.events --orders "$ORDERS" >&2
+log "generating $ORDERS orders x 10 events ${STAGGERED[*]:-in blocks}"
+"$VENV/bin/python" "$HERE/../order-command/generate_events.py" --bootstrap "$BROKER" --topic rebuild.events --orders "$ORDERS" \
+    "${STAGGERED[@]}" >&2
 log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}'), $RUNS runs"
 "$VENV/bin/python" "$HERE/bench.py" --bootstrap "$BROKER" --database-url "$ORDERS_TEST_DATABASE_URL" \
     --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK" \
