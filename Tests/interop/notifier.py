@@ -190,6 +190,8 @@ class WebhookReceiver:
         self.path = path
         self.arrivals: list[Arrival] = []
         self.bad_signatures = 0
+        # Requests whose body never fully arrived (the notifier killed while sending): not counted.
+        self.incomplete = 0
         self.policy_errors: list[str] = []
         self.closed = False
         self._attempts: Counter = Counter()
@@ -234,21 +236,38 @@ class WebhookReceiver:
     # -------------------------------------------------------------- serving
 
     @staticmethod
-    def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
+    def _read_body(handler: BaseHTTPRequestHandler) -> bytes | None:
+        """The whole body, or None when the connection ended before it did (the notifier was
+        killed while sending): such a request was never made, and no server would act on it."""
         if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
             chunks = []
             while True:
-                size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                line = handler.rfile.readline()
+                if not line:
+                    return None
+                size = int(line.split(b";")[0].strip() or b"0", 16)
                 if size == 0:
-                    while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(handler.rfile.read(size))
-                handler.rfile.readline()
-        return handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+                    while True:
+                        trailer = handler.rfile.readline()
+                        if not trailer:
+                            return None
+                        if trailer in (b"\r\n", b"\n"):
+                            return b"".join(chunks)
+                chunk = handler.rfile.read(size)
+                if len(chunk) < size or not handler.rfile.readline():
+                    return None
+                chunks.append(chunk)
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length)
+        return body if len(body) == length else None
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         body = self._read_body(handler)
+        if body is None:
+            handler.close_connection = True
+            with self.cond:
+                self.incomplete += 1
+            return
         at = time.monotonic()
         headers = {k.lower(): v for k, v in handler.headers.items()}
         try:
