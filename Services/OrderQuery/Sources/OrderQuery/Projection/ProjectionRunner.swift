@@ -230,9 +230,9 @@ public final class ProjectionRunner: Sendable {
 
     /// Adds what the consumer has already fetched to `batch`, until it holds `limit` records.
     private func takeBuffered(_ iterator: inout KafkaConsumerMessages.AsyncIterator, upTo limit: Int, into batch: inout FetchedBatch) {
+        // No capacity reserved up front: a live trickle's batch is a few records, and reserving
+        // `limit` (100,000) allocated megabytes for each of them.
         let askedAt = state.withLockedValue { $0.cursors.epoch }
-        batch.records.reserveCapacity(limit)
-        batch.askedAt.reserveCapacity(limit)
         while batch.count < limit, let record = iterator.nextIfBuffered() {
             batch.append(record, askedAt: askedAt)
         }
