@@ -120,24 +120,30 @@ final class ConsumerCore: @unchecked Sendable {
 
     /// Queues decoded records (releasing the reservation `fetched` made for `reserved`
     /// bytes), unless the partition moved on meanwhile.
-    func deliver(_ chunk: FetchedChunk, reserved: Int) {
+    ///
+    /// The chunk is moved, never copied, to whoever takes it: the application reverses its
+    /// record arrays in place, which a second reference still held here would turn into a
+    /// copy of every record.
+    func deliver(_ chunk: consuming FetchedChunk, reserved: Int) {
+        var held: FetchedChunk? = consume chunk
         let (waiting, settled): (CheckedContinuation<FetchedChunk?, any Error>?, [Settled]) = lock.withLock {
             decodingBytes -= reserved
-            guard !chunk.batches.isEmpty, positions.isCurrent(chunk.partition, epoch: chunk.epoch) else {
+            let (partition, epoch) = (held!.partition, held!.epoch)
+            guard !held!.batches.isEmpty, positions.isCurrent(partition, epoch: epoch) else {
                 // Nothing of it for the application (transaction markers only, or stale).
-                positions.answerDelivered(chunk.partition, epoch: chunk.epoch)
+                positions.answerDelivered(partition, epoch: epoch)
                 return (nil, watchers.settle(positions))
             }
             if let reader {
                 self.reader = nil
-                startDelivering(chunk)
+                startDelivering(partition: partition, epoch: epoch)
                 return (reader, [])
             }
-            buffer.append(chunk)
-            bufferedBytes += chunk.byteCount
+            bufferedBytes += held!.byteCount
+            buffer.append(held.take()!)
             return (nil, [])
         }
-        waiting?.resume(returning: chunk)
+        if let waiting { waiting.resume(returning: held.take()) }
         resumeWatchers(settled)
         wake()
     }
@@ -178,7 +184,7 @@ final class ConsumerCore: @unchecked Sendable {
     /// The caller's snapshot must be reset (see `handOut`).
     func nextChunk() async throws -> FetchedChunk? {
         try await withCheckedThrowingContinuation { continuation in
-            let (result, waiters, settled): (Result<FetchedChunk?, any Error>?, [CheckedContinuation<Void, Never>], [Settled]) = lock.withLock {
+            var (result, waiters, settled): (Result<FetchedChunk?, any Error>?, [CheckedContinuation<Void, Never>], [Settled]) = lock.withLock {
                 let (chunk, waiters, settled) = takeChunk()
                 if let chunk { return (.success(chunk), waiters, settled) }
                 switch lifecycle {
@@ -192,7 +198,8 @@ final class ConsumerCore: @unchecked Sendable {
             resume(waiters)
             resumeWatchers(settled)
             wake()
-            if let result { continuation.resume(with: result) }
+            // Moved to the reader (see `deliver`).
+            if let taken = result.take() { continuation.resume(with: consume taken) }
         }
     }
 
@@ -216,7 +223,7 @@ final class ConsumerCore: @unchecked Sendable {
         while let chunk = buffer.popFirst() {
             bufferedBytes -= chunk.byteCount
             if positions.isCurrent(chunk.partition, epoch: chunk.epoch) {
-                startDelivering(chunk)
+                startDelivering(partition: chunk.partition, epoch: chunk.epoch)
                 return (chunk, waiters, settled)
             }
         }
@@ -224,8 +231,8 @@ final class ConsumerCore: @unchecked Sendable {
     }
 
     /// Under the lock.
-    private func startDelivering(_ chunk: FetchedChunk) {
-        delivering = (chunk.partition, chunk.epoch)
+    private func startDelivering(partition: TopicPartition, epoch: UInt64) {
+        delivering = (partition, epoch)
         unflushed = false
     }
 

@@ -164,7 +164,7 @@ extension ConsumerFetcher {
     func decodeLoop(_ answers: AsyncStream<[Undecoded]>) async throws {
         for await answer in answers {
             for part in answer {
-                let decoded: FetchedRecordsDecoder.Decoded
+                var decoded: FetchedRecordsDecoder.Decoded
                 do {
                     decoded = try FetchedRecordsDecoder.decode(
                         part.records, fetchOffset: part.item.offset, verifyCRC: configuration.checkCRCs)
@@ -173,9 +173,12 @@ extension ConsumerFetcher {
                 }
                 metrics.records.increment(by: decoded.count)
                 metrics.bytes.increment(by: decoded.bytes)
+                // Moved out of `decoded`, which would otherwise still share them (see `deliver`).
+                var batches: [[Record]] = []
+                swap(&batches, &decoded.batches)
                 core.deliver(
                     FetchedChunk(
-                        partition: part.item.partition, epoch: part.item.epoch, batches: decoded.batches,
+                        partition: part.item.partition, epoch: part.item.epoch, batches: consume batches,
                         byteCount: part.records.readableBytes),
                     reserved: part.records.readableBytes)
             }

@@ -18,9 +18,11 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         @usableFromInline let core: ConsumerCore
-        // The chunk being delivered, reversed so records are moved out with popLast (no
-        // reference counting per record): the current batch, and the batches after it.
+        // The chunk being delivered: the current batch, whose records are moved out in turn
+        // (no reference counting per record; reversing it to pop them copied each record
+        // twice), and the batches after it, reversed (popLast moves a whole batch out).
         @usableFromInline var current: [Record] = []
+        @usableFromInline var currentIndex = 0
         @usableFromInline var pending: [[Record]] = []
         @usableFromInline var topic = ""
         @usableFromInline var partition: Int32 = 0
@@ -55,6 +57,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             if let record = nextBuffered() { return record }
             while true {
                 current = []
+                currentIndex = 0
                 pending = []
                 guard var chunk = core.nextChunkIfBuffered() else { return nil }
                 swap(&pending, &chunk.batches)
@@ -69,26 +72,32 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         @inlinable
         mutating func nextBuffered() -> ConsumerRecord? {
             while true {
-                if var record = current.popLast() {
-                    guard core.handOut(offset: record.offset, snapshot: &snapshot) else {
+                if currentIndex < current.count {
+                    let index = currentIndex
+                    let offset = current[index].offset
+                    guard core.handOut(offset: offset, snapshot: &snapshot) else {
                         // Seeked, paused or revoked since it was fetched: drop the rest.
                         current = []
+                        currentIndex = 0
                         pending = []
                         return nil
                     }
+                    currentIndex += 1
                     // Moved out of the record, not copied: a copy retained every buffer and
                     // the headers, and freeing the record released them again.
-                    var key: ByteBuffer?, value: ByteBuffer?, headers: [RecordHeader] = []
-                    swap(&key, &record.key)
-                    swap(&value, &record.value)
-                    swap(&headers, &record.headers)
-                    return ConsumerRecord(
-                        topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
-                        key: key, value: value, headers: headers)
+                    var record = ConsumerRecord(
+                        topic: topic, partition: partition, offset: offset, timestamp: current[index].timestamp,
+                        key: nil, value: nil, headers: [])
+                    swap(&record.key, &current[index].key)
+                    swap(&record.value, &current[index].value)
+                    swap(&record.headers, &current[index].headers)
+                    return record
                 }
                 guard let batch = pending.popLast() else { return nil }
-                current = batch
-                current.reverse()
+                // Moved, not shared: a second reference would make the first swap above copy
+                // the whole batch.
+                current = consume batch
+                currentIndex = 0
             }
         }
 
@@ -96,6 +105,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         mutating func nextChunk(isolation actor: isolated (any Actor)? = #isolation) async throws -> ConsumerRecord? {
             while true {
                 current = []
+                currentIndex = 0
                 pending = []
                 guard var chunk = try await core.nextChunk() else { return nil }
                 // Take the batches without sharing them, so reversing copies nothing.
