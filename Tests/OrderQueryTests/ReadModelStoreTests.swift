@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// PostgreSQL's overlapped store writes a batch's own rows (events, new orders) before
+    /// the compare-and-set; a zombie's batch fails there, on keys another instance stored,
+    /// and must still come back as the typed refusal, not as a database error.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["ORDERS_TEST_DATABASE_URL"] != nil))
+    func aZombiesOverlappedBatchIsRefusedLikeAnyOther() async throws {
+        try await Self.withStore("postgres") { store in
+            let generation = try await store.migrate(partitionCount: 1)
+            var log = LogBuilder()
+            log.append(LogBuilder.place, order: "o-1", version: 1)
+            log.append(LogBuilder.addB, order: "o-1", version: 2)
+            _ = try await store.apply(log.records, to: generation, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            // The same batch, folded by an instance that lost the partition before storing it.
+            let zombie = BatchProjection(records: log.records, before: [:], partitionOf: Self.partitionOf)
+            await #expect(throws: ApplyRefusal.offsetMoved(partition: 0, stored: 2, expected: 0)) {
+                try await store.applyFolded(zombie, to: generation, startOffsets: [0: 0], after: {})
+            }
+            #expect(try await store.storedOffsets(generation) == [0: 2])
+            #expect(try await store.generation(generation)?.eventsApplied == 2)
+            let history = try await store.read(generation: nil) { db, t in try await ReadModelStore.history(db, t, id: "o-1") }
+            #expect(history.map(\.version) == [1, 2])
+        }
+    }
+
     @Test(arguments: databases) func aBatchOverSeveralPartitionsMovesAllOffsetsOrNone(_ kind: String) async throws {
         try await Self.withStore(kind) { store in
             let generation = try await store.migrate(partitionCount: 3)

@@ -84,6 +84,30 @@ extension ReadModelStore {
         after previous: (@Sendable () async -> Void)? = nil
     ) async throws {
         let schema = self.schema
+        do {
+            try await storeFolded(projection, to: generation, startOffsets: startOffsets, after: previous)
+        } catch let error as DatabaseError where previous != nil && schema.dialect == .postgres {
+            // The batch's own rows are written before the compare-and-set: a zombie's batch
+            // (its partition moved to another instance, which stored these events) fails on
+            // their keys instead. Nothing was written; refuse it as the compare-and-set would
+            // (once the batch before, which may move the offsets, has ended).
+            await previous?()
+            let stored = try await storedOffsets(generation)
+            for (partition, _) in projection.nextOffsets.sorted(by: { $0.key < $1.key }) {
+                let expected = startOffsets[partition] ?? 0
+                if stored[partition] != expected {
+                    throw ApplyRefusal.offsetMoved(partition: partition, stored: stored[partition], expected: expected)
+                }
+            }
+            throw error
+        }
+    }
+
+    private func storeFolded(
+        _ projection: BatchProjection, to generation: Int64, startOffsets: [Int32: Int64],
+        after previous: (@Sendable () async -> Void)?
+    ) async throws {
+        let schema = self.schema
         let tables = schema.tables(generation)
         try await database.write { db in
             try await Self.lockAcceptingGeneration(generation, schema, db)
