@@ -93,7 +93,7 @@ extension ReadModelStore {
             // (once the batch before, which may move the offsets, has ended).
             await previous?()
             let stored = try await storedOffsets(generation)
-            for (partition, _) in projection.nextOffsets.sorted(by: { $0.key < $1.key }) {
+            for partition in projection.nextOffsets.keys.sorted() {
                 let expected = startOffsets[partition] ?? 0
                 if stored[partition] != expected {
                     throw ApplyRefusal.offsetMoved(partition: partition, stored: stored[partition], expected: expected)

@@ -121,9 +121,9 @@ final class ConsumerCore: @unchecked Sendable {
     /// Queues decoded records (releasing the reservation `fetched` made for `reserved`
     /// bytes), unless the partition moved on meanwhile.
     ///
-    /// The chunk is moved, never copied, to whoever takes it: the application reverses its
-    /// record arrays in place, which a second reference still held here would turn into a
-    /// copy of every record.
+    /// The chunk is moved, never copied, to whoever takes it: the application moves each
+    /// record out of its batch in place, which a second reference still held here would turn
+    /// into a copy of the whole batch.
     func deliver(_ chunk: consuming FetchedChunk, reserved: Int) {
         var held: FetchedChunk? = consume chunk
         let (waiting, settled): (CheckedContinuation<FetchedChunk?, any Error>?, [Settled]) = lock.withLock {
