@@ -77,12 +77,35 @@ public struct PostgresExecutor: SQLExecutor {
         // PostgresNIO quotes the name whole (`COPY "name"`); a schema-qualified name of ours
         // becomes "schema"."table" this way.
         let quoted = table.split(separator: ".").joined(separator: "\".\"")
+        try await copyIn(table: quoted, columns: columns, [rows.buffer])
+    }
+
+    public func copy(into table: String, columns: [String], rows: BinaryCopyRows) async throws {
+        guard !rows.isEmpty else { return }
+        // PostgresNIO 1.33 offers COPY in text format only: it sends
+        // `COPY "<table>" (<columns>) FROM STDIN WITH (FORMAT text)` with the table as given.
+        // So the table argument carries the statement's head with our format, and a comment
+        // swallows the rest. The names are the service's own, never input. If a later
+        // PostgresNIO quoted the argument, the statement would fail (the store's tests on
+        // PostgreSQL would say so), never copy in the wrong format.
+        let quoted = table.split(separator: ".").joined(separator: "\".\"")
+        let columnList = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let statementHead = "\(quoted)\" (\(columnList)) FROM STDIN WITH (FORMAT binary) --"
+        try await copyIn(
+            table: statementHead, columns: [],
+            [ByteBuffer(bytes: BinaryCopyRows.header), rows.buffer, ByteBuffer(bytes: BinaryCopyRows.trailer)])
+    }
+
+    /// COPY FROM STDIN of `parts`, in slices of at most 256 KiB (no copy), each a CopyData message.
+    private func copyIn(table: String, columns: [String], _ parts: [ByteBuffer]) async throws {
         do {
-            try await connection.copyFrom(table: quoted, columns: columns, logger: logger) { writer in
-                // Slices of the rows' bytes (no copy), each a CopyData message.
-                var remaining = rows.buffer
-                while remaining.readableBytes > 0, let chunk = remaining.readSlice(length: min(remaining.readableBytes, 256 * 1024)) {
-                    try await writer.write(chunk)
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                for part in parts {
+                    var remaining = part
+                    while remaining.readableBytes > 0,
+                          let chunk = remaining.readSlice(length: min(remaining.readableBytes, 256 * 1024)) {
+                        try await writer.write(chunk)
+                    }
                 }
             }
         } catch let error as PSQLError {

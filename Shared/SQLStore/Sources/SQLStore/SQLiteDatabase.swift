@@ -99,6 +99,10 @@ public struct SQLiteExecutor: SQLExecutor {
         throw DatabaseError.unsupported("COPY")
     }
 
+    public func copy(into table: String, columns: [String], rows: BinaryCopyRows) async throws {
+        throw DatabaseError.unsupported("COPY")
+    }
+
     /// `$n` becomes SQLite's `?n`: the same parameter number, whatever order they appear in.
     public static func numberedPlaceholders(_ sql: String) -> String {
         var result = ""

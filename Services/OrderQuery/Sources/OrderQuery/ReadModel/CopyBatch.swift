@@ -1,26 +1,26 @@
 import SQLStore
 import Events
 
-/// A batch's writes on PostgreSQL, as COPY text written straight from the projection, in
+/// A batch's writes on PostgreSQL, as binary COPY rows written straight from the projection, in
 /// `UpsertSQL`'s column order (the one place that order is written: `BatchRows` uses the
 /// same `append` functions). Split by who else may have written the rows: those only this
 /// batch writes (`ReadModelStore.writeCreated`) and the others (`writeChanged`).
 struct CopyBatch {
     /// Orders the read model did not hold before the batch, and their lines.
-    var newOrders = CopyRows()
-    var newItems = CopyRows()
+    var newOrders = BinaryCopyRows()
+    var newItems = BinaryCopyRows()
     /// Orders it held, and their lines from the first changed one on.
-    var heldOrders = CopyRows()
-    var heldItems = CopyRows()
+    var heldOrders = BinaryCopyRows()
+    var heldItems = BinaryCopyRows()
     /// Stored lines to delete before `heldItems` are written: each order's from its first changed one.
     var replacedLines: [(orderId: String, fromLine: Int64)] = []
-    var events = CopyRows()
+    var events = BinaryCopyRows()
     var customers: [[SQLValue]]
 
     init(_ projection: BatchProjection) {
-        events = CopyRows(reservingCapacity: projection.events.count * 320)
-        newOrders = CopyRows(reservingCapacity: projection.newOrders.count * 160)
-        newItems = CopyRows(reservingCapacity: projection.newOrders.count * 8 * 56)
+        events = BinaryCopyRows(reservingCapacity: projection.events.count * 360)
+        newOrders = BinaryCopyRows(reservingCapacity: projection.newOrders.count * 256)
+        newItems = BinaryCopyRows(reservingCapacity: projection.newOrders.count * 8 * 100)
         // In key order, as `BatchRows` writes them: a batch's orders then reach each index
         // in one pass instead of at random (COPY of a backlog's lines took a third less), and
         // two writers of the same orders lock them in the same order.
@@ -91,7 +91,7 @@ struct CopyBatch {
     }
 }
 
-/// Where `CopyBatch`'s `append` functions write a row's fields: COPY text, or bound values.
+/// Where `CopyBatch`'s `append` functions write a row's fields: binary COPY rows, or bound values.
 protocol RowWriter {
     mutating func append(_ value: Int64)
     mutating func append(_ value: Int64?)
@@ -100,7 +100,7 @@ protocol RowWriter {
     mutating func endRow()
 }
 
-extension CopyRows: RowWriter {}
+extension BinaryCopyRows: RowWriter {}
 
 /// Rows as values to bind (SQLite, and PostgreSQL's one-statement batches).
 struct ValueRows: RowWriter {
