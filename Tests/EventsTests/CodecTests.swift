@@ -25,6 +25,14 @@ import Testing
             == #"{"carrier":"a/b","trackingNumber":"\"x\""}"#)
     }
 
+    @Test func bodiesWrittenIntoOneReusedArrayAreEachWhole() {
+        var bytes = Array("left over".utf8)
+        for event in [placed, delivered, confirmed, placed] {
+            EventCodec.encodeBody(event, into: &bytes)
+            #expect(bytes == EventCodec.encodeBody(event))
+        }
+    }
+
     @Test func withoutTraceparentTheHeaderIsAbsent() throws {
         var event = recorded(confirmed, version: 2)
         event.envelope.traceparent = nil
@@ -97,6 +105,9 @@ import Testing
         let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
                      UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
         for id in edges { #expect(id.lowercasedString == id.uuidString.lowercased()) }
+        for id in edges + [UUID()] {
+            #expect(id.withLowercasedUTF8 { String(decoding: $0, as: UTF8.self) } == id.uuidString.lowercased())
+        }
     }
 
     @Test func parsesExactlyTheCanonicalFormOfDamagedIds() {

@@ -21,8 +21,8 @@ import Testing
         #expect(row.itemCount == 3)
         #expect(row.placedAt.millisecondsSinceEpoch == log.clock - 2)
         #expect(row.updatedAt.millisecondsSinceEpoch == log.clock)
-        #expect(projection.events.map(\.version) == [1, 2, 3])
-        #expect(projection.events.map(\.status) == ["placed", "placed", "confirmed"])
+        #expect(projection.events.map(\.row.version) == [1, 2, 3])
+        #expect(projection.events.map(\.row.status) == ["placed", "placed", "confirmed"])
         #expect(projection.nextOffsets == [0: 3])
         #expect(projection.voidCount == 0)
     }

@@ -22,6 +22,14 @@ struct BinaryCopyTests {
         #expect(rows.count == 2)
     }
 
+    @Test func textBuiltInTheReusedArrayIsEachValueWhole() {
+        var rows = BinaryCopyRows()
+        rows.append(utf8Building: { $0.append(contentsOf: "long value".utf8) })
+        rows.append(utf8Building: { $0.append(contentsOf: "ab".utf8) })
+        rows.endRow()
+        #expect(Array(rows.buffer.readableBytesView) == [0, 2, 0, 0, 0, 10] + Array("long value".utf8) + [0, 0, 0, 2] + Array("ab".utf8))
+    }
+
     @Test func theHeaderIsTheSignatureWithoutFlagsOrExtension() {
         #expect(BinaryCopyRows.header == Array("PGCOPY\n\u{FF}\r\n\0".unicodeScalars.map { UInt8($0.value) }) + [0, 0, 0, 0, 0, 0, 0, 0])
         #expect(BinaryCopyRows.trailer == [0xFF, 0xFF])

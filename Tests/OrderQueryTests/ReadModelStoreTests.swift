@@ -328,7 +328,7 @@ import Testing
                         let stored = try await ReadModelStore.order(db, t, id: id)
                         #expect(stored == expected, "generation \(generation), \(id)")
                         let history = try await ReadModelStore.history(db, t, id: id)
-                        #expect(history == folded.events.filter { $0.orderId == id }, "generation \(generation), \(id)")
+                        #expect(history == folded.events.map(\.row).filter { $0.orderId == id }, "generation \(generation), \(id)")
                     }
                     let customer = try await ReadModelStore.customer(db, t, id: "c-1")
                     #expect(customer?.orderCount == 40)

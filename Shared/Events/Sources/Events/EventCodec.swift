@@ -26,6 +26,11 @@ public enum EventCodec {
         PlainBodyEncoder.encode(event)
     }
 
+    /// The same into `bytes` (emptied first, its capacity kept): for a writer of many bodies.
+    public static func encodeBody(_ event: OrderEvent, into bytes: inout [UInt8]) {
+        PlainBodyEncoder.encode(event, into: &bytes)
+    }
+
     /// The aggregate version alone: all the fold rule needs to call an event void, so a void
     /// record is never decoded further.
     public static func aggregateVersion(of record: some EventRecordBytes) throws(EventDecodingError) -> Int64 {

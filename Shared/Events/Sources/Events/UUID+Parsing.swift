@@ -38,20 +38,35 @@ extension UUID {
     /// The canonical form in lower case, as events carry it, without Foundation's
     /// `snprintf`-based `uuidString` (a rebuild formats one per event).
     public var lowercasedString: String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            writeLowercased(to: UnsafeMutableRawBufferPointer(out))
+            return 36
+        }
+    }
+
+    /// The same 36 bytes lent to `body`, without making a String (a writer of many ids
+    /// copies them straight where they go).
+    public func withLowercasedUTF8<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)  // 40 bytes
+        return try withUnsafeMutableBytes(of: &text) { out in
+            writeLowercased(to: out)
+            return try body(UnsafeRawBufferPointer(rebasing: out[0..<36]))
+        }
+    }
+
+    /// The canonical form in lower case into the first 36 bytes of `out`.
+    private func writeLowercased(to out: UnsafeMutableRawBufferPointer) {
         let digits: StaticString = "0123456789abcdef"
-        return withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                var place = 0
-                for index in 0..<16 {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        out[place] = 0x2D
-                        place += 1
-                    }
-                    out[place] = digits.utf8Start[Int(bytes[index] >> 4)]
-                    out[place + 1] = digits.utf8Start[Int(bytes[index] & 0x0F)]
-                    place += 2
+        withUnsafeBytes(of: uuid) { bytes in
+            var place = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    out[place] = 0x2D
+                    place += 1
                 }
-                return place
+                out[place] = digits.utf8Start[Int(bytes[index] >> 4)]
+                out[place + 1] = digits.utf8Start[Int(bytes[index] & 0x0F)]
+                place += 2
             }
         }
     }

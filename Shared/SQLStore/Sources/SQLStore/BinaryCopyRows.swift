@@ -16,6 +16,8 @@ public struct BinaryCopyRows: Sendable {
     private var fieldsInRow: Int16 = 0
     /// Where the row being written keeps its field count (known only when it ends).
     private var rowStart = 0
+    /// Reused by `append(utf8Building:)`.
+    private var scratch: [UInt8] = []
 
     /// The signature, no flags, no header extension.
     public static let header: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
@@ -62,6 +64,17 @@ public struct BinaryCopyRows: Sendable {
             }
             return 4 + bytes.count
         }
+    }
+
+    /// Text that `build` writes as UTF-8 into an array kept between calls (one allocation for
+    /// all the rows' values, not one per value).
+    public mutating func append(utf8Building build: (inout [UInt8]) -> Void) {
+        var bytes: [UInt8] = []
+        swap(&bytes, &scratch)
+        bytes.removeAll(keepingCapacity: true)
+        build(&bytes)
+        bytes.withUnsafeBytes { append(utf8: $0) }
+        swap(&bytes, &scratch)
     }
 
     public mutating func appendNull() {

@@ -9,7 +9,7 @@ public struct BatchProjection: Sendable {
     /// The touched orders' rows after the batch (only orders with an event in effect).
     public private(set) var orders: [String: OrderRow] = [:]
     /// The events in effect, in log order.
-    public private(set) var events: [EventRow] = []
+    public private(set) var events: [FoldedEvent] = []
     /// Per customer, what the batch changes in their summary (added to the stored one).
     public private(set) var customerDeltas: [String: CustomerDelta] = [:]
     /// Void events by reason.
@@ -90,12 +90,8 @@ public struct BatchProjection: Sendable {
         // In place: a copy of the row would copy its lines on every change.
         orders.values[index].state.apply(recorded.event)
         orders.values[index].updatedAt = occurredAt
-        events.append(EventRow(
-            orderId: envelope.orderId, version: envelope.aggregateVersion, eventType: envelope.eventType.rawValue,
-            eventId: envelope.eventId.lowercasedString, schemaVersion: Int64(envelope.eventType.currentSchemaVersion),
-            commandId: envelope.commandId, occurredAt: occurredAt, partition: item.partition, offset: item.offset,
-            status: orders.values[index].state.status.rawValue,
-            payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self)))
+        events.append(FoldedEvent(
+            recorded: recorded, partition: item.partition, offset: item.offset, status: orders.values[index].state.status))
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SQLStore
 import Events
 
@@ -75,18 +76,20 @@ struct CopyBatch {
         }
     }
 
-    static func append(_ event: EventRow, to rows: inout some RowWriter) {
-        rows.append(event.orderId)
-        rows.append(event.version)
-        rows.append(event.eventType)
-        rows.append(event.eventId)
-        rows.append(event.schemaVersion)
-        rows.append(event.commandId)
-        rows.append(event.occurredAt.millisecondsSinceEpoch)
+    /// The fields of `FoldedEvent.row`, each written where it goes.
+    static func append(_ event: FoldedEvent, to rows: inout some RowWriter) {
+        let envelope = event.recorded.envelope
+        rows.append(envelope.orderId)
+        rows.append(envelope.aggregateVersion)
+        rows.append(envelope.eventType.rawValue)
+        rows.append(lowercased: envelope.eventId)
+        rows.append(Int64(envelope.eventType.currentSchemaVersion))
+        rows.append(envelope.commandId)
+        rows.append(envelope.occurredAt.millisecondsSinceEpoch)
         rows.append(Int64(event.partition))
         rows.append(event.offset)
-        rows.append(event.status)
-        rows.append(event.payload)
+        rows.append(event.status.rawValue)
+        rows.append(body: event.recorded.event)
         rows.endRow()
     }
 }
@@ -97,10 +100,22 @@ protocol RowWriter {
     mutating func append(_ value: Int64?)
     mutating func append(_ text: String)
     mutating func append(_ text: String?)
+    /// An id in its canonical lower-case form.
+    mutating func append(lowercased id: UUID)
+    /// An event's body as JSON (`EventCodec.encodeBody`).
+    mutating func append(body: OrderEvent)
     mutating func endRow()
 }
 
-extension BinaryCopyRows: RowWriter {}
+extension BinaryCopyRows: RowWriter {
+    mutating func append(lowercased id: UUID) {
+        id.withLowercasedUTF8 { append(utf8: $0) }
+    }
+
+    mutating func append(body: OrderEvent) {
+        append(utf8Building: { EventCodec.encodeBody(body, into: &$0) })
+    }
+}
 
 /// Rows as values to bind (SQLite, and PostgreSQL's one-statement batches).
 struct ValueRows: RowWriter {
@@ -111,6 +126,8 @@ struct ValueRows: RowWriter {
     mutating func append(_ value: Int64?) { row.append(SQLValue(value)) }
     mutating func append(_ text: String) { row.append(.text(text)) }
     mutating func append(_ text: String?) { row.append(SQLValue(text)) }
+    mutating func append(lowercased id: UUID) { row.append(.text(id.lowercasedString)) }
+    mutating func append(body: OrderEvent) { row.append(.text(String(decoding: EventCodec.encodeBody(body), as: UTF8.self))) }
 
     mutating func endRow() {
         rows.append(row)

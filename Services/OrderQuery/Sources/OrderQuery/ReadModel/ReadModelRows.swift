@@ -41,6 +41,28 @@ public struct EventRow: Sendable, Hashable {
     public var payload: String
 }
 
+/// One event in effect as a batch folded it: what its history row holds, with the event's
+/// id and body as decoded. `CopyBatch` formats them straight into the COPY rows (making the
+/// row's strings first, the body encoded, then validated again as a String, was a twentieth
+/// of a backlog's fold).
+public struct FoldedEvent: Sendable {
+    public var recorded: RecordedEvent
+    public var partition: Int32
+    public var offset: Int64
+    /// The order's status after this event.
+    public var status: OrderStatus
+
+    /// The history row, as a query reads it back.
+    public var row: EventRow {
+        let envelope = recorded.envelope
+        return EventRow(
+            orderId: envelope.orderId, version: envelope.aggregateVersion, eventType: envelope.eventType.rawValue,
+            eventId: envelope.eventId.lowercasedString, schemaVersion: Int64(envelope.eventType.currentSchemaVersion),
+            commandId: envelope.commandId, occurredAt: envelope.occurredAt, partition: partition, offset: offset,
+            status: status.rawValue, payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self))
+    }
+}
+
 /// Where a record was read from, with its bytes as consumed: read in place where the client
 /// fetched them (copying each record into an `EventRecord`, about twenty allocations, and
 /// freeing them was a sixth of a backlog's fold).

@@ -11,6 +11,18 @@ public struct JSONByteWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A writer into `bytes`' storage, emptied first with its capacity kept (for a caller
+    /// writing many documents one after another); `finish(into:)` hands it back.
+    public init(reusing bytes: inout [UInt8]) {
+        swap(&self.bytes, &bytes)
+        self.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Moves the document written into `bytes`.
+    public mutating func finish(into bytes: inout [UInt8]) {
+        swap(&self.bytes, &bytes)
+    }
+
     public mutating func beginObject() { open(UInt8(ascii: "{")) }
     public mutating func endObject() { close(UInt8(ascii: "}")) }
     public mutating func beginArray() { open(UInt8(ascii: "[")) }

@@ -2,7 +2,14 @@
 /// bytes of the log are the same, only cheaper to make (see `JSONByteWriter`).
 enum PlainBodyEncoder {
     static func encode(_ event: OrderEvent) -> [UInt8] {
-        var w = JSONByteWriter()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        encode(event, into: &bytes)
+        return bytes
+    }
+
+    static func encode(_ event: OrderEvent, into bytes: inout [UInt8]) {
+        var w = JSONByteWriter(reusing: &bytes)
         w.beginObject()
         switch event {
         case .placed(let body):
@@ -31,7 +38,7 @@ enum PlainBodyEncoder {
             w.key("reason"); w.string(body.reason)
         }
         w.endObject()
-        return w.bytes
+        w.finish(into: &bytes)
     }
 
     private static func lineItem(_ item: LineItem, _ w: inout JSONByteWriter) {
