@@ -207,6 +207,41 @@ private func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
         }
     }
 
+    /// Each record's header keys are read as its own, whether they repeat the record before's
+    /// (shared strings), differ from them in length, bytes or order, or are more or fewer.
+    @Test func headerKeysAreEachRecordsOwnWhetherOrNotTheyRepeat() throws {
+        let keySets: [[String]] = [
+            ["aggregate-version", "event-id"], ["aggregate-version", "event-id"], ["event-id", "aggregate-version"],
+            ["aggregate-versioN", "event-id", "extra-header-with-a-long-name"], ["a"], [], ["aggregate-version", "ü-key"],
+            ["aggregate-version", "ü-key"],
+        ]
+        var builder = RecordBatchBuilder(compression: .none)
+        for keys in keySets {
+            builder.append(key: nil, value: buffer("v"), headers: keys.map { RecordHeader(key: $0, value: buffer($0)) }, timestamp: 1_000)
+        }
+        var bytes = try builder.build()
+        let batch = try RecordBatch.decode(from: &bytes)
+        #expect(batch.records.map { $0.headers.map(\.key) } == keySets)
+        #expect(batch.records.map { $0.headers.map(\.value) } == keySets.map { $0.map { buffer($0) } })
+        // A repeated key of over 15 bytes (stored out of line) is the record before's string, not a copy.
+        let storage = batch.records[0...1].map { $0.headers[0].key.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } }
+        #expect(storage[0] != nil && storage[0] == storage[1])
+    }
+
+    /// A key of the same length as the one before but not UTF-8 is refused, not taken for it.
+    @Test func aHeaderKeyThatIsNotUTF8IsRefusedAfterAValidOne() throws {
+        var builder = RecordBatchBuilder(compression: .none)
+        builder.append(key: nil, value: nil, headers: [RecordHeader(key: "ab", value: nil)], timestamp: 1_000)
+        builder.append(key: nil, value: nil, headers: [RecordHeader(key: "ab", value: nil)], timestamp: 1_000)
+        var bytes = try builder.build()
+        // The second record's key "ab" becomes 0xFF 0xFE: same length, not UTF-8.
+        let view = Array(bytes.readableBytesView)
+        let last = view.lastIndex(of: UInt8(ascii: "a"))!
+        bytes.setBytes([0xFF, 0xFE], at: bytes.readerIndex + last)
+        let error = #expect(throws: ProtocolError.self) { try RecordBatch.decode(from: &bytes, verifyCRC: false) }
+        #expect(error?.code == .invalidUTF8)
+    }
+
     @Test func rawBytesAppend() throws {
         var builder = RecordBatchBuilder()
         let key: [UInt8] = [1, 2, 3]

@@ -11,4 +11,16 @@ extension ByteBuffer {
             return String(validating: bytes, as: UTF8.self)
         }
     }
+
+    /// Whether the readable bytes are `text`'s UTF-8 bytes (compared in place when the
+    /// string keeps them contiguous, as a native one does).
+    @inlinable
+    public func readableBytesEqual(_ text: String) -> Bool {
+        withUnsafeReadableBytes { bytes in
+            let same = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                utf8.count == bytes.count && utf8.elementsEqual(bytes)
+            }
+            return same ?? text.utf8.elementsEqual(bytes)
+        }
+    }
 }

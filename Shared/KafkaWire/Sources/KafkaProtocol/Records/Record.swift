@@ -70,10 +70,12 @@ public struct Record: Hashable, Sendable {
 
     /// Reads one record. `baseOffset`/`baseTimestamp` come from the batch header;
     /// `logAppendTime`, when the batch uses LogAppendTime, replaces every record's timestamp
-    /// (the batch's maxTimestamp), as Kafka does.
+    /// (the batch's maxTimestamp), as Kafka does. `headersLike`: the record before's headers,
+    /// whose keys this record's probably repeat (`RecordHeader.init(from:knownKey:)`).
     @inlinable
     public init(
-        from buffer: inout ByteBuffer, baseOffset: Int64, baseTimestamp: Int64, logAppendTime: Int64? = nil
+        from buffer: inout ByteBuffer, baseOffset: Int64, baseTimestamp: Int64, logAppendTime: Int64? = nil,
+        headersLike previous: [RecordHeader] = []
     ) throws {
         let length = Int(try buffer.readVarint())
         guard length >= Self.minimumEncodedSize - 1 else {
@@ -98,7 +100,9 @@ public struct Record: Hashable, Sendable {
         } else {
             var headers: [RecordHeader] = []
             headers.reserveCapacity(headerCount)
-            for _ in 0..<headerCount { headers.append(try RecordHeader(from: &body)) }
+            for index in 0..<headerCount {
+                headers.append(try RecordHeader(from: &body, knownKey: index < previous.count ? previous[index].key : nil))
+            }
             self.headers = headers
         }
         guard body.readableBytes == 0 else {

@@ -68,10 +68,10 @@ public struct RecordBatch: Hashable, Sendable {
         var records: [Record] = []
         records.reserveCapacity(count)
         do {
-            for _ in 0..<count {
+            for index in 0..<count {
                 records.append(try Record(
                     from: &bytes, baseOffset: header.baseOffset, baseTimestamp: header.baseTimestamp,
-                    logAppendTime: logAppendTime))
+                    logAppendTime: logAppendTime, headersLike: index > 0 ? records[index - 1].headers : []))
             }
         } catch let error as ProtocolError where error.code == .truncated || error.code == .malformedVarint {
             throw ProtocolError(.corruptRecordBatch, "record \(records.count) of \(count): \(error)")

@@ -34,8 +34,12 @@ public struct RecordHeader: Hashable, Sendable {
         }
     }
 
-    /// Reads one header; the value is a slice of `buffer`, not a copy.
-    public init(from buffer: inout ByteBuffer) throws {
+    /// Reads one header; the value is a slice of `buffer`, not a copy. `knownKey`: the key
+    /// this header probably has (the same header of the record before: a batch's records
+    /// mostly carry the same headers). When the bytes are that key's, the header shares its
+    /// string instead of making and checking one (for a key of over 15 bytes, an allocation).
+    @inlinable
+    public init(from buffer: inout ByteBuffer, knownKey: String? = nil) throws {
         let keyLength = Int(try buffer.readVarint())
         guard keyLength >= 0 else {
             throw ProtocolError(.corruptRecordBatch, "record header key length \(keyLength)")
@@ -43,10 +47,13 @@ public struct RecordHeader: Hashable, Sendable {
         guard let keyBytes = buffer.readSlice(length: keyLength) else {
             throw ProtocolError(.corruptRecordBatch, "record header key of \(keyLength) bytes, \(buffer.readableBytes) left")
         }
-        guard let key = keyBytes.readableBytesAsValidUTF8() else {
+        if let knownKey, keyBytes.readableBytesEqual(knownKey) {
+            self.key = knownKey
+        } else if let key = keyBytes.readableBytesAsValidUTF8() {
+            self.key = key
+        } else {
             throw ProtocolError(.invalidUTF8, "record header key is not UTF-8")
         }
-        self.key = key
         self.value = try buffer.readRecordNullableBytes(what: "record header value")
     }
 }
