@@ -84,6 +84,24 @@ import Testing
         #expect(projection.nextOffsets[1] == 1)
     }
 
+    /// Partitions interleaved in runs, one stopping in the middle of its second run.
+    @Test func eachPartitionsNextOffsetFollowsItsLastRecord() {
+        var log = LogBuilder(partitionOf: { $0.hasPrefix("b") ? 1 : 0 })
+        log.append(LogBuilder.place, order: "a-1", version: 1)
+        log.append(LogBuilder.place, order: "a-2", version: 1)
+        log.append(LogBuilder.place, order: "b-1", version: 1)
+        log.append(LogBuilder.addB, order: "a-1", version: 2)
+        log.append(LogBuilder.addB, order: "b-1", version: 2)
+        log.append(LogBuilder.addB, order: "b-1", version: 3, body: Array("{not json".utf8))
+        log.append(LogBuilder.confirm, order: "b-1", version: 3)
+        log.append(LogBuilder.place, order: "a-3", version: 1)
+        log.append(LogBuilder.addB, order: "a-3", version: 9)  // void: still moves the offset
+        let projection = BatchProjection(records: log.records, before: [:], partitionOf: log.partitionOf)
+        #expect(projection.nextOffsets == [0: 5, 1: 2])
+        #expect(projection.stopped[1]?.offset == 2)
+        #expect(projection.inEffectCount == 6)
+    }
+
     @Test func customerSummariesMoveByDeltas() {
         var log = LogBuilder()
         log.append(LogBuilder.place, order: "o-1", version: 1)

@@ -35,8 +35,11 @@ public struct BatchProjection: Sendable {
         records: [LogRecord], before: [String: OrderRow], partitionOf: (String) -> Int32
     ) {
         events.reserveCapacity(records.count)
+        // A partition's records come in runs; its next offset is stored when its run ends
+        // (a dictionary update per record was a hundredth of a backlog's fold).
+        var run: (partition: Int32, next: Int64)?
         for item in records {
-            if stopped[item.partition] != nil { continue }
+            if !stopped.isEmpty, stopped[item.partition] != nil { continue }
             // The order's row if the batch has touched it: found once, changed in place.
             let touched = item.orderId.flatMap { orders.index(forKey: $0) }
             let verdict = FoldRule.verdict(
@@ -49,11 +52,14 @@ public struct BatchProjection: Sendable {
                 voidEvents[reason.kind, default: 0] += 1
             case .unreadable(let error):
                 stopped[item.partition] = (item.offset, error)
+                if run?.partition == item.partition { run = nil }  // the stop's offset is the next
                 nextOffsets[item.partition] = item.offset
                 continue
             }
-            nextOffsets[item.partition] = item.offset + 1
+            if let ended = run, ended.partition != item.partition { nextOffsets[ended.partition] = ended.next }
+            run = (item.partition, item.offset + 1)
         }
+        if let run { nextOffsets[run.partition] = run.next }
         for (orderId, after) in orders {
             let previous = before[orderId]
             if let change = ItemChange(before: previous?.state.items ?? [], after: after.state.items) {
