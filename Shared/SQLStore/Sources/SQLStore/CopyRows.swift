@@ -1,9 +1,9 @@
 import NIOCore
 
 /// Rows in COPY's text format, written field by field as they are built, for PostgreSQL's
-/// COPY FROM STDIN (`SQLExecutor.copy(into:columns:rows:)`). A large batch's rows go
-/// straight from the caller's values into the bytes sent, with no `[SQLValue]` per row
-/// (building and freeing those was a tenth of a backlog's fold).
+/// COPY FROM STDIN (`SQLExecutor.copy(into:columns:rows:)`): how `insert(into:columns:rows:)`
+/// sends values of any type to any column. A large batch of known column types is faster as
+/// `BinaryCopyRows`.
 ///
 /// Text format: fields separated by tabs, rows ended by a newline, `\N` for NULL; a
 /// backslash, tab, newline or carriage return inside a value is escaped.

@@ -74,11 +74,12 @@ public protocol SQLExecutor: Sendable {
     /// multi-row INSERTs). `table` and `columns` are the service's own names, never input.
     func insert(into table: String, columns: [String], rows: [[SQLValue]]) async throws
 
-    /// PostgreSQL's COPY FROM STDIN of rows already in its text format (the fastest way in
-    /// for a large batch). Other databases throw `DatabaseError.unsupported`.
+    /// PostgreSQL's COPY FROM STDIN of rows already in its text format (one round trip for
+    /// any number of rows). Other databases throw `DatabaseError.unsupported`.
     func copy(into table: String, columns: [String], rows: CopyRows) async throws
 
-    /// The same in COPY's binary format (less of the server's time per row).
+    /// The same in COPY's binary format: less of the server's time per row (the fastest way
+    /// in for a large batch), with every integer a `bigint`.
     func copy(into table: String, columns: [String], rows: BinaryCopyRows) async throws
 }
 

@@ -35,8 +35,8 @@ public struct BatchProjection: Sendable {
         records: [LogRecord], before: [String: OrderRow], partitionOf: (String) -> Int32
     ) {
         events.reserveCapacity(records.count)
-        // A partition's records come in runs; its next offset is stored when its run ends
-        // (a dictionary update per record was a hundredth of a backlog's fold).
+        // A partition's records come in runs; its next offset is stored when its run ends,
+        // not updated in the dictionary for every record.
         var run: (partition: Int32, next: Int64)?
         for item in records {
             if !stopped.isEmpty, stopped[item.partition] != nil { continue }

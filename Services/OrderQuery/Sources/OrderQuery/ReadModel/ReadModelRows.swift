@@ -42,9 +42,9 @@ public struct EventRow: Sendable, Hashable {
 }
 
 /// One event in effect as a batch folded it: what its history row holds, with the event's
-/// id and body as decoded. `CopyBatch` formats them straight into the COPY rows (making the
-/// row's strings first, the body encoded, then validated again as a String, was a twentieth
-/// of a backlog's fold).
+/// id and body as decoded. `CopyBatch` formats them straight into the COPY rows: making the
+/// row's strings first (the id formatted, the body encoded, then checked again as a String)
+/// cost a string or two per event, and the check alone was 3% of a backlog's fold.
 public struct FoldedEvent: Sendable {
     public var recorded: RecordedEvent
     public var partition: Int32
