@@ -74,10 +74,7 @@ public struct PostgresExecutor: SQLExecutor {
 
     public func copy(into table: String, columns: [String], rows: CopyRows) async throws {
         guard !rows.isEmpty else { return }
-        // PostgresNIO quotes the name whole (`COPY "name"`); a schema-qualified name of ours
-        // becomes "schema"."table" this way.
-        let quoted = table.split(separator: ".").joined(separator: "\".\"")
-        try await copyIn(table: quoted, columns: columns, [rows.buffer])
+        try await copyIn(table: Self.quotedInside(table), columns: columns, [rows.buffer])
     }
 
     public func copy(into table: String, columns: [String], rows: BinaryCopyRows) async throws {
@@ -88,12 +85,17 @@ public struct PostgresExecutor: SQLExecutor {
         // swallows the rest. The names are the service's own, never input. If a later
         // PostgresNIO quoted the argument, the statement would fail (the store's tests on
         // PostgreSQL would say so), never copy in the wrong format.
-        let quoted = table.split(separator: ".").joined(separator: "\".\"")
         let columnList = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        let statementHead = "\(quoted)\" (\(columnList)) FROM STDIN WITH (FORMAT binary) --"
+        let statementHead = "\(Self.quotedInside(table))\" (\(columnList)) FROM STDIN WITH (FORMAT binary) --"
         try await copyIn(
             table: statementHead, columns: [],
             [ByteBuffer(bytes: BinaryCopyRows.header), rows.buffer, ByteBuffer(bytes: BinaryCopyRows.trailer)])
+    }
+
+    /// A table name as it goes between the quotes PostgresNIO puts around it (`COPY "name"`):
+    /// a schema-qualified name of ours becomes "schema"."table" this way.
+    private static func quotedInside(_ table: String) -> String {
+        table.split(separator: ".").joined(separator: "\".\"")
     }
 
     /// COPY FROM STDIN of `parts`, in slices of at most 256 KiB (no copy), each a CopyData message.
