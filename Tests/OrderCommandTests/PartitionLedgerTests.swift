@@ -110,6 +110,58 @@ import Testing
         #expect(appended(submit(request(.cancel(reason: "mine"), key: "k2")))?.envelope.aggregateVersion == 3)
     }
 
+    @Test mutating func aRetryWhileTheFirstAttemptIsUnreadIsNeverDecidedAgain() throws {
+        // The first attempt's append is slow (its deadline passes; the client retries): the
+        // event stays in flight, so the retry waits for it instead of appending a second one.
+        let first = try #require(appended(submit(request(Self.place, key: "k1"))))
+        guard case .busy(let waiting) = submit(request(Self.place, key: "k1")) else {
+            Issue.record("a retry of an unread command must wait for it")
+            return
+        }
+        #expect(waiting == first.envelope.eventId)
+        #expect(ledger.inFlightCommand(of: waiting) == "k1")
+        guard case .busy = submit(request(.confirm, key: "k2")) else {
+            Issue.record("another command on the order waits too")
+            return
+        }
+        #expect(readBack() == [.inEffect(CommandAnswer(orderId: "o-1", version: 1, partition: 0, offset: 0, created: true))])
+        guard case .answered(let answer) = submit(request(Self.place, key: "k1")) else {
+            Issue.record("the retry is answered from the log once the first attempt is read back")
+            return
+        }
+        #expect(answer.offset == 0)
+        #expect(log.count == 1)
+    }
+
+    @Test mutating func aVoidReadBackOfACommandAlreadyInEffectAnswersThatEvent() throws {
+        // The first attempt was decided elsewhere (another instance, or this one before a
+        // restart) and is still on its way to the log when the retry is decided here anew.
+        var elsewhere = PartitionLedger(partition: 0, rules: OrderRules(maxLines: 3), idempotencyWindow: .seconds(3600), partitionOf: { _ in 0 })
+        guard case .append(let firstAttempt) = elsewhere.submit(request(Self.place, key: "k1"), now: now, eventId: UUID()) else {
+            Issue.record("the first attempt appends")
+            return
+        }
+        let retry = try #require(appended(submit(request(Self.place, key: "k1"))))
+        #expect(retry.envelope.aggregateVersion == 1)
+        log.insert(EventCodec.encode(firstAttempt), at: 0)  // ... and lands first
+        // The retry's event is void, but its command is in effect: that is its answer.
+        #expect(readBack() == [.inEffect(CommandAnswer(orderId: "o-1", version: 1, partition: 0, offset: 0, created: true))])
+        #expect(ledger.inFlightCount == 0)
+        #expect(ledger.voidCount == 1)
+    }
+
+    @Test mutating func aVoidReadBackIsAConflictWhenTheKeyInEffectIsAnotherCommand() throws {
+        var elsewhere = PartitionLedger(partition: 0, rules: OrderRules(maxLines: 3), idempotencyWindow: .seconds(3600), partitionOf: { _ in 0 })
+        let otherPlace = Command.place(customerId: "c-2", currency: "EUR", items: [LineItem(sku: "B", quantity: 2, unitPrice: 50)])
+        guard case .append(let foreign) = elsewhere.submit(request(otherPlace, key: "k1"), now: now, eventId: UUID()) else {
+            Issue.record("the foreign attempt appends")
+            return
+        }
+        _ = try #require(appended(submit(request(Self.place, key: "k1"))))
+        log.insert(EventCodec.encode(foreign), at: 0)
+        #expect(readBack() == [.writeConflict(.versionNotNext(expected: 2, found: 1))])
+    }
+
     @Test mutating func ifMatchMustNameTheCurrentVersion() {
         _ = submit(request(Self.place, key: "k1"))
         _ = readBack()

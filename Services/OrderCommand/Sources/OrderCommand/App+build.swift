@@ -27,7 +27,9 @@ public func buildApplication(
     producerConfiguration.idempotence = true
     producerConfiguration.linger = .milliseconds(1)
     producerConfiguration.allowAutoTopicCreation = false
-    producerConfiguration.deliveryTimeout = max(.seconds(30), configuration.commandDeadline * 2)
+    producerConfiguration.deliveryTimeout = configuration.deliveryTimeout
+    // A produce request held past the delivery timeout fails with it (as Kafka's clients require).
+    producerConfiguration.client.requestTimeout = min(client.requestTimeout, configuration.deliveryTimeout)
     let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
 
     let processor = CommandProcessor(

@@ -62,6 +62,14 @@ public struct CommandMetrics: Sendable {
         ).increment()
     }
 
+    /// Events appended again because a delivery failed with its outcome unknown.
+    func reappended() {
+        registry.makeCounter(descriptor: .init(
+            namespace: "order_command", metricName: "reappended_events", unitName: "total",
+            helpText: "Events appended again after a failed delivery left their outcome unknown (the first copy read back decides)")
+        ).increment()
+    }
+
     func forwarded(outcome: String) {
         registry.makeCounter(
             descriptor: .init(namespace: "order_command", metricName: "forwarded_commands", unitName: "total",

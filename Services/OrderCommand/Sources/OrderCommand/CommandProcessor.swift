@@ -24,7 +24,6 @@ public actor CommandProcessor {
         case resolved(PartitionLedger.Resolution)
         case deadline
         case partitionGone
-        case appendFailed(String)
         case abandoned
     }
 
@@ -105,8 +104,8 @@ public actor CommandProcessor {
                         : .unavailable("order \(request.orderId) is busy with another command")
                 case .partitionGone:
                     return ownRetry ? .outcomeUnknown("partition \(partition) was revoked") : .unavailable("partition \(partition) was revoked")
-                case .resolved, .appendFailed, .abandoned:
-                    continue  // decide again against the state read back
+                case .resolved, .abandoned:
+                    continue  // decide again against the state read back (a retry then finds its answer)
                 }
             case .append(let event):
                 let record = ProducerRecord(EventCodec.encode(event), topic: topic, partition: partition)
@@ -122,7 +121,7 @@ public actor CommandProcessor {
                     resume(eventId, with: .abandoned)
                     return .unavailable("the event could not be appended: \(error)")
                 }
-                watchDelivery(handle, eventId: eventId)
+                watchDelivery(handle, eventId: eventId, partition: partition, attempt: 1)
                 let early = earlyEnds.removeValue(forKey: eventId) ?? nil
                 let end = if let early { early } else { await wait(for: eventId, until: deadline) }
                 metrics.appendLatency.record(ContinuousClock.now - started)
@@ -132,11 +131,9 @@ public actor CommandProcessor {
                 case .resolved(.writeConflict(let reason)):
                     return .writeConflict(reason)
                 case .deadline:
-                    slots[partition]?.ledger.abandon(eventId)
-                    resume(eventId, with: .abandoned)
-                    return .outcomeUnknown("no read-back within the command deadline (\(commandDeadline))")
-                case .appendFailed(let reason):
-                    return .outcomeUnknown("the append failed: \(reason)")
+                    // The event stays in flight until it is read back: a retry waits for it
+                    // rather than deciding the command again (it may land any time yet).
+                    return .outcomeUnknown("no read-back within the command deadline (\(commandDeadline)); the event may still land")
                 case .partitionGone:
                     return .outcomeUnknown("partition \(partition) was revoked before the event was read back")
                 case .abandoned:
@@ -146,22 +143,48 @@ public actor CommandProcessor {
         }
     }
 
-    private func watchDelivery(_ handle: DeliveryHandle, eventId: UUID) {
-        // The read-back answers; this only notices a failed append so waiters need not sit
-        // out the whole deadline. Whether a failed append is in the log stays unknown. A
-        // callback, not a task per command: a success (nearly every append) costs no hop.
+    private func watchDelivery(_ handle: DeliveryHandle, eventId: UUID, partition: Int32, attempt: Int) {
+        // The read-back answers; this only notices a failed delivery. A callback, not a task
+        // per command: a success (nearly every append) costs no hop.
         handle.onDelivery { [weak self] result in
             guard case .failure(let error) = result, let self else { return }
-            Task { await self.deliveryFailed(eventId, error: error) }
+            Task { await self.deliveryFailed(eventId, partition: partition, attempt: attempt, error: error) }
         }
     }
 
-    private func deliveryFailed(_ eventId: UUID, error: any Error) {
-        logger.warning("Append failed", metadata: ["event.id": "\(eventId)", "error": "\(error)"])
-        for partition in Array(slots.keys) where slots[partition]!.ledger.inFlightCommand(of: eventId) != nil {
-            slots[partition]!.ledger.abandon(eventId)
+    /// A failed delivery leaves the event's outcome unknown: the broker may have written it
+    /// (a timeout after the request was sent, a cut connection, an acks=all append stalled
+    /// while a replica leaves the ISR), and it may still become readable. So the event stays
+    /// in flight and the same event (same id, version and command id) is appended again until
+    /// a copy is read back: the first copy in the log decides, as the fold rule says, and any
+    /// later copy is void. Only the read-back (or losing the partition) ends the wait.
+    private func deliveryFailed(_ eventId: UUID, partition: Int32, attempt first: Int, error firstError: any Error) async {
+        var attempt = first, error = firstError
+        // Until a copy is read back, or the partition is gone (revoked: its next owner folds the log).
+        while slots[partition]?.ledger.inFlightEvent(eventId) != nil {
+            let delay = Self.reappendDelay(attempt: attempt)
+            logger.warning("Append failed; its outcome is unknown, so the event is appended again", metadata: [
+                "event.id": "\(eventId)", "kafka.partition": "\(partition)", "attempt": "\(attempt)", "retry_in": "\(delay)", "error": "\(error)",
+            ])
+            metrics.reappended()
+            try? await Task.sleep(for: delay)
+            guard let event = slots[partition]?.ledger.inFlightEvent(eventId) else { return }
+            do {
+                let handle = try await producer.enqueue(ProducerRecord(EventCodec.encode(event), topic: topic, partition: partition))
+                watchDelivery(handle, eventId: eventId, partition: partition, attempt: attempt + 1)
+                return
+            } catch let refused {
+                // Not taken (the producer is full or closing): the earlier copies' outcome is
+                // still unknown, so try again later.
+                error = refused
+                attempt += 1
+            }
         }
-        resume(eventId, with: .appendFailed("\(error)"))
+    }
+
+    /// 100 ms, doubling up to 5 s: a broker that lost a replica stalls for seconds, not minutes.
+    static func reappendDelay(attempt: Int) -> Duration {
+        .milliseconds(min(5_000, 100 << min(max(attempt - 1, 0), 6)))
     }
 
     // MARK: Waiting

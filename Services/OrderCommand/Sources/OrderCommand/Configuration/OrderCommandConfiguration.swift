@@ -18,6 +18,10 @@ public struct OrderCommandConfiguration: Sendable {
     /// An append or read-back slower than this answers 503 outcome-unknown.
     public var commandDeadline: Duration = .seconds(5)
     public var forwardTimeout: Duration = .seconds(10)
+    /// How long the producer tries to deliver an event (Kafka's `delivery.timeout.ms`); its
+    /// requests time out within it too. A failed delivery leaves the event's outcome unknown,
+    /// and the service appends the same event again until a copy is read back.
+    public var deliveryTimeout: Duration = .seconds(30)
     public var rules = OrderRules()
     public var idempotencyWindow: Duration = .seconds(24 * 3600)
     public var maxBodyBytes = 64 * 1024
@@ -38,6 +42,7 @@ public struct OrderCommandConfiguration: Sendable {
             "http.listen": "\(httpHost):\(httpPort)", "advertised_url": effectiveAdvertisedURL,
             "topic": topic.name, "partitions": "\(topic.partitions)", "replication_factor": "\(topic.replicationFactor)",
             "group_id": groupID, "session_timeout": "\(sessionTimeout)", "command_deadline": "\(commandDeadline)",
+            "delivery_timeout": "\(deliveryTimeout)",
             "max_lines": "\(rules.maxLines)", "max_quantity": "\(rules.maxQuantity)", "max_unit_price": "\(rules.maxUnitPrice)",
             "idempotency_window": "\(idempotencyWindow)", "max_body_bytes": "\(maxBodyBytes)",
         ]

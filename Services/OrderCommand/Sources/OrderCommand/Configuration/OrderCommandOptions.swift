@@ -36,6 +36,9 @@ public struct OrderCommandOptions: ParsableArguments {
     @Option(help: "Command deadline in ms: an append or read-back slower than this answers 503 outcome-unknown (env COMMAND_DEADLINE_MS)")
     var commandDeadlineMs = env("COMMAND_DEADLINE_MS") ?? "5000"
 
+    @Option(help: "Producer delivery timeout in ms (Kafka's delivery.timeout.ms): after it an append counts as failed, its outcome unknown, and the same event is appended again until a copy is read back (env DELIVERY_TIMEOUT_MS)")
+    var deliveryTimeoutMs = env("DELIVERY_TIMEOUT_MS") ?? "30000"
+
     @Option(help: "At most this many lines per order (env MAX_LINES)")
     var maxLines = env("MAX_LINES") ?? "100"
 
@@ -81,6 +84,7 @@ public struct OrderCommandOptions: ParsableArguments {
         configuration.sessionTimeout = .milliseconds(try number(sessionTimeoutMs, "--session-timeout-ms / SESSION_TIMEOUT_MS", Int64(1000)...3_600_000))
         configuration.heartbeatInterval = configuration.sessionTimeout / 10
         configuration.commandDeadline = .milliseconds(try number(commandDeadlineMs, "--command-deadline-ms / COMMAND_DEADLINE_MS", Int64(100)...600_000))
+        configuration.deliveryTimeout = .milliseconds(try number(deliveryTimeoutMs, "--delivery-timeout-ms / DELIVERY_TIMEOUT_MS", Int64(1000)...3_600_000))
         configuration.rules = OrderRules(
             maxLines: try number(maxLines, "--max-lines / MAX_LINES", 1...10_000),
             maxQuantity: try number(maxQuantity, "--max-quantity / MAX_QUANTITY", Int64(1)...1_000_000_000),

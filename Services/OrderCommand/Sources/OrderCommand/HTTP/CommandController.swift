@@ -59,7 +59,9 @@ struct CommandController: Sendable {
                 if request.headers[.forwardedBy] != nil {
                     throw Problem(.unavailable, "partition \(partition) is not owned here (a rebalance is under way); nothing was appended")
                 }
-                guard let owner else {
+                // A stale owner map can name this very instance: forwarding to itself would
+                // only come back as "not owned here".
+                guard let owner, owner != forwarder.selfURL else {
                     throw Problem(.unavailable, "the owner of partition \(partition) is not known yet (a rebalance is under way); nothing was appended")
                 }
                 let response = try await forwarder.forward(request, path: path(), body: body, commandId: command.commandId, to: owner)

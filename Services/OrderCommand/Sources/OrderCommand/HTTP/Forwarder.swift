@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 
 /// Sends a command to the instance that owns its partition, once, and relays the answer.
 /// The forwarded request carries `Orders-Forwarded-By`, so the owner never forwards it again.
@@ -34,7 +35,30 @@ struct Forwarder: Sendable {
             return Response(status: .init(code: Int(response.status.code)), headers: headers, body: .init(byteBuffer: responseBody))
         } catch {
             logger.warning("Forwarding failed", metadata: ["owner": "\(owner)", "error": "\(error)"])
-            throw Problem(.unavailable, "the owner of this order's partition (\(owner)) cannot be reached; nothing was appended here")
+            if Self.neverSent(error) {
+                throw Problem(.unavailable, "the owner of this order's partition (\(owner)) cannot be reached; nothing was appended")
+            }
+            // The owner may have taken the command and appended its event: only a retry with
+            // the same key can tell (the owner answers it from the log).
+            throw Problem(.outcomeUnknown, "the owner of this order's partition (\(owner)) did not answer (\(error)); the command may or may not have taken effect, retry with the same Idempotency-Key")
+        }
+    }
+
+    /// Whether a forwarding failure shows that the request never reached the owner (no
+    /// connection was made), so that the command cannot have taken effect there.
+    static func neverSent(_ error: any Error) -> Bool {
+        switch error {
+        case let error as HTTPClientError:
+            return [.connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout].contains(error)
+        case is NIOConnectionError:
+            return true
+        case let error as ChannelError:
+            if case .connectTimeout = error { return true }
+            return false
+        case let error as IOError:
+            return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(error.errnoCode)
+        default:
+            return false
         }
     }
 }

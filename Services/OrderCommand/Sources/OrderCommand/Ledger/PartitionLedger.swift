@@ -10,8 +10,11 @@ import KafkaWire
 /// Consistency (architecture, "the log decides"): a command is decided only against the
 /// order's state *read back from the log*, never against an event still in flight. So an
 /// order has at most one event in flight; other commands on it wait (`busy`), while commands
-/// on other orders of the partition are pipelined. An event that comes back void was beaten
-/// by a foreign writer and answers `write-conflict`; nothing decided on top of it can exist.
+/// on other orders of the partition are pipelined. An event stays in flight until it is read
+/// back, however long its append takes: while its outcome is unknown, nothing (not even a
+/// retry of the same command) is decided on the order. An event that comes back void was
+/// beaten by a foreign writer and answers `write-conflict`, unless its command is in effect
+/// through an earlier record (see `resolveVoid`); nothing decided on top of it can exist.
 public struct PartitionLedger: Sendable {
     public struct InFlight: Sendable {
         public var request: CommandRequest
@@ -109,9 +112,10 @@ public struct PartitionLedger: Sendable {
         }
     }
 
-    /// Stops waiting for an event (its deadline passed, or its append failed): the order takes
-    /// commands again. Should the event still arrive, the fold handles it like any other:
-    /// in effect (and remembered for retries) or void.
+    /// Stops waiting for an event that cannot be in the log (the producer refused to take it),
+    /// or that was read back: the order takes commands again. Never for an event whose append
+    /// may still land (a deadline passed, a delivery failed): deciding the order again then
+    /// could answer a conflict for a command that is in effect.
     public mutating func abandon(_ eventId: UUID) {
         guard let entry = inFlight.removeValue(forKey: eventId) else { return }
         if inFlightByOrder[entry.event.envelope.orderId] == eventId { inFlightByOrder[entry.event.envelope.orderId] = nil }
@@ -159,9 +163,10 @@ public struct PartitionLedger: Sendable {
             return (.inEffect, nil)
         case .void(let reason):
             // Ours? Only the event id is needed, and only when something is in flight.
-            if !inFlight.isEmpty, let id = record.header(EventHeader.eventId).flatMap(UUID.init(uuidString:)), inFlight[id] != nil {
+            if !inFlight.isEmpty, let id = record.header(EventHeader.eventId).flatMap(UUID.init(uuidString:)),
+               let entry = inFlight[id] {
                 abandon(id)
-                return (.void(reason), (id, .writeConflict(reason)))
+                return (.void(reason), (id, resolveVoid(entry.request, reason: reason, now: now)))
             }
             return (.void(reason), nil)
         case .unreadable(let error):
@@ -169,6 +174,20 @@ public struct PartitionLedger: Sendable {
             stopped = (offset, error)
             return (.unreadable(error), nil)
         }
+    }
+
+    /// What a void read-back of our own event answers. Void is a conflict only when the
+    /// command itself is not in effect: its id may be, through an earlier record of the same
+    /// command (an attempt whose outcome was unknown to whoever decided this one: another
+    /// instance, this one before a restart or a revocation, or a copy appended again after a
+    /// failed delivery). The log decides, so that record's answer is the command's answer.
+    private mutating func resolveVoid(_ request: CommandRequest, reason: VoidReason, now: Timestamp) -> Resolution {
+        placeCommands(now: now)
+        if let previous = commands[request.commandId],
+           previous.fingerprint == CommandFingerprint(orderId: request.orderId, command: request.command) {
+            return .inEffect(previous.answer)
+        }
+        return .writeConflict(reason)
     }
 
     /// Says that the partition is about to be folded up to `target` (its high watermark at
@@ -200,4 +219,8 @@ public struct PartitionLedger: Sendable {
 extension PartitionLedger {
     /// The command id of an event in flight (nil when it is not).
     public func inFlightCommand(of eventId: UUID) -> String? { inFlight[eventId]?.request.commandId }
+
+    /// An event still in flight (appended, or being appended, and not read back yet), to be
+    /// appended again after a failed delivery; nil once it was read back or abandoned.
+    public func inFlightEvent(_ eventId: UUID) -> RecordedEvent? { inFlight[eventId]?.event }
 }

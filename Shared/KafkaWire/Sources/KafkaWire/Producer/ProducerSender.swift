@@ -259,6 +259,11 @@ final class ProducerSender: Sendable {
                     if refreshMetadata { refresh.insert(batch.topic) }
                     retries += 1
                 case .fail(let error):
+                    // A batch that may be on the broker leaves a sequence gap if it is not:
+                    // the next batch would be out of order for good. A new epoch starts the
+                    // partition's sequences again, and fences the old attempt should it still
+                    // arrive (as the Java client does since KIP-360).
+                    if configuration.idempotence && batch.outcomeUnknown && batch.hasSequence { state.epochBumpRequested = true }
                     granted += state.finish(batch, acknowledged: false)
                     completions.append((batch, .failure(error)))
                     failedRecords += batch.recordCount
