@@ -1,8 +1,9 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-// Layout follows ../shared/ARCHITECTURE.md: shared libraries under Shared/,
-// services under Services/ (filled by later issues), tests under Tests/.
+// Layout (docs/architecture.md, "Where the code is"): shared libraries under Shared/, the
+// three services under Services/ (each a library and a thin executable), the orders CLI
+// under Tools/, tests under Tests/.
 let kafkaWire = "Shared/KafkaWire"
 let orderCommand = "Services/OrderCommand"
 let orderQuery = "Services/OrderQuery"

@@ -4,10 +4,18 @@ message definitions (clients/src/main/resources/common/message/*.json).
 
 Usage (from the repository root or anywhere):
 
-    python3 scripts/generate-messages.py [DEFINITIONS_DIR]
+    python3 scripts/generate-messages.py DEFINITIONS_DIR
 
-DEFINITIONS_DIR defaults to ../shared/kafka-protocol/message relative to the repository
-root; error codes are read from error-codes.tsv in its parent directory. Output goes to
+DEFINITIONS_DIR is Apache Kafka's clients/src/main/resources/common/message folder. The
+committed code was generated from apache/kafka at commit KAFKA_COMMIT below (the 4.0.0
+development line, October 2024); to get it:
+
+    git clone https://github.com/apache/kafka && git -C kafka checkout <KAFKA_COMMIT>
+    python3 scripts/generate-messages.py kafka/clients/src/main/resources/common/message
+
+Error codes are read from scripts/kafka-error-codes.tsv (code, name, whether the Java client
+treats it as retriable, message; made from Kafka's Errors.java), or from error-codes.tsv beside
+DEFINITIONS_DIR when there is one. Output goes to
 Shared/KafkaWire/Sources/KafkaProtocol/Generated/. Python 3 standard library only.
 
 What is generated:
@@ -43,7 +51,8 @@ MESSAGES = [api + suffix for api in APIS for suffix in ("Request", "Response")] 
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT_DIR = os.path.join(REPO_ROOT, "Shared", "KafkaWire", "Sources", "KafkaProtocol", "Generated")
-DEFAULT_DEFS = os.path.join(REPO_ROOT, "..", "shared", "kafka-protocol", "message")
+KAFKA_COMMIT = "1eb7644349cb07139d6a3c1ad1986979647cac99"
+ERROR_CODES = os.path.join(REPO_ROOT, "scripts", "kafka-error-codes.tsv")
 COMMAND = "python3 scripts/generate-messages.py"
 
 MAX_VERSION = 0x7FFF
@@ -634,7 +643,7 @@ def emit_struct_body(e, msg, name, fields, ctx, top_level):
 def header(source):
     return [
         f"// GENERATED FILE - DO NOT EDIT. Generated from {source}",
-        "// (Apache Kafka message definitions, ../shared/kafka-protocol) by:",
+        f"// (Apache Kafka's message definitions, apache/kafka {KAFKA_COMMIT[:12]}) by:",
         f"//     {COMMAND}",
         "",
     ]
@@ -822,7 +831,9 @@ def write_if_changed(path, text):
 
 
 def main(argv):
-    defs = os.path.abspath(argv[1]) if len(argv) > 1 else os.path.abspath(DEFAULT_DEFS)
+    if len(argv) != 2:
+        raise SystemExit(__doc__.split("What is generated")[0])
+    defs = os.path.abspath(argv[1])
     if not os.path.isdir(defs):
         raise SystemExit(f"no definitions directory at {defs}")
     os.makedirs(OUTPUT_DIR, exist_ok=True)
@@ -844,11 +855,8 @@ def main(argv):
     requests.sort(key=lambda r: r["key"])
     outputs["APIKey.swift"] = generate_api_keys(requests)
 
-    tsv = os.path.join(os.path.dirname(defs), "error-codes.tsv")
-    if os.path.exists(tsv):
-        outputs["KafkaErrorCode.swift"] = generate_error_codes(tsv)
-    else:
-        print(f"warning: {tsv} not found, KafkaErrorCode.swift not generated", file=sys.stderr)
+    beside = os.path.join(os.path.dirname(defs), "error-codes.tsv")
+    outputs["KafkaErrorCode.swift"] = generate_error_codes(beside if os.path.exists(beside) else ERROR_CODES)
 
     for name in MESSAGES:
         fn = name + ".json"

@@ -2,7 +2,7 @@
 
 - OrderCommand: an `order-command` child process on a free port against a test broker, with
   start / wait_ready / kill9 / stop, and a small JSON-over-HTTP client.
-- fold_log: the architecture's fold rule written again in Python (murmur2 partitioner, version
+- fold_log: the fold rule (docs/architecture.md) written again in Python (murmur2 partitioner, version
   = previous + 1), so the tests check the Swift service against an implementation it does not share.
 """
 

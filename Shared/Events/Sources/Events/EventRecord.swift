@@ -27,7 +27,7 @@ public struct EventRecord: Hashable, Sendable {
     }
 }
 
-/// Header names of the envelope, as in the architecture's "Kafka layout".
+/// Header names of the envelope, as in docs/architecture.md, "Kafka layout".
 public enum EventHeader {
     public static let eventType = "event-type"
     public static let eventId = "event-id"

@@ -1,4 +1,4 @@
-/// The one fold rule every reader uses (architecture, "the log decides", rule 1).
+/// The one fold rule every reader uses (docs/architecture.md, "The log decides", rule 1).
 ///
 /// Reading a partition in offset order, an event is *in effect* iff its order's key maps to
 /// this partition and its `aggregate-version` is exactly one more than the order's version in

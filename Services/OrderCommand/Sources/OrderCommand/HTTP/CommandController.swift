@@ -6,7 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The command routes of the architecture's contract. Parse, run on the owning instance
+/// The command routes of the contract (docs/architecture.md, "HTTP"). Parse, run on the owning instance
 /// (here, or forwarded once), answer.
 struct CommandController: Sendable {
     let processor: CommandProcessor

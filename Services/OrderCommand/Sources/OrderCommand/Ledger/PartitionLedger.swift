@@ -7,7 +7,7 @@ import KafkaWire
 /// not yet read back. A value type with no I/O: the service feeds it records and commands and
 /// carries out what it answers.
 ///
-/// Consistency (architecture, "the log decides"): a command is decided only against the
+/// Consistency (docs/architecture.md, "The log decides"): a command is decided only against the
 /// order's state *read back from the log*, never against an event still in flight. So an
 /// order has at most one event in flight; other commands on it wait (`busy`), while commands
 /// on other orders of the partition are pipelined. An event stays in flight until it is read

@@ -1,5 +1,5 @@
 // GENERATED FILE - DO NOT EDIT. Generated from message/OffsetFetchResponse.json
-// (Apache Kafka message definitions, ../shared/kafka-protocol) by:
+// (Apache Kafka's message definitions, apache/kafka 1eb7644349cb) by:
 //     python3 scripts/generate-messages.py
 
 import NIOCore
