@@ -4,13 +4,20 @@
 #
 #   docker build -t orders .                      # the Swift build stage, then the runtime
 #
+# The build stage's Swift is the one the tests use (the same major.minor as `swift --version` in
+# scripts/test) and supports every swift-tools-version the package and its resolved dependencies
+# declare (6.2 today: hummingbird, async-http-client, swift-log, ...). scripts/check-swift-versions
+# checks both (scripts/test runs it); change this FROM line and the test toolchain together.
+# scripts/image-build-check runs this build stage on a machine that cannot pull the Swift image.
+#
 # BINARIES picks where the executables come from: the `build` stage (the default, a release
 # build with the static Swift standard library) or `host`, release binaries built outside
-# (copied from .build/image-bin/; scripts/compose-smoke uses it, since no Swift image can be
-# pulled on its machine). The runtime stage is the same either way.
+# (copied from .build/image-bin/; scripts/compose-smoke uses it: binaries built on the host need
+# no Swift image and no second release build in a container). The runtime stage is the same
+# either way.
 ARG BINARIES=build
 
-FROM swift:6.1-bookworm AS build
+FROM swift:6.3-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends pkg-config zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev \
     && rm -rf /var/lib/apt/lists/*

@@ -56,24 +56,22 @@ struct Events: AsyncParsableCommand {
         discussion: """
             Each partition is folded from its beginning with the fold rule (so void events are known), \
             and printed from --offset on: beginning, end, an offset (applied to each selected partition) \
-            or @TIMESTAMP_MS. Several partitions print merged by timestamp. Example: orders events --partition 2 --offset 10
+            or a time, @TIMESTAMP_MS (milliseconds since the epoch) or @ISO-8601 with a zone \
+            (@2026-01-01T00:00:00Z, @2026-01-01T01:00:00.5+01:00; a time without a zone is refused): each \
+            partition from its first record at or after it. Several partitions print merged by timestamp. \
+            Examples: orders events --partition 2 --offset 10; orders events --offset @2026-01-01T00:00:00Z
             """)
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("partition"), help: "Only this partition (repeatable; default every one, or the order's)") var partitions: [Int32] = []
     @Option(help: "Only this order's events") var order: String?
-    @Option(help: "beginning, end, an offset, or @TIMESTAMP_MS") var offset: String = "beginning"
+    @Option(help: "beginning, end, an offset, or a time: \(LogPosition.timeForms)") var offset: String = "beginning"
     @Flag(help: "Keep printing new events as they arrive") var follow = false
 
-    enum Start { case beginning, end, offset(Int64), timestamp(Int64) }
-
-    func start() throws -> Start {
-        switch offset {
-        case "beginning": return .beginning
-        case "end": return .end
-        default:
-            if offset.hasPrefix("@"), let ms = Int64(offset.dropFirst()), ms >= 0 { return .timestamp(ms) }
-            if let value = Int64(offset), value >= 0 { return .offset(value) }
-            throw ValidationError("--offset must be beginning, end, an offset or @TIMESTAMP_MS, not \(offset.debugDescription)")
+    func start() throws -> LogPosition {
+        do throws(ArgumentProblem) {
+            return try LogPosition.parse(offset, option: "--offset", ends: true)
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 

@@ -9,35 +9,41 @@ struct Replay: AsyncParsableCommand {
         discussion: """
             Deliveries never made for the events from there are made (a sink added since, events before a \
             deployment that started at the end); with --resend every notification is sent again. \
+            The offset is applied to each partition; a time (@TIMESTAMP_MS, or @ISO-8601 with a zone) to \
+            every partition, from its first record at or after it. \
             Examples: orders replay notifier --offset 0; orders replay notifier --partition 2 --offset 40 --resend; \
-            orders replay notifier --offset @1767225600000
+            orders replay notifier --offset @1767225600000; orders replay notifier --offset @2026-01-01T00:00:00Z
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "What replays: notifier") var target: String
     @Option(help: "Only this partition (default: every one)") var partition: Int32?
-    @Option(help: "An offset, or @TIMESTAMP_MS") var offset: String
+    @Option(help: "An offset, or a time: \(LogPosition.timeForms)") var offset: String
     @Flag(help: "Send again what was already delivered") var resend = false
+
+    func start() throws -> LogPosition {
+        do throws(ArgumentProblem) {
+            return try LogPosition.parse(offset, option: "--offset", ends: false)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
 
     func validate() throws {
         guard target == "notifier" else {
             throw ValidationError("only the notifier replays from an offset; the read model goes back in the log with orders rebuild")
         }
-        if offset.hasPrefix("@") {
-            guard let ms = Int64(offset.dropFirst()), ms >= 0 else { throw ValidationError("--offset @TIMESTAMP_MS needs milliseconds since the epoch") }
-            guard partition == nil else { throw ValidationError("--offset @TIMESTAMP_MS applies to every partition; drop --partition") }
-            _ = ms
-        } else {
-            guard let value = Int64(offset), value >= 0 else { throw ValidationError("--offset must be an offset or @TIMESTAMP_MS, not \(offset.debugDescription)") }
-            _ = value
+        if case .timestamp = try start(), partition != nil {
+            throw ValidationError("--offset @TIME applies to every partition; drop --partition")
         }
         if let partition, partition < 0 { throw ValidationError("--partition must be at least 0") }
     }
 
     func run() async throws {
         var body: [String: JSONValue] = ["resend": .bool(resend)]
-        if offset.hasPrefix("@"), let ms = Int64(offset.dropFirst()) {
+        switch try start() {
+        case .timestamp(let ms):
             body["fromTimestamp"] = .integer(ms)
-        } else if let value = Int64(offset) {
+        case .offset(let value):
             let partitions: [Int32]
             if let partition {
                 partitions = [partition]
@@ -46,6 +52,8 @@ struct Replay: AsyncParsableCommand {
                 partitions = status.partitions.map(\.partition)
             }
             body["offsets"] = .object(Dictionary(uniqueKeysWithValues: partitions.map { (String($0), JSONValue.integer(value)) }))
+        case .beginning, .end:
+            throw ValidationError("--offset must be an offset or a time")  // parse(ends: false) gives neither
         }
         let answer = try await global.notifier.send(.POST, "/admin/replay", json: jsonBytes(JSONValue.object(body)), admin: true)
         if global.json { return Terminal.json(answer.json) }
@@ -61,11 +69,24 @@ struct Replay: AsyncParsableCommand {
 struct Rebuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rebuild the read model from the log (swapped in when caught up), or build one as of a point",
-        discussion: "Examples: orders rebuild; orders rebuild --up-to 0:120 --up-to 1:98; orders rebuild --up-to-timestamp 1767225600000")
+        discussion: """
+            Examples: orders rebuild; orders rebuild --up-to 0:120 --up-to 1:98; orders rebuild --up-to-timestamp 1767225600000; \
+            orders rebuild --up-to-timestamp 2026-01-01T00:00:00Z
+            """)
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("up-to"), help: "PARTITION:OFFSET: fold that partition up to (not including) the offset; repeatable") var upTo: [String] = []
-    @Option(help: "Fold every partition up to this time (ms since the epoch)") var upToTimestamp: Int64?
+    @Option(help: "Fold every partition up to this time: ms since the epoch, or ISO-8601 with a zone (2026-01-01T00:00:00Z)")
+    var upToTimestamp: String?
     @Flag(help: "Start it and return, without following its progress") var noWait = false
+
+    func upToMilliseconds() throws -> Int64? {
+        guard let upToTimestamp else { return nil }
+        do throws(ArgumentProblem) {
+            return try TimeArgument.milliseconds(upToTimestamp)
+        } catch {
+            throw ValidationError("--up-to-timestamp \(upToTimestamp): \(error.message)")
+        }
+    }
 
     func positions() throws -> [String: Int64] {
         var result: [String: Int64] = [:]
@@ -82,13 +103,13 @@ struct Rebuild: AsyncParsableCommand {
     func validate() throws {
         _ = try positions()
         if !upTo.isEmpty, upToTimestamp != nil { throw ValidationError("give --up-to or --up-to-timestamp, not both") }
-        if let upToTimestamp, upToTimestamp < 0 { throw ValidationError("--up-to-timestamp must be at least 0") }
+        _ = try upToMilliseconds()
     }
 
     func run() async throws {
         var body: [String: JSONValue] = [:]
         if !upTo.isEmpty { body["upTo"] = .object(try positions().mapValues { .integer($0) }) }
-        if let upToTimestamp { body["upToTimestamp"] = .integer(upToTimestamp) }
+        if let upToTimestamp = try upToMilliseconds() { body["upToTimestamp"] = .integer(upToTimestamp) }
         let started = try await global.query.send(.POST, "/admin/rebuild", json: jsonBytes(JSONValue.object(body)), admin: true)
         var status = try started.decode(RebuildAnswer.self, service: "OrderQuery")
         if global.json && noWait { return Terminal.json(started.json) }
