@@ -29,7 +29,7 @@ can_make_venv() {
 #   build:      what `swift build` needs (pkg-config and the four compression codecs' headers)
 #   test:       also librdkafka, kcat, PostgreSQL and Python's venv for the interop suite
 #   containers: podman, its runtime and networking, debootstrap and docker-compose
-#               (../shared/CONTAINERS.md; scripts/compose-smoke)
+#               (docs/containers.md; scripts/compose-smoke)
 ensure_packages() {
     local profile="${1:-test}"
     local wanted=(pkg-config zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev)
