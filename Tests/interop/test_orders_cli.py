@@ -513,7 +513,9 @@ def test_every_command_end_to_end_against_the_services_in_their_own_processes(st
     # ---- lag: both consumers at the end of every partition
     rows = wait_lag_zero(stack)
     assert Counter(r["consumer"] for r in rows) == Counter({"order-query": PARTITIONS, "notifier": PARTITIONS})
-    table = cli.ok("lag").splitlines()
+    lag_text = cli.ok("lag")
+    assert lag_text.endswith("it has no lag to report\n"), repr(lag_text[-80:])  # the last line ends too
+    table = lag_text.splitlines()
     assert table[0].split() == ["consumer", "partition", "position", "log", "end", "lag"], table
     assert sum(1 for line in table[1:] if line.split()[:1] in (["order-query"], ["notifier"])) == 2 * PARTITIONS, table
     assert file_counts() == Counter({e: 2 for e in notifications.notifications}), "nothing sent a third time"
