@@ -270,6 +270,20 @@ let package = Package(
             path: "Tests/OrderCommandTests"
         ),
         .testTarget(
+            name: "SQLStoreTests",
+            dependencies: [
+                "SQLStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/SQLStoreTests"
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit"],
+            path: "Tests/ServiceKitTests"
+        ),
+        .testTarget(
             name: "OrderQueryTests",
             dependencies: [
                 "OrderQuery", "Events", "SQLStore", "ServiceKit", "TestSupport",

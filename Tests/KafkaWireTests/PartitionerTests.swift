@@ -36,4 +36,14 @@ struct PartitionerTests {
         // Java's toPositive, not abs: "21" hashes negative; & 0x7fffffff gives 1173551340.
         #expect(KafkaPartitioner.partition(forKey: ByteBuffer(string: "21"), partitionCount: 1_000_000_000) == 173_551_340)
     }
+
+    @Test func aStringKeyIsPartitionedByItsUTF8Bytes() {
+        for (text, _) in Self.javaVectors + [("", 0), ("commande-é-ü-🚚", 0)] {
+            for count in [1, 3, 6, 7] {
+                let bytes = KafkaPartitioner.partition(forKey: ByteBuffer(string: text), partitionCount: count)
+                #expect(KafkaPartitioner.partition(forKey: text, partitionCount: count) == bytes, "\(text)")
+                #expect(KafkaPartitioner.partitioner(partitionCount: count)(text) == bytes, "\(text)")
+            }
+        }
+    }
 }

@@ -42,10 +42,7 @@ public func buildApplication(
         await admin.shutdown()
         throw error
     }
-    let partitionOf: @Sendable (String) -> Int32 = { key in
-        var key = key
-        return key.withUTF8 { KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(partitionCount)) }
-    }
+    let partitionOf = KafkaPartitioner.partitioner(partitionCount: Int(partitionCount))
 
     var producerConfiguration = KafkaProducerConfiguration(client: client)
     producerConfiguration.acks = .all

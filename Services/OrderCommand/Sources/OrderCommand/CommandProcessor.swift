@@ -66,10 +66,7 @@ public actor CommandProcessor {
         self.metrics = metrics
         self.logger = logger
         self.wallClock = wallClock
-        self.partitionOf = { orderId in
-            var key = orderId
-            return key.withUTF8 { KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(partitionCount)) }
-        }
+        self.partitionOf = KafkaPartitioner.partitioner(partitionCount: Int(partitionCount))
     }
 
     // MARK: Commands

@@ -29,6 +29,19 @@ public struct KafkaPartitioner: Sendable, Hashable {
     public static func partition(forKey key: ByteBuffer, partitionCount: Int) -> Int32 {
         key.withUnsafeReadableBytes { partition(forKey: $0, partitionCount: partitionCount) }
     }
+
+    /// The partition of a key given as a string (its UTF-8 bytes), such as an order id.
+    @inlinable
+    public static func partition(forKey key: String, partitionCount: Int) -> Int32 {
+        var key = key
+        return key.withUTF8 { partition(forKey: UnsafeRawBufferPointer($0), partitionCount: partitionCount) }
+    }
+
+    /// The key → partition function of a topic with `partitionCount` partitions: what every
+    /// reader of `orders.events` checks a record's partition with (the fold rule).
+    public static func partitioner(partitionCount: Int) -> @Sendable (String) -> Int32 {
+        { partition(forKey: $0, partitionCount: partitionCount) }
+    }
 }
 
 /// Keyless placement state for one topic: the current sticky partition and how many bytes

@@ -31,10 +31,7 @@ struct LogReader {
             throw CLIError.failed("topic \(topic) does not exist yet: no order was ever placed on this cluster (orders up creates it)")
         }
         let count = Int32(metadata.partitions.count)
-        return Topic(partitionCount: count, partitionOf: { key in
-            var key = key
-            return key.withUTF8 { KafkaPartitioner.partition(forKey: UnsafeRawBufferPointer($0), partitionCount: Int(count)) }
-        })
+        return Topic(partitionCount: count, partitionOf: KafkaPartitioner.partitioner(partitionCount: Int(count)))
     }
 
     /// Per partition, the first offset at or after a timestamp (the end when there is none),

@@ -1,8 +1,6 @@
-import ServiceKit
-import SQLStore
 import Testing
 
-@testable import OrderQuery
+@testable import ServiceKit
 
 /// Which records in hand a projection may apply after seeks.
 @Suite struct PartitionCursorsTests {
