@@ -4,8 +4,9 @@ make a Produce request's outcome unknown to the client in the ways a real cluste
 - hold: the request reaches the broker late (an acks=all append stalled while a dead replica
   leaves the ISR; the record becomes readable seconds after the client gave up waiting). Kafka
   serves one request per connection at a time, so later requests on that connection wait too.
-- cut_after: the request reaches the broker, then both sides of the connection are reset
-  (the answer is lost; the client's retry is a duplicate the broker must recognise).
+- cut_after: the request reaches the broker, and when its answer comes back both sides of the
+  connection are reset instead (the answer is lost; the client's retry is a duplicate the
+  broker must recognise).
 - cut_before: the connection is reset before the request reaches the broker (nothing written).
 - drop: the request and everything after it on the connection vanish (a network partition):
   nothing is written, and the client learns nothing until its request times out.
@@ -13,7 +14,8 @@ make a Produce request's outcome unknown to the client in the ways a real cluste
   later on the old upstream connection (a first attempt racing the client's retry, which
   arrives first on a new connection).
 
-Only Produce requests (api key 0) are acted on; everything else passes. Faults are chosen by a
+Only Produce requests (api key 0) are acted on; everything else passes. Every request is
+assumed to get an answer (acks=0 produce requests get none; the clients here use acks=all). Faults are chosen by a
 policy (a function of the request count) or armed one at a time with `arm(...)`. The broker
 must advertise the proxy's address, so that every connection (metadata too) goes through it.
 """
@@ -24,7 +26,6 @@ import random
 import socket
 import struct
 import threading
-import time
 from dataclasses import dataclass
 
 PRODUCE = 0
@@ -42,6 +43,22 @@ class Fault:
 PASS = Fault("pass")
 
 
+def accept_connections(listener: socket.socket, upstream_port: int, is_closed, on_pair) -> None:
+    """Accepts clients until `listener` closes, connects each to the upstream port on loopback,
+    and hands the two sockets to `on_pair(client, upstream)`."""
+    while not is_closed():
+        try:
+            client, _ = listener.accept()
+        except OSError:
+            return
+        try:
+            upstream = socket.create_connection(("127.0.0.1", upstream_port))
+        except OSError:
+            client.close()
+            continue
+        on_pair(client, upstream)
+
+
 class KafkaFaultProxy:
     def __init__(self, port: int, upstream_port: int, policy=None, host: str = "127.0.0.1"):
         self.port = port
@@ -55,6 +72,7 @@ class KafkaFaultProxy:
         self.pending = 0  # requests held or orphaned, not yet delivered to the broker
         self.listener = socket.create_server((host, port))
         self.closed = False
+        self.stopped = threading.Event()  # cuts a timed hold short when the proxy closes
         self.sockets: set[socket.socket] = set()
         threading.Thread(target=self._accept_loop, name="fault-proxy-accept", daemon=True).start()
 
@@ -80,6 +98,7 @@ class KafkaFaultProxy:
 
     def close(self) -> None:
         self.closed = True
+        self.stopped.set()
         try:
             self.listener.close()
         except OSError:
@@ -95,23 +114,18 @@ class KafkaFaultProxy:
     # ------------------------------------------------------------------ plumbing
 
     def _accept_loop(self) -> None:
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            except OSError:
-                client.close()
-                continue
-            for s in (client, upstream):
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self.lock:
-                self.sockets.update((client, upstream))
-            pair = {"client": client, "upstream": upstream, "client_open": True}
-            threading.Thread(target=self._requests, args=(pair,), name="fault-proxy-up", daemon=True).start()
-            threading.Thread(target=self._responses, args=(pair,), name="fault-proxy-down", daemon=True).start()
+        accept_connections(self.listener, self.upstream_port, lambda: self.closed, self._start_pair)
+
+    def _start_pair(self, client: socket.socket, upstream: socket.socket) -> None:
+        for s in (client, upstream):
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.lock:
+            self.sockets.update((client, upstream))
+        # forwarded: requests sent to the broker on this connection; cut_at: the answer (by count)
+        # at which the connection is reset instead of answered (cut_after).
+        pair = {"client": client, "upstream": upstream, "client_open": True, "forwarded": 0, "cut_at": None}
+        threading.Thread(target=self._requests, args=(pair,), name="fault-proxy-up", daemon=True).start()
+        threading.Thread(target=self._responses, args=(pair,), name="fault-proxy-down", daemon=True).start()
 
     def _next_fault(self) -> Fault:
         with self.lock:
@@ -177,8 +191,9 @@ class KafkaFaultProxy:
                         if fault.release is not None:
                             fault.release.wait()
                         else:
-                            time.sleep(fault.seconds)
+                            self.stopped.wait(fault.seconds)  # the fault's length, not a wait for anything
                         upstream.sendall(frame)
+                        pair["forwarded"] += 1
                     finally:
                         self._pending(-1)
                     continue
@@ -194,7 +209,7 @@ class KafkaFaultProxy:
                     self._reset(client)
                     self._pending(1)
                     try:
-                        time.sleep(fault.seconds)
+                        self.stopped.wait(fault.seconds)  # the fault's length
                         upstream.sendall(frame)
                         upstream.shutdown(socket.SHUT_WR)  # FIN after the request: the broker reads it
                     except OSError:
@@ -203,23 +218,31 @@ class KafkaFaultProxy:
                         self._pending(-1)
                     return
                 upstream.sendall(frame)
+                pair["forwarded"] += 1
                 if fault.kind == "cut_after":
-                    time.sleep(0.05)  # the broker reads the request; its answer is lost
-                    self._cut(pair)
+                    # The answer to this request resets the connection (see _responses): the
+                    # broker has handled it, the client never hears.
+                    pair["cut_at"] = pair["forwarded"]
                     return
         except OSError:
             pass
         self._cut(pair)
 
     def _responses(self, pair) -> None:
+        """Broker to client, one answer frame at a time, counted against `cut_at`."""
         client, upstream = pair["client"], pair["upstream"]
+        answered = 0
         try:
             while True:
-                data = upstream.recv(1 << 16)
-                if not data:
+                head = self._read_exact(upstream, 4)
+                body = self._read_exact(upstream, struct.unpack(">i", head)[0]) if head is not None else None
+                if body is None:
                     break
+                answered += 1
+                if answered == pair["cut_at"]:
+                    break  # the cut_after request's answer: lost with the connection
                 if pair["client_open"]:
-                    client.sendall(data)
+                    client.sendall(head + body)
         except OSError:
             pass
         self._cut(pair)

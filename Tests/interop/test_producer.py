@@ -14,6 +14,7 @@ import zlib
 import pytest
 from confluent_kafka import Producer
 
+from fault_proxy import accept_connections
 from helpers import Broker, consume_all, create_topic, free_port, kafkawire_bin, kcat_bin, run
 
 HEADERS = [("h1", "v1"), ("h2", "value-two")]
@@ -219,21 +220,14 @@ class CuttingProxy:
         threading.Thread(target=self.accept_loop, daemon=True).start()
 
     def accept_loop(self):
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                budget = self.rng.randint(20_000, 400_000) if self.cuts_left > 0 else None
-            pair = {"client": client, "upstream": upstream, "budget": budget, "done": False}
-            threading.Thread(target=self.pump, args=(pair, client, upstream, True), daemon=True).start()
-            threading.Thread(target=self.pump, args=(pair, upstream, client, False), daemon=True).start()
+        accept_connections(self.listener, self.upstream_port, lambda: self.closed, self.start_pair)
+
+    def start_pair(self, client, upstream):
+        with self.lock:
+            budget = self.rng.randint(20_000, 400_000) if self.cuts_left > 0 else None
+        pair = {"client": client, "upstream": upstream, "budget": budget, "done": False}
+        threading.Thread(target=self.pump, args=(pair, client, upstream, True), daemon=True).start()
+        threading.Thread(target=self.pump, args=(pair, upstream, client, False), daemon=True).start()
 
     def cut(self, pair):
         if pair["done"]:
