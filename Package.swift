@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -65,13 +66,24 @@ let package = Package(
             ],
             path: "\(kafkaWire)/Sources/KafkaProtocol"
         ),
+        // SASL mechanisms (PLAIN, SCRAM, OAUTHBEARER) as values without I/O, both sides.
+        .target(
+            name: "KafkaSecurity",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "\(kafkaWire)/Sources/KafkaSecurity"
+        ),
         // The single-node, Kafka-compatible development broker.
         .target(
             name: "KafkaBroker",
             dependencies: [
-                "KafkaProtocol",
+                "KafkaProtocol", "KafkaSecurity",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -81,7 +93,9 @@ let package = Package(
         .target(
             name: "KafkaWire",
             dependencies: [
-                "KafkaProtocol",
+                "KafkaProtocol", "KafkaSecurity",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -94,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "kafkawire",
             dependencies: [
-                "KafkaBroker", "KafkaWire",
+                "KafkaBroker", "KafkaWire", "KafkaSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -251,6 +265,16 @@ let package = Package(
             dependencies: ["KafkaBroker", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
+        // What the router tests share: checks of JSON and problem answers.
+        .target(
+            name: "RouterTestSupport",
+            dependencies: [
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/RouterTestSupport"
+        ),
         .testTarget(
             name: "EventsTests",
             dependencies: ["Events", "TestSupport"],
@@ -260,8 +284,10 @@ let package = Package(
         .testTarget(
             name: "OrderCommandTests",
             dependencies: [
-                "OrderCommand", "Events", "KafkaWire", "KafkaBroker", "TestSupport",
+                "OrderCommand", "Events", "KafkaWire", "KafkaBroker", "TestSupport", "RouterTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -279,6 +305,12 @@ let package = Package(
             path: "Tests/SQLStoreTests"
         ),
         .testTarget(
+            name: "KafkaSecurityTests",
+            dependencies: ["KafkaSecurity"],
+            path: "Tests/KafkaSecurityTests",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "ServiceKitTests",
             dependencies: ["ServiceKit"],
             path: "Tests/ServiceKitTests"
@@ -286,8 +318,10 @@ let package = Package(
         .testTarget(
             name: "OrderQueryTests",
             dependencies: [
-                "OrderQuery", "Events", "SQLStore", "ServiceKit", "TestSupport",
+                "OrderQuery", "Events", "SQLStore", "ServiceKit", "TestSupport", "RouterTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/OrderQueryTests"
@@ -295,8 +329,10 @@ let package = Package(
         .testTarget(
             name: "NotifierTests",
             dependencies: [
-                "Notifier", "Events", "SQLStore", "ServiceKit", "TestSupport",
+                "Notifier", "Events", "SQLStore", "ServiceKit", "TestSupport", "RouterTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/NotifierTests"
@@ -317,7 +353,7 @@ let package = Package(
         .testTarget(
             name: "KafkaWireTests",
             dependencies: [
-                "KafkaWire", "KafkaBroker", "KafkaProtocol", "TestSupport",
+                "KafkaWire", "KafkaBroker", "KafkaProtocol", "KafkaSecurity", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -329,7 +365,7 @@ let package = Package(
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
-                "KafkaBroker", "KafkaProtocol", "TestSupport",
+                "KafkaBroker", "KafkaProtocol", "KafkaSecurity", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

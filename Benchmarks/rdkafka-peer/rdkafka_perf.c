@@ -45,6 +45,9 @@ struct options {
     int timeout_s;
     const char *compression;
     int verbose;
+    /* -X name=value client properties (security.protocol, sasl.*, ssl.*), applied last. */
+    const char *properties[32];
+    int property_count;
 };
 
 static volatile sig_atomic_t interrupted = 0;
@@ -67,7 +70,8 @@ static void usage(void) {
     fprintf(stderr,
             "usage: rdkafka-perf produce|consume|create --brokers HOST:PORT --topic T\n"
             "                    [--messages N] [--size BYTES] [--partitions P]\n"
-            "                    [--timeout SECONDS] [--compression none|gzip|snappy|lz4|zstd] [-v]\n");
+            "                    [--timeout SECONDS] [--compression none|gzip|snappy|lz4|zstd] [-v]\n"
+            "                    [-X name=value ...]   (client properties, e.g. security.protocol=SASL_SSL)\n");
     exit(2);
 }
 
@@ -107,6 +111,15 @@ static rd_kafka_conf_t *base_conf(const struct options *o) {
     set_conf(conf, "client.id", "rdkafka-perf");
     rd_kafka_conf_set_log_cb(conf, log_cb);
     if (o->verbose) set_conf(conf, "debug", "broker,protocol,msg");
+    for (int i = 0; i < o->property_count; i++) {
+        char name[256];
+        const char *eq = strchr(o->properties[i], '=');
+        if (!eq || eq == o->properties[i] || (size_t)(eq - o->properties[i]) >= sizeof name)
+            die("-X expects name=value: %s", o->properties[i]);
+        memcpy(name, o->properties[i], (size_t)(eq - o->properties[i]));
+        name[eq - o->properties[i]] = 0;
+        set_conf(conf, name, eq + 1);
+    }
     return conf;
 }
 
@@ -363,7 +376,7 @@ static long long parse_count(const char *flag, const char *s) {
 }
 
 int main(int argc, char **argv) {
-    struct options o = {NULL, NULL, NULL, 1000000, 100, 6, 120, "none", 0};
+    struct options o = {NULL, NULL, NULL, 1000000, 100, 6, 120, "none", 0, {0}, 0};
     if (argc < 2) usage();
     o.mode = argv[1];
     for (int i = 2; i < argc; i++) {
@@ -378,6 +391,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--partitions")) o.partitions = (int)parse_count(a, v);
         else if (!strcmp(a, "--timeout")) o.timeout_s = (int)parse_count(a, v);
         else if (!strcmp(a, "--compression")) o.compression = v;
+        else if (!strcmp(a, "-X")) {
+            if (o.property_count == (int)(sizeof o.properties / sizeof o.properties[0])) die("too many -X properties");
+            o.properties[o.property_count++] = v;
+        }
         else usage();
         i++;
     }

@@ -378,7 +378,7 @@ import Testing
             for (index, event) in steps.enumerated() {
                 log.records = []
                 log.append(event, order: "o-1", version: Int64(index + 1))
-                expected.apply(event)
+                expected.evolve(event)
                 let start = Int64(index)
                 if inTransaction {
                     _ = try await store.applyInTransaction(

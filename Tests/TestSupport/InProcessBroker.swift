@@ -11,7 +11,9 @@ public enum InProcessBroker {
         return logger
     }()
 
-    public struct NoPort: Error {}
+    public struct NoPort: Error {
+        public init() {}
+    }
 
     /// Runs a broker for the duration of `body`, which gets its port.
     public static func run(

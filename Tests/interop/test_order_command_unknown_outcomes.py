@@ -17,6 +17,7 @@ never by guessed times.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -51,6 +52,14 @@ def place_body(order_id: str) -> dict:
 
 def events_of(broker, command_id: str) -> list:
     return [e for e in fold_log(broker.bootstrap, PARTITIONS).events if e.headers.get("command-id") == command_id]
+
+
+def describe(read) -> object:
+    """What `read()` returns, or the error it raised (for failure reports)."""
+    try:
+        return read()
+    except Exception as error:  # noqa: BLE001 - a report must not hide the failure it reports
+        return repr(error)
 
 
 def retry_until_answered(client: Client, method: str, path: str, body, key: str, limit: float = 90.0) -> list:
@@ -201,19 +210,25 @@ def test_randomized_retries_under_held_dropped_cut_and_reordered_appends_converg
     # One of every fault first, then faults at random (reproducible from the seed).
     for fault in [Fault("hold", 2.0), Fault("cut_after"), Fault("orphan", 1.0), Fault("drop"), Fault("cut_before")]:
         proxy.arm(fault)
-    proxy.policy = random_policy(seed=22, weights={"pass": 60, "hold": 12, "cut_after": 10, "cut_before": 6, "drop": 4, "orphan": 8})
+    proxy.policy = random_policy(seed=int(os.environ.get("FAULT_SEED", "22")), weights={"pass": 60, "hold": 12, "cut_after": 10, "cut_before": 6, "drop": 4, "orphan": 8})
 
     replies: list[tuple[str, object]] = []  # (command id, reply), every reply of every attempt
+    attempts: dict[str, list[str]] = {}  # command id -> what each attempt got, for a failure's report
     lock = threading.Lock()
     unfinished: list[str] = []
 
     def send(port: int, method: str, path: str, body, key: str) -> None:
+        started = time.monotonic()
         try:
             reply = Client(port, timeout=60).request(method, path, body, headers={"Idempotency-Key": key})
-        except OSError:
+        except OSError as error:
+            with lock:
+                attempts.setdefault(key, []).append(f"port {port}: {error!r} after {time.monotonic() - started:.1f} s")
             return
+        detail = reply.body.get("detail", "") if isinstance(reply.body, dict) else ""
         with lock:
             replies.append((key, reply))
+            attempts.setdefault(key, []).append(f"port {port}: {reply.status} {detail} after {time.monotonic() - started:.1f} s")
 
     def run_order(n: int) -> None:
         rng = random.Random(1000 + n)
@@ -249,7 +264,12 @@ def test_randomized_retries_under_held_dropped_cut_and_reordered_appends_converg
     for w in workers:
         w.join(400)
     proxy.policy = None
-    assert not unfinished, f"commands never answered: {unfinished}"
+    if unfinished:
+        # What each stuck command got, and where each instance stands: enough to tell a
+        # stuck partition, an event left in flight and a hung request apart.
+        report = {key: attempts.get(key, [])[-6:] for key in unfinished}
+        report["instances"] = [(i.port, describe(lambda i=i: i.status())) for i in instances]
+        pytest.fail(f"commands never answered: {unfinished}\n{report}")
 
     # Everything the proxy held or orphaned has reached the broker, and the services have no
     # event in flight: the log is complete.

@@ -30,13 +30,14 @@ from pathlib import Path
 import pytest
 
 import compose_environment as compose
-from helpers import Broker, free_port, port_accepts, wait_until
+from helpers import Broker, free_port, kafkawire_bin, port_accepts, wait_until
 from notifier import Notifier, expected_notifications, read_jsonl
 from order_command import Client, OrderCommand, end_offsets, fold_log, partition_of
 from order_query import History, OrderQuery, expected_read_model, fresh_postgres_database
 from orders_cli import OrdersCLI, describe, error_line, run_orders
 
 PARTITIONS = 6  # order-command's default ORDERS_PARTITIONS: it creates orders.events
+REPO = Path(__file__).resolve().parents[2]
 TOKEN = "cli-admin-token"
 STATUSES = ("placed", "confirmed", "shipped", "delivered", "cancelled")
 POSITION = re.compile(r"^(\d+):(\d+)$")
@@ -60,12 +61,16 @@ class Stack:
         return self.clis[0]
 
 
-@pytest.fixture(params=["loopback", "compose"])
+@pytest.fixture(params=["loopback", "loopback-sasl-ssl", "compose"])
 def stack(request, tmp_path) -> Stack:
     """The services, each its own OS process, and the CLI pointed at them.
 
     - loopback: order-command, order-query (PostgreSQL) and the notifier (a file sink,
       PostgreSQL ledger), each on a free 127.0.0.1 port, against a dev broker there.
+    - loopback-sasl-ssl: the same with the dev broker requiring SASL_SSL and SCRAM-SHA-512 of
+      the services and the CLI, each configured only through the KAFKA_SECURITY_PROTOCOL,
+      KAFKA_SASL_* and KAFKA_SSL_* variables (the test's own log readers use a second, plaintext
+      listener, as tools on the broker's host would).
     - compose: docker-compose.yml's topology and environment (compose_environment.py): two
       order-command instances, order-query and the notifier sharing the compose database,
       every address a compose host name (kafka1:9092, postgres:5432, order-command-1:8081, ...)
@@ -83,7 +88,58 @@ def stack(request, tmp_path) -> Stack:
                          "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "ADMIN_TOKEN": TOKEN})
         yield Stack(broker, [oc], oq, nt, sink, [cli])
         return
+    if request.param == "loopback-sasl-ssl":
+        yield from sasl_ssl_stack(request, tmp_path, sink)
+        return
     yield from compose_stack(request, tmp_path, sink)
+
+
+KAFKA_PASSWORD = "scram-secret-for-the-cli-test"
+
+
+def sasl_ssl_stack(request, tmp_path, sink):
+    """The loopback stack with every service and the CLI authenticating over SASL_SSL."""
+    certs = tmp_path / "certs"
+    subprocess.run([str(REPO / "scripts" / "make-test-certs"), str(certs)], check=True, capture_output=True)
+    password_file = tmp_path / "kafka-password"
+    password_file.write_text(KAFKA_PASSWORD + "\n")
+    users = tmp_path / "kafka-users.json"
+    subprocess.run([kafkawire_bin(), "broker-users", "add", "--file", str(users), "--user", "orders",
+                    "--password-file", str(password_file)], check=True, capture_output=True)
+    secure_port = free_port()
+    broker = Broker(tmp_path / "data", tmp_path / "broker.log", extra_args=(
+        "--listen", f"SASL_SSL://127.0.0.1:{secure_port}", "--ssl-certificate", str(certs / "broker.pem"),
+        "--ssl-key", str(certs / "broker.key"), "--sasl-users", str(users), "--sasl-mechanisms", "SCRAM-SHA-512"))
+    request.node._kafkawire_broker = broker
+    broker.start()
+    try:
+        wait_until(lambda: port_accepts(secure_port), "the SASL_SSL listener", 30)
+        security = {"KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+                    "KAFKA_SASL_USERNAME": "orders", "KAFKA_SASL_PASSWORD_FILE": str(password_file),
+                    "KAFKA_SSL_CA_LOCATION": str(certs / "ca.pem")}
+        secure = SecureListener(f"127.0.0.1:{secure_port}")
+        name = re.sub(r"\W", "_", request.node.name.lower())[-40:]
+        oc = request.getfixturevalue("order_commands")(secure, env=security)
+        oq = request.getfixturevalue("order_queries")(secure, fresh_postgres_database(f"oq_{name}"),
+                                                      env={"ADMIN_TOKEN": TOKEN, **security})
+        nt = request.getfixturevalue("notifiers")(secure, fresh_postgres_database(f"nt_{name}"),
+                                                  env={"NOTIFIER_SINKS": f"file:{sink}", "ADMIN_TOKEN": TOKEN, **security})
+        cli = OrdersCLI({"ORDERS_COMMAND_URL": oc.url, "ORDERS_QUERY_URL": oq.url, "ORDERS_NOTIFIER_URL": nt.url,
+                         "KAFKA_BOOTSTRAP_SERVERS": secure.bootstrap, "ADMIN_TOKEN": TOKEN, **security})
+        yield Stack(broker, [oc], oq, nt, sink, [cli])
+        # Every service authenticated (the broker says so per connection), and no log holds the password.
+        log = broker.log_path.read_text(errors="replace")
+        assert "Client authenticated" in log and "kafka.user=orders" in log, broker.log_tail()
+        for instance in (broker, oc, oq, nt):
+            assert KAFKA_PASSWORD not in instance.log_path.read_text(errors="replace"), instance.log_path
+    finally:
+        broker.stop(timeout=10, strict=False)
+
+
+@dataclass
+class SecureListener:
+    """What the service fixtures need of a broker: the address to bootstrap from."""
+    bootstrap: str
 
 
 def compose_stack(request, tmp_path, sink):

@@ -20,7 +20,8 @@ public func buildApplication(
     if !templates.overridden.isEmpty {
         logger.info("Templates from NOTIFIER_TEMPLATES_DIR", metadata: ["templates": "\(templates.overridden)"])
     }
-    let client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    var client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    client.security = configuration.kafkaSecurity
     let admin = KafkaAdmin(configuration: client, logger: logger)
     let topics = NotificationTopics(
         notifications: configuration.notificationsTopic, deadLetters: configuration.deadLetterTopic, eventTopic: configuration.topic)
@@ -86,11 +87,11 @@ public func buildApplication(
         startPosition: configuration.startPosition, logger: logger)
     notifierBox.withLockedValue { $0 = notifier }
 
-    let router = Router(context: BasicRequestContext.self)
-    NotifierController(
-        ledger: ledger, consumer: notifier, deliveries: deliveries, admin: admin, configuration: configuration,
-        partitionCount: partitionCount, metrics: metrics
-    ).addRoutes(to: router)
+    let router = buildRouter(
+        operations: LiveNotifier(
+            ledger: ledger, consumer: notifier, deliveries: deliveries, admin: admin, configuration: configuration,
+            partitionCount: partitionCount, metrics: metrics),
+        adminToken: configuration.adminToken, partitionCount: partitionCount, metrics: metrics)
 
     return Application(
         router: router,
@@ -114,4 +115,12 @@ private struct Closer: Service {
         await database.close()
         await admin.shutdown()
     }
+}
+
+/// Every route of the notifier over `operations`. Needs no Kafka and no database, so the
+/// router tests build it over operations in memory.
+func buildRouter(operations: some NotifierOperations, adminToken: String?, partitionCount: Int32, metrics: NotifierMetrics) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    NotifierController(operations: operations, adminToken: adminToken, partitionCount: partitionCount, metrics: metrics).addRoutes(to: router)
+    return router
 }

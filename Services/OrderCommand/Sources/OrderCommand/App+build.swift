@@ -13,7 +13,8 @@ import ServiceLifecycle
 public func buildApplication(
     configuration: OrderCommandConfiguration, logger: Logger, metrics: CommandMetrics = CommandMetrics()
 ) async throws -> some ApplicationProtocol {
-    let client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    var client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    client.security = configuration.kafkaSecurity
     let admin = KafkaAdmin(configuration: client, logger: logger)
     do {
         try await configuration.topic.ensure(admin: admin, logger: logger)
@@ -58,13 +59,10 @@ public func buildApplication(
     consumerBox.withLockedValue { $0 = consumer }
 
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-    let router = Router(context: BasicRequestContext.self)
-    CommandController(
-        processor: processor, parser: CommandRequestParser(maxBodyBytes: configuration.maxBodyBytes),
+    let router = buildRouter(
+        executor: processor, parser: CommandRequestParser(maxBodyBytes: configuration.maxBodyBytes),
         forwarder: Forwarder(client: httpClient, selfURL: advertisedURL, timeout: configuration.forwardTimeout, logger: logger),
-        metrics: metrics
-    ).addRoutes(to: router)
-    OperationsController(processor: processor, metrics: metrics).addRoutes(to: router)
+        metrics: metrics)
 
     logger.info("OrderCommand configuration", metadata: configuration.summary.mapValues { .string($0) })
     return Application(
@@ -74,6 +72,18 @@ public func buildApplication(
         // ends the read-back loop), then the producer delivers what it holds.
         services: [producer, ReadBack(consumer: consumer, processor: processor), consumer, Closer(admin: admin, httpClient: httpClient)],
         logger: logger)
+}
+
+/// Every route of the service over `executor`: the command routes, health, metrics, status
+/// and the OpenAPI document. Needs no Kafka, so the router tests build it over an executor
+/// in memory.
+func buildRouter(
+    executor: some CommandExecutor, parser: CommandRequestParser, forwarder: Forwarder, metrics: CommandMetrics
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    CommandController(processor: executor, parser: parser, forwarder: forwarder, metrics: metrics).addRoutes(to: router)
+    OperationsController(processor: executor, metrics: metrics).addRoutes(to: router)
+    return router
 }
 
 /// Shuts the admin client and the forwarding HTTP client down with the application.

@@ -19,14 +19,6 @@ public actor CommandProcessor {
         var folding = false
     }
 
-    /// How one wait for an event ended.
-    enum WaitEnd: Sendable {
-        case resolved(PartitionLedger.Resolution)
-        case deadline
-        case partitionGone
-        case abandoned
-    }
-
     public let topic: String
     public let partitionCount: Int32
     let producer: KafkaProducer
@@ -43,14 +35,10 @@ public actor CommandProcessor {
     public private(set) var ownerMap = OwnerMap()
     /// True once the group has assigned this member at least once (possibly nothing).
     public private(set) var hasJoined = false
-    private var waiters: [UUID: [Int: CheckedContinuation<WaitEnd, Never>]] = [:]
-    /// When each waiter gives up; swept by `expireWaiters` (one timer for all, not one per command).
-    private var deadlines: [Int: (eventId: UUID, at: ContinuousClock.Instant)] = [:]
+    /// Who waits for which event, until when (see `CommandWaits`).
+    private var waits = CommandWaits<CheckedContinuation<WaitEnd, Never>>()
+    /// Expires waits past their deadline (one timer for all, not one per command).
     private var sweeper: Task<Void, Never>?
-    private var nextWaiterID = 0
-    /// Our own events between being decided and their command waiting for them: a read-back
-    /// that lands while the command is still inside `enqueue` is kept here for it.
-    private var earlyEnds: [UUID: WaitEnd?] = [:]
 
     public init(
         topic: String, partitionCount: Int32, producer: KafkaProducer, rules: OrderRules, idempotencyWindow: Duration,
@@ -80,10 +68,10 @@ public actor CommandProcessor {
                 return .notOwner(partition: partition, owner: ownerMap.owner(of: partition))
             }
             if let stopped = slots[partition]!.ledger.stopped {
-                return .unavailable("partition \(partition) is stopped at offset \(stopped.offset): \(stopped.error)")
+                return .unavailable(.partitionStopped(partition: partition, offset: stopped.offset, error: stopped.error))
             }
             guard slots[partition]!.serving else {
-                return .unavailable("partition \(partition) is still being folded (offset \(slots[partition]!.ledger.nextOffset) of \(slots[partition]!.target))")
+                return .unavailable(.partitionFolding(partition: partition, offset: slots[partition]!.ledger.nextOffset, target: slots[partition]!.target))
             }
             let eventId = eventIds.next()
             let started = ContinuousClock.now
@@ -96,31 +84,30 @@ public actor CommandProcessor {
                 let ownRetry = slots[partition]?.ledger.inFlightCommand(of: other) == request.commandId
                 switch await wait(for: other, until: deadline) {
                 case .deadline:
-                    return ownRetry
-                        ? .outcomeUnknown("the first attempt of this command is still unconfirmed")
-                        : .unavailable("order \(request.orderId) is busy with another command")
+                    return ownRetry ? .outcomeUnknown(.firstAttemptUnconfirmed) : .unavailable(.orderBusy(orderId: request.orderId))
                 case .partitionGone:
-                    return ownRetry ? .outcomeUnknown("partition \(partition) was revoked") : .unavailable("partition \(partition) was revoked")
+                    return ownRetry
+                        ? .outcomeUnknown(.partitionRevokedWhileRetrying(partition: partition))
+                        : .unavailable(.partitionRevoked(partition: partition))
                 case .resolved, .abandoned:
                     continue  // decide again against the state read back (a retry then finds its answer)
                 }
             case .append(let event):
                 let record = ProducerRecord(EventCodec.encode(event), topic: topic, partition: partition)
                 let handle: DeliveryHandle
-                earlyEnds[eventId] = .some(nil)
+                waits.appending(eventId)
                 do {
-                    // A suspension: the actor may fold (even this event) meanwhile; see `earlyEnds`.
+                    // A suspension: the actor may fold (even this event) meanwhile; `waits` keeps its end.
                     handle = try await producer.enqueue(record)
                 } catch {
                     // Not accepted by the producer: nothing can be in the log.
-                    earlyEnds[eventId] = nil
+                    waits.appendFailed(eventId)
                     slots[partition]?.ledger.abandon(eventId)
                     resume(eventId, with: .abandoned)
-                    return .unavailable("the event could not be appended: \(error)")
+                    return .unavailable(.appendRefused(error: "\(error)"))
                 }
                 watchDelivery(handle, eventId: eventId, partition: partition, attempt: 1)
-                let early = earlyEnds.removeValue(forKey: eventId) ?? nil
-                let end = if let early { early } else { await wait(for: eventId, until: deadline) }
+                let end = await wait(for: eventId, until: deadline, appended: true)
                 metrics.appendLatency.record(ContinuousClock.now - started)
                 switch end {
                 case .resolved(.inEffect(let answer)):
@@ -130,11 +117,11 @@ public actor CommandProcessor {
                 case .deadline:
                     // The event stays in flight until it is read back: a retry waits for it
                     // rather than deciding the command again (it may land any time yet).
-                    return .outcomeUnknown("no read-back within the command deadline (\(commandDeadline)); the event may still land")
+                    return .outcomeUnknown(.noReadBack(deadline: commandDeadline))
                 case .partitionGone:
-                    return .outcomeUnknown("partition \(partition) was revoked before the event was read back")
+                    return .outcomeUnknown(.partitionRevoked(partition: partition))
                 case .abandoned:
-                    return .outcomeUnknown("the event was abandoned")
+                    return .outcomeUnknown(.abandoned)
                 }
             }
         }
@@ -186,38 +173,38 @@ public actor CommandProcessor {
 
     // MARK: Waiting
 
-    private func wait(for eventId: UUID, until deadline: ContinuousClock.Instant) async -> WaitEnd {
-        let id = nextWaiterID
-        nextWaiterID += 1
-        return await withCheckedContinuation { continuation in
-            waiters[eventId, default: [:]][id] = continuation
-            deadlines[id] = (eventId, deadline)
-            startSweeperIfNeeded()
+    /// Waits for `eventId` to end; `appended` when this command appended it (an end that came
+    /// while it was inside `enqueue` is then its answer).
+    private func wait(for eventId: UUID, until deadline: ContinuousClock.Instant, appended: Bool = false) async -> WaitEnd {
+        await withCheckedContinuation { continuation in
+            let action = appended
+                ? waits.waitForAppended(continuation, eventId: eventId, until: deadline)
+                : waits.wait(continuation, for: eventId, until: deadline)
+            switch action {
+            case .resume(let end):
+                continuation.resume(returning: end)
+            case .suspend:
+                startSweeperIfNeeded()
+            }
         }
     }
 
-    /// Expires waiters past their deadline, checking ten times a second while any wait (a
+    /// Expires waits past their deadline, checking ten times a second while any wait (a
     /// deadline is answered at most 100 ms late; commands are answered by read-back, not by it).
     private func startSweeperIfNeeded() {
         guard sweeper == nil else { return }
         sweeper = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
-                guard let self, await self.expireWaiters() else { return }
+                guard let self, await self.expireWaits() else { return }
             }
         }
     }
 
     /// Returns false (and lets the sweeper end) when nothing waits any more.
-    private func expireWaiters() -> Bool {
-        let now = ContinuousClock.now
-        for (id, entry) in deadlines where entry.at <= now {
-            deadlines[id] = nil
-            guard let continuation = waiters[entry.eventId]?.removeValue(forKey: id) else { continue }
-            if waiters[entry.eventId]?.isEmpty == true { waiters[entry.eventId] = nil }
-            continuation.resume(returning: .deadline)
-        }
-        if deadlines.isEmpty {
+    private func expireWaits() -> Bool {
+        for continuation in waits.expire(now: .now) { continuation.resume(returning: .deadline) }
+        if waits.isEmpty {
             sweeper = nil
             return false
         }
@@ -225,12 +212,7 @@ public actor CommandProcessor {
     }
 
     private func resume(_ eventId: UUID, with end: WaitEnd) {
-        if earlyEnds[eventId] != nil { earlyEnds[eventId] = .some(end) }
-        guard let waiting = waiters.removeValue(forKey: eventId) else { return }
-        for (id, continuation) in waiting {
-            deadlines[id] = nil
-            continuation.resume(returning: end)
-        }
+        for continuation in waits.end(eventId, with: end) { continuation.resume(returning: end) }
     }
 
     // MARK: Reading back

@@ -15,7 +15,8 @@ public func buildApplication(
     configuration: OrderQueryConfiguration, logger: Logger, metrics: QueryMetrics = QueryMetrics()
 ) async throws -> some ApplicationProtocol {
     logger.info("OrderQuery configuration", metadata: configuration.summary.mapValues { .string($0) })
-    let client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    var client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
+    client.security = configuration.kafkaSecurity
     let admin = KafkaAdmin(configuration: client, logger: logger)
     let database: any SQLDatabase
     let partitionCount: Int32
@@ -64,15 +65,12 @@ public func buildApplication(
         maxBatch: configuration.maxBatch)
     await rebuilds.dropLeftovers()
 
-    let router = Router(context: BasicRequestContext.self)
-    QueryController(
-        store: store, board: board, partitionCount: partitionCount, partitionOf: partitionOf,
-        storedRow: runner.storedRow, metrics: metrics, logger: logger
-    ).addRoutes(to: router)
-    OperationsController(
-        store: store, live: live, rebuilds: rebuilds, admin: admin, topic: configuration.topic,
-        partitionCount: partitionCount, adminToken: configuration.adminToken, metrics: metrics
-    ).addRoutes(to: router)
+    let router = buildRouter(
+        reader: StoreReader(store: store, board: board, partitionOf: partitionOf, storedRow: runner.storedRow, metrics: metrics),
+        operations: LiveOperations(
+            store: store, live: live, rebuilds: rebuilds, admin: admin, topic: configuration.topic,
+            partitionCount: partitionCount, metrics: metrics),
+        partitionCount: partitionCount, adminToken: configuration.adminToken, metrics: metrics)
 
     return Application(
         router: router,
@@ -81,6 +79,18 @@ public func buildApplication(
         // ends the projection), then the database and the admin client close.
         services: [Closer(admin: admin, database: database, rebuilds: rebuilds), live, consumer],
         logger: logger)
+}
+
+/// Every route of the service: the queries over `reader`, and health, metrics, projection and
+/// rebuilds over `operations`. Needs no Kafka and no database, so the router tests build it
+/// over both in memory.
+func buildRouter(
+    reader: some ReadModelReader, operations: some ReadModelOperations, partitionCount: Int32, adminToken: String?, metrics: QueryMetrics
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    QueryController(reader: reader, partitionCount: partitionCount).addRoutes(to: router)
+    OperationsController(operations: operations, partitionCount: partitionCount, adminToken: adminToken, metrics: metrics).addRoutes(to: router)
+    return router
 }
 
 /// Closes the database and the admin client with the application, after cancelling rebuilds.

@@ -3,14 +3,14 @@
 /// The caller (the fold rule) has already checked that the event is the order's next version.
 public func evolve(_ state: OrderState, _ event: OrderEvent) -> OrderState {
     var next = state
-    next.apply(event)
+    next.evolve(event)
     return next
 }
 
 extension OrderState {
-    /// `evolve` in place: a reader holding many orders (a partition's fold) changes the
-    /// stored state without copying its lines.
-    public mutating func apply(_ event: OrderEvent) {
+    /// `evolve` in place, the one every fold calls: a reader holding many orders (a
+    /// partition's fold) changes the stored state without copying its lines.
+    public mutating func evolve(_ event: OrderEvent) {
         version += 1
         switch event {
         case .placed(let placed):

@@ -109,9 +109,9 @@ public struct PartitionFold: Sendable {
         switch verdict {
         case .inEffect(let recorded):
             if let found {
-                states.values[found].apply(recorded.event)
+                states.values[found].evolve(recorded.event)
             } else {
-                states[key!, default: OrderState()].apply(recorded.event)
+                states[key!, default: OrderState()].evolve(recorded.event)
             }
             inEffectCount += 1
         case .void:

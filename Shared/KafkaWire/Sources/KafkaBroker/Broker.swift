@@ -18,10 +18,15 @@ public final class Broker: Sendable {
         public var description: String { "\(apiKey) v\(apiVersion): \(reason)" }
     }
 
-    /// Who sent a request, for group membership and logs.
+    /// Who sent a request, for group membership and logs, and on which listener (its index in
+    /// `BrokerConfiguration.listeners`), whose address Metadata and FindCoordinator advertise.
     public struct Client: Sendable {
         public var host: String
-        public init(host: String) { self.host = host }
+        public var listener: Int
+        public init(host: String, listener: Int = 0) {
+            self.host = host
+            self.listener = listener
+        }
     }
 
     let configuration: BrokerConfiguration
@@ -30,8 +35,8 @@ public final class Broker: Sendable {
     let groups: GroupCoordinator
     let producerIDs: ProducerIDAllocator
     let supportedVersions: [APIKey: ClosedRange<Int16>]
-    /// Where clients reach us; set once the listener is bound (port 0 resolves then).
-    let endpoint: Endpoint
+    /// Where clients reach us, per listener; set once each is bound (port 0 resolves then).
+    let endpoints: Endpoints
 
     public init(configuration: BrokerConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -45,7 +50,7 @@ public final class Broker: Sendable {
             partitionExists: { topic, partition in logs.partition(topic, partition) != nil },
             logger: logger)
         self.supportedVersions = Self.versions(configuration)
-        self.endpoint = Endpoint(host: configuration.advertisedHost ?? configuration.host, port: configuration.advertisedPort ?? configuration.port)
+        self.endpoints = Endpoints(configuration.listeners.map { ($0.advertisedHost ?? $0.host, $0.advertisedPort ?? $0.port) })
     }
 
     /// Versions offered per API: what each handler implements, narrowed by the configured caps.
@@ -85,14 +90,18 @@ public final class Broker: Sendable {
 
     /// Answers one request frame (without its 4-byte size). Returns the response frame with
     /// its size prefix, or nil when the request expects no response. Throws when the request
-    /// is malformed or not supported; the caller closes the connection.
-    public func respond(to frame: ByteBuffer, from client: Client) async throws -> ByteBuffer? {
+    /// is malformed, not supported, or not admitted by the connection's SASL state; the caller
+    /// closes the connection (and also after writing the answer when `session` says so).
+    func respond(to frame: ByteBuffer, from client: Client, session: inout SaslSession) async throws -> ByteBuffer? {
         var body = frame
         let header: RequestHeader
         do {
             header = try RequestHeader(from: &body)
         } catch {
             throw RequestError(apiKey: APIKey(rawValue: frame.getInteger(at: frame.readerIndex, as: Int16.self) ?? -1), apiVersion: -1, reason: "malformed request header: \(error)")
+        }
+        if case .refused(let reason) = session.admits(header.apiKey, nowMilliseconds: Clock.nowMilliseconds()) {
+            throw RequestError(apiKey: header.apiKey, apiVersion: header.apiVersion, reason: reason)
         }
         if header.apiKey == .apiVersions {
             return try apiVersions(header: header, body: &body)
@@ -101,14 +110,22 @@ public final class Broker: Sendable {
         case .produce: return try await serve(ProduceRequest.self, header, &body) { try await self.produce($0, version: $1) }
         case .fetch: return try await serve(FetchRequest.self, header, &body) { await self.fetch($0, version: $1) }
         case .listOffsets: return try await serve(ListOffsetsRequest.self, header, &body) { self.listOffsets($0, version: $1) }
-        case .metadata: return try await serve(MetadataRequest.self, header, &body) { self.metadata($0, version: $1) }
+        case .metadata: return try await serve(MetadataRequest.self, header, &body) { self.metadata($0, version: $1, listener: client.listener) }
         case .createTopics: return try await serve(CreateTopicsRequest.self, header, &body) { self.createTopics($0, version: $1) }
         case .deleteTopics: return try await serve(DeleteTopicsRequest.self, header, &body) { self.deleteTopics($0, version: $1) }
         case .initProducerId: return try await serve(InitProducerIdRequest.self, header, &body) { self.initProducerID($0, version: $1) }
         case .describeConfigs: return try await serve(DescribeConfigsRequest.self, header, &body) { self.describeConfigs($0, version: $1) }
-        case .findCoordinator: return try await serve(FindCoordinatorRequest.self, header, &body) { self.findCoordinator($0, version: $1) }
-        case .saslHandshake: return try await serve(SaslHandshakeRequest.self, header, &body) { self.saslHandshake($0, version: $1) }
-        case .saslAuthenticate: return try await serve(SaslAuthenticateRequest.self, header, &body) { self.saslAuthenticate($0, version: $1) }
+        case .findCoordinator: return try await serve(FindCoordinatorRequest.self, header, &body) { self.findCoordinator($0, version: $1, listener: client.listener) }
+        case .saslHandshake:
+            return try await serve(SaslHandshakeRequest.self, header, &body) { request, _ in
+                session.handshake(request, enabled: self.configuration.sasl.mechanisms)
+            }
+        case .saslAuthenticate:
+            return try await serve(SaslAuthenticateRequest.self, header, &body) { request, _ in
+                session.authenticate(request, users: self.configuration.sasl.users,
+                                     sessionLifetimeMilliseconds: self.configuration.sasl.connectionsMaxReauthMilliseconds,
+                                     nowMilliseconds: Clock.nowMilliseconds())
+            }
         case .joinGroup:
             let clientID = header.clientID ?? ""
             return try await serve(JoinGroupRequest.self, header, &body) {
@@ -179,13 +196,13 @@ public final class Broker: Sendable {
     }
 }
 
-/// The host and port advertised to clients.
-final class Endpoint: Sendable {
-    private let value: NIOLockedValueBox<(host: String, port: Int)>
-    init(host: String, port: Int) { value = NIOLockedValueBox((host, port)) }
-    var host: String { value.withLockedValue { $0.host } }
-    var port: Int32 { Int32(value.withLockedValue { $0.port }) }
-    func set(host: String, port: Int) { value.withLockedValue { $0 = (host, port) } }
+/// The host and port advertised to clients, per listener.
+final class Endpoints: Sendable {
+    private let values: NIOLockedValueBox<[(host: String, port: Int)]>
+    init(_ values: [(host: String, port: Int)]) { self.values = NIOLockedValueBox(values) }
+    func host(_ listener: Int) -> String { values.withLockedValue { $0[listener].host } }
+    func port(_ listener: Int) -> Int32 { Int32(values.withLockedValue { $0[listener].port }) }
+    func set(listener: Int, host: String, port: Int) { values.withLockedValue { $0[listener] = (host, port) } }
 }
 
 enum Clock {

@@ -54,6 +54,8 @@ public struct KafkaClientConfiguration: Sendable {
     public var retryBackoff: Duration = .milliseconds(100)
     /// Refresh metadata at least this often even without errors (metadata.max.age.ms, 5 min).
     public var metadataMaxAge: Duration = .seconds(300)
+    /// TLS and SASL (security.protocol, sasl.*, ssl.*); PLAINTEXT by default.
+    public var security = KafkaSecurityConfiguration.plaintext
     /// Largest response frame accepted from a broker.
     public var maxResponseBytes: Int = 256 * 1024 * 1024
 

@@ -8,6 +8,7 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
             case broker(KafkaErrorCode)
             case connectionFailed, connectionClosed, timedOut, unsupportedVersion, protocolViolation
             case invalidConfiguration, closed, bufferExhausted, unknownTopic, fenced, cancelled, notAssigned
+            case authenticationFailed, tlsFailed
         }
 
         private let base: Base
@@ -40,6 +41,14 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
         /// The consumer does not (or no longer) read the partition: a rebalance took it, or it
         /// was never assigned. Expected when waiting across rebalances.
         public static let notAssigned = Code(.notAssigned)
+
+        /// SASL authentication failed: wrong password, unknown user, a mechanism the broker does
+        /// not offer, or a server that could not prove it holds the credential. Final: retrying
+        /// with the same settings cannot help.
+        public static let authenticationFailed = Code(.authenticationFailed)
+        /// The TLS handshake failed: an untrusted, expired or wrong-host certificate, a client
+        /// certificate the broker refused, or TLS on one side only. Final, like authentication.
+        public static let tlsFailed = Code(.tlsFailed)
 
         /// The broker error code, when this is one.
         public var brokerCode: KafkaErrorCode? {

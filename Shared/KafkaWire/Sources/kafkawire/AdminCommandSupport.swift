@@ -17,6 +17,8 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .error
 
+    @OptionGroup var security: SecurityOptions
+
     func configuration() throws -> KafkaClientConfiguration {
         let addresses = try ClientCommandSupport.brokers(brokers)
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -24,6 +26,7 @@ struct ClientOptions: ParsableArguments {
         configuration.clientID = "kafkawire-cli"
         configuration.requestTimeout = .seconds(timeout)
         configuration.connectTimeout = .seconds(min(timeout, 10))
+        try security.apply(to: &configuration)
         return configuration
     }
 }

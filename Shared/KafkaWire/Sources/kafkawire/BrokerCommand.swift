@@ -1,6 +1,7 @@
 import ArgumentParser
 import KafkaBroker
 import KafkaProtocol
+import KafkaSecurity
 import Logging
 import ServiceLifecycle
 
@@ -14,11 +15,31 @@ struct BrokerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free one).")
-    var listen: String = "127.0.0.1:9092"
+    @Option(help: ArgumentHelp(
+        "Listener, [PROTOCOL://]HOST:PORT, repeatable; PROTOCOL is PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL (port 0 picks a free one).",
+        valueName: "listener"))
+    var listen: [String] = ["127.0.0.1:9092"]
 
-    @Option(help: "Address advertised to clients, HOST:PORT (default: the listen address).")
-    var advertise: String?
+    @Option(help: "Address advertised to clients, HOST:PORT, repeatable in the order of --listen (default: the listen address).")
+    var advertise: [String] = []
+
+    @Option(help: "PEM certificate (chain) of the TLS listeners.")
+    var sslCertificate: String?
+
+    @Option(help: "PEM private key of the TLS listeners.")
+    var sslKey: String?
+
+    @Option(help: "PEM CA of client certificates: when set, TLS listeners require one (mutual TLS).")
+    var sslClientCa: String?
+
+    @Option(help: "Users of the SASL listeners: a file of salted SCRAM credentials written by `kafkawire broker-users add`.")
+    var saslUsers: String?
+
+    @Option(help: "SASL mechanisms offered, comma-separated: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, and OAUTHBEARER (unsecured tokens, alg none, as Kafka's default validator: for testing clients only).")
+    var saslMechanisms: String = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"
+
+    @Option(help: "SASL sessions end after this many milliseconds and must re-authenticate (KIP-368; 0: never).")
+    var connectionsMaxReauthMs: Int64 = 0
 
     @Option(help: "Directory holding topic logs, committed offsets and producer ids.")
     var dataDir: String
@@ -46,6 +67,9 @@ struct BrokerCommand: AsyncParsableCommand {
 
     @Option(help: "How often retention runs, in milliseconds.")
     var retentionCheckIntervalMs: Int64 = 300_000
+
+    @Option(help: "Close a connection that sends nothing for this many milliseconds (connections.max.idle.ms).")
+    var connectionsMaxIdleMs: Int64 = 600_000
 
     @Option(help: "Largest request frame in bytes; larger ones close the connection.")
     var maxRequestBytes: Int = 100 * 1024 * 1024
@@ -77,12 +101,10 @@ struct BrokerCommand: AsyncParsableCommand {
         let logger = Logger(label: "kafkawire.broker")
 
         var configuration = BrokerConfiguration(dataDirectory: dataDir)
-        (configuration.host, configuration.port) = try Self.parseAddress(listen, option: "--listen")
-        if let advertise {
-            let (host, port) = try Self.parseAddress(advertise, option: "--advertise")
-            configuration.advertisedHost = host
-            configuration.advertisedPort = port
-        }
+        try BrokerSecurityOptions.apply(
+            listen: listen, advertise: advertise, sslCertificate: sslCertificate, sslKey: sslKey, sslClientCA: sslClientCa,
+            saslUsers: saslUsers, saslMechanisms: saslMechanisms, connectionsMaxReauthMs: connectionsMaxReauthMs,
+            to: &configuration)
         configuration.autoCreateTopics = autoCreateTopics
         guard defaultPartitions > 0 else { throw ValidationError("--default-partitions must be at least 1") }
         configuration.defaultPartitions = defaultPartitions
@@ -94,6 +116,8 @@ struct BrokerCommand: AsyncParsableCommand {
         configuration.log.retentionBytes = retentionBytes >= 0 ? retentionBytes : nil
         guard retentionCheckIntervalMs > 0 else { throw ValidationError("--retention-check-interval-ms must be positive") }
         configuration.log.retentionCheckIntervalMilliseconds = retentionCheckIntervalMs
+        guard connectionsMaxIdleMs > 0 else { throw ValidationError("--connections-max-idle-ms must be positive") }
+        configuration.connectionsMaxIdleMilliseconds = connectionsMaxIdleMs
         configuration.maxFrameBytes = maxRequestBytes
         configuration.maxBatchBytes = maxMessageBytes
         configuration.groups.initialRebalanceDelayMilliseconds = groupInitialRebalanceDelayMs

@@ -19,6 +19,8 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(help: "Bootstrap brokers, HOST:PORT[,HOST:PORT...].")
     var brokers: String = "127.0.0.1:9092"
 
+    @OptionGroup var security: SecurityOptions
+
     @Option(help: "Topic to read.")
     var topic: String
 
@@ -100,6 +102,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         let logger = Logger(label: "kafkawire.consume")
         var client = KafkaClientConfiguration(bootstrapServers: try ClientCommandSupport.brokers(brokers))
         client.clientID = "kafkawire-consume"
+        try security.apply(to: &client)
         let start = try startPosition()
         let events = ConsumeEvents(enabled: printEvents)
 

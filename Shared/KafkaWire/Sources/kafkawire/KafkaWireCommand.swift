@@ -8,6 +8,7 @@ struct KafkaWireCommand: AsyncParsableCommand {
         // One line per subcommand, so adding one is a one-line change.
         subcommands: [
             BrokerCommand.self,
+            BrokerUsersCommand.self,
             ProduceCommand.self,
             ConsumeCommand.self,
             PerfCommand.self,

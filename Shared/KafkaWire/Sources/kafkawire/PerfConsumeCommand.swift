@@ -17,6 +17,8 @@ struct PerfConsumeCommand: AsyncParsableCommand {
     @Option(help: "Bootstrap brokers, HOST:PORT[,HOST:PORT...].")
     var brokers: String = "127.0.0.1:9092"
 
+    @OptionGroup var security: SecurityOptions
+
     @Option(help: "Topic to read.")
     var topic: String
 
@@ -38,6 +40,7 @@ struct PerfConsumeCommand: AsyncParsableCommand {
         guard partitions > 0, messages >= 0 else { throw ValidationError("bad --partitions/--messages") }
         var client = KafkaClientConfiguration(bootstrapServers: try ClientCommandSupport.brokers(brokers))
         client.clientID = "kafkawire-perf"
+        try security.apply(to: &client)
         let assigned = (0..<partitions).map { TopicPartition(topic, $0) }
         var configuration = KafkaConsumerConfiguration(client: client, consumption: .partitions(assigned))
         configuration.autoOffsetReset = .earliest

@@ -25,6 +25,8 @@ struct PerfProduceCommand: AsyncParsableCommand {
     @Option(help: "Bootstrap brokers, HOST:PORT[,HOST:PORT...].")
     var brokers: String = "127.0.0.1:9092"
 
+    @OptionGroup var security: SecurityOptions
+
     @Option(help: "Topic (must exist with --partitions partitions, or be auto-created).")
     var topic: String
 
@@ -54,6 +56,7 @@ struct PerfProduceCommand: AsyncParsableCommand {
         guard partitions > 0, messages >= 0, size >= 0 else { throw ValidationError("bad --partitions/--messages/--size") }
         var configuration = KafkaProducerConfiguration(client: try ProducerCommandSupport.clientConfiguration(brokers))
         configuration.client.clientID = "kafkawire-perf"
+        try security.apply(to: &configuration.client)
         configuration.acks = .all
         configuration.idempotence = true
         configuration.linger = .milliseconds(5)

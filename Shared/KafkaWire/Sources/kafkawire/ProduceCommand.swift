@@ -24,6 +24,8 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(help: "Bootstrap brokers, HOST:PORT[,HOST:PORT...].")
     var brokers: String = "127.0.0.1:9092"
 
+    @OptionGroup var security: SecurityOptions
+
     @Option(help: "Topic to produce to.")
     var topic: String
 
@@ -57,6 +59,7 @@ struct ProduceCommand: AsyncParsableCommand {
     func run() async throws {
         ClientCommandSupport.bootstrapLogging(logLevel)
         var configuration = KafkaProducerConfiguration(client: try ProducerCommandSupport.clientConfiguration(brokers))
+        try security.apply(to: &configuration.client)
         configuration.compression = try ProducerCommandSupport.codec(compression)
         configuration.acks = try ProducerCommandSupport.acks(acks)
         configuration.idempotence = idempotence && configuration.acks == .all

@@ -4,6 +4,8 @@ import SQLStore
 /// Everything a notifier instance needs, with the contract's defaults.
 public struct NotifierConfiguration: Sendable {
     public var bootstrapServers: [BrokerAddress] = [BrokerAddress(host: "127.0.0.1", port: 9092)]
+    /// TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*).
+    public var kafkaSecurity = KafkaSecurityConfiguration.plaintext
     public var httpHost = "127.0.0.1"
     public var httpPort = 8083
     public var database = DatabaseURL.sqlite(path: "./.orders/notifier.sqlite")
@@ -33,6 +35,7 @@ public struct NotifierConfiguration: Sendable {
     public var summary: [String: String] {
         [
             "kafka.bootstrap_servers": bootstrapServers.map(\.description).joined(separator: ","),
+            "kafka.security": kafkaSecurity.description,
             "http.listen": "\(httpHost):\(httpPort)",
             "database": database.description,
             "kafka.topic": topic,

@@ -10,11 +10,16 @@ public struct NotifierOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
     var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
 
+    @OptionGroup var kafkaSecurity: KafkaSecurityOptions
+
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8083"
 
-    @Option(help: "sqlite:PATH or postgres://user:password@host:port/database; default sqlite in ORDERS_DATA_DIR (env DATABASE_URL)")
-    var databaseUrl = env("DATABASE_URL") ?? ""
+    @Option(name: .customLong("database-url"), help: "sqlite:PATH or postgres://user:password@host:port/database; default sqlite in ORDERS_DATA_DIR (env DATABASE_URL)")
+    var databaseUrlFlag: String?
+
+    /// The flag, else the environment: read here, not as a default, so `--help` never shows it.
+    var databaseUrl: String { databaseUrlFlag ?? env("DATABASE_URL") ?? "" }
 
     @Option(help: "Directory of the embedded defaults' data (env ORDERS_DATA_DIR)")
     var ordersDataDir = env("ORDERS_DATA_DIR") ?? "./.orders"
@@ -40,8 +45,11 @@ public struct NotifierOptions: ParsableArguments {
     @Option(help: "Comma list of log, file:PATH, webhook:URL (env NOTIFIER_SINKS)")
     var notifierSinks = env("NOTIFIER_SINKS") ?? "log"
 
-    @Option(help: "HMAC-SHA256 key of the webhook's Notifier-Signature header; unset, no signature (env NOTIFIER_WEBHOOK_SECRET)")
-    var notifierWebhookSecret = env("NOTIFIER_WEBHOOK_SECRET") ?? ""
+    @Option(name: .customLong("notifier-webhook-secret"), help: "HMAC-SHA256 key of the webhook's Notifier-Signature header; unset, no signature (env NOTIFIER_WEBHOOK_SECRET)")
+    var notifierWebhookSecretFlag: String?
+
+    /// The flag, else the environment: read here, not as a default, so `--help` never shows it.
+    var notifierWebhookSecret: String { notifierWebhookSecretFlag ?? env("NOTIFIER_WEBHOOK_SECRET") ?? "" }
 
     @Option(help: "Webhook request timeout in ms (env NOTIFIER_WEBHOOK_TIMEOUT_MS)")
     var notifierWebhookTimeoutMs = env("NOTIFIER_WEBHOOK_TIMEOUT_MS") ?? "5000"
@@ -64,8 +72,11 @@ public struct NotifierOptions: ParsableArguments {
     @Option(help: "Where a new deployment starts delivering in a partition: beginning or end (env NOTIFIER_START_FROM)")
     var notifierStartFrom = env("NOTIFIER_START_FROM") ?? "beginning"
 
-    @Option(help: "Bearer token of the /admin/ routes; unset, they answer 403 (env ADMIN_TOKEN)")
-    var adminToken = env("ADMIN_TOKEN") ?? ""
+    @Option(name: .customLong("admin-token"), help: "Bearer token of the /admin/ routes; unset, they answer 403 (env ADMIN_TOKEN)")
+    var adminTokenFlag: String?
+
+    /// The flag, else the environment: read here, not as a default, so `--help` never shows it.
+    var adminToken: String { adminTokenFlag ?? env("ADMIN_TOKEN") ?? "" }
 
     @Option(help: "Records folded per ledger transaction, at most (env MAX_BATCH)")
     var maxBatch = env("MAX_BATCH") ?? "2000"
@@ -83,6 +94,7 @@ public struct NotifierOptions: ParsableArguments {
     public func configuration() throws -> NotifierConfiguration {
         var configuration = NotifierConfiguration()
         configuration.bootstrapServers = try bootstrapServersOption(kafkaBootstrapServers)
+        configuration.kafkaSecurity = try kafkaSecurity.configuration()
         let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port

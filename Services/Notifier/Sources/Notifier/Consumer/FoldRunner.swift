@@ -23,7 +23,7 @@ final class FoldRunner: Sendable {
 
     struct State {
         var cursors = PartitionCursors()
-        var failing: String?
+        var failing: (any Error)?
     }
 
     init(
@@ -44,7 +44,7 @@ final class FoldRunner: Sendable {
     }
 
     var cursors: PartitionCursors { state.withLockedValue { $0.cursors } }
-    var failing: String? { state.withLockedValue { $0.failing } }
+    var failing: (any Error)? { state.withLockedValue { $0.failing } }
 
     // MARK: Ownership
 
@@ -160,7 +160,7 @@ final class FoldRunner: Sendable {
             throw CancellationError()
         } catch {
             metrics.foldFailed()
-            state.withLockedValue { $0.failing = "\(error)" }
+            state.withLockedValue { $0.failing = error }
             logger.error("Folding a batch into the ledger failed; retrying from the folded offsets", metadata: ["error": "\(error)"])
             try await Task.sleep(for: .seconds(1))
             for (partition, offset) in startOffsets { seek(partition, to: offset) }

@@ -77,20 +77,21 @@ public struct NotificationFold: Sendable {
             case .inEffect(let recorded):
                 inEffectCount += 1
                 let orderId = recorded.envelope.orderId
-                let after = NotificationRules.evolve(facts[orderId] ?? .init(), recorded)
+                let after = NotificationRules.facts.evolve(facts[orderId] ?? NotificationRules.facts.initialState, recorded)
                 facts[orderId] = after
                 changedOrders[orderId] = logged.partition
-                guard let draft = NotificationRules.draft(for: recorded, facts: after) else { continue }
-                let (subject, text) = render(draft)
-                let notification = Notification(
-                    eventId: recorded.envelope.eventId.uuidString.lowercased(), orderId: orderId, customerId: after.customerId,
-                    kind: draft.kind, version: recorded.envelope.aggregateVersion,
-                    position: "\(logged.partition):\(logged.offset)", occurredAt: recorded.envelope.occurredAt.rfc3339,
-                    subject: subject, text: text)
-                events.append(LedgerEvent(
-                    eventId: notification.eventId, orderId: orderId, version: notification.version,
-                    partition: logged.partition, offset: logged.offset, timestamp: logged.timestamp,
-                    notification: notification, record: logged.record, deliver: logged.offset >= (deliverFrom[logged.partition] ?? 0)))
+                for draft in NotificationRules.saga.react((recorded, after)) {
+                    let (subject, text) = render(draft)
+                    let notification = Notification(
+                        eventId: recorded.envelope.eventId.uuidString.lowercased(), orderId: orderId, customerId: after.customerId,
+                        kind: draft.kind, version: recorded.envelope.aggregateVersion,
+                        position: "\(logged.partition):\(logged.offset)", occurredAt: recorded.envelope.occurredAt.rfc3339,
+                        subject: subject, text: text)
+                    events.append(LedgerEvent(
+                        eventId: notification.eventId, orderId: orderId, version: notification.version,
+                        partition: logged.partition, offset: logged.offset, timestamp: logged.timestamp,
+                        notification: notification, record: logged.record, deliver: logged.offset >= (deliverFrom[logged.partition] ?? 0)))
+                }
             }
         }
     }

@@ -3,7 +3,7 @@ import ServiceKit
 
 /// `POST /admin/replay`'s body: `{"offsets": {"<partition>": offset}}` or
 /// `{"fromTimestamp": ms}`, and optionally `"resend": bool`.
-struct ReplayRequest: Equatable {
+public struct ReplayRequest: Equatable, Sendable {
     /// The largest offset or timestamp taken: 18 digits, as the OpenAPI document says.
     static let maxWhole: Int64 = 999_999_999_999_999_999
 

@@ -7,12 +7,9 @@ import ServiceKit
 
 /// The notifier's routes: an order's notifications, status, replays and redrives, health,
 /// metrics and the OpenAPI document.
-struct NotifierController: Sendable {
-    let ledger: DeliveryLedger
-    let consumer: NotifierConsumer
-    let deliveries: DeliveryService
-    let admin: KafkaAdmin
-    let configuration: NotifierConfiguration
+struct NotifierController<Operations: NotifierOperations>: Sendable {
+    let operations: Operations
+    let adminToken: String?
     let partitionCount: Int32
     let metrics: NotifierMetrics
 
@@ -25,37 +22,37 @@ struct NotifierController: Sendable {
                 guard FieldLimits.isValidIdentifier(orderId) else {
                     throw NotifierProblem(.validation, "an order id is 1 to 64 characters of A-Z a-z 0-9 . _ : -, not \(quoted(orderId))")
                 }
-                return jsonResponse(OrderNotificationsBody(orderId: orderId, notifications: try await ledger.notifications(of: orderId)))
+                return jsonResponse(OrderNotificationsBody(orderId: orderId, notifications: try await operations.notifications(of: orderId)))
             }
         }
         router.get("/status") { request, _ in
             await answer {
                 try refuseQuery(request)
-                return jsonResponse(try await status())
+                return jsonResponse(try await operations.status())
             }
         }
         router.post("/admin/replay") { request, _ in
             await answer {
-                try AdminAuthorization.check(request, token: configuration.adminToken)
+                try AdminAuthorization.check(request, token: adminToken)
                 try refuseQuery(request)
                 let body = try await request.body.collect(upTo: 64 * 1024)
                 let replay = try ReplayRequest.parse(Array(body.readableBytesView), partitionCount: partitionCount)
-                let queued = try await ledger.replay(replay.selection, resend: replay.resend, sinks: deliveries.sinkNames)
+                let queued = try await operations.replay(replay)
                 return jsonResponse(ReplayBody(queued: queued, resend: replay.resend), status: .accepted)
             }
         }
         router.post("/admin/dlq/redrive") { request, _ in
             await answer {
-                try AdminAuthorization.check(request, token: configuration.adminToken)
+                try AdminAuthorization.check(request, token: adminToken)
                 try refuseQuery(request)
                 let body = try await request.body.collect(upTo: 64 * 1024)
                 try RedriveRequest.check(Array(body.readableBytesView))
-                return jsonResponse(RedriveBody(redriven: try await ledger.redrive(sinks: deliveries.sinkNames)), status: .accepted)
+                return jsonResponse(RedriveBody(redriven: try await operations.redrive()), status: .accepted)
             }
         }
         router.get("/health/live") { _, _ in jsonResponse(["status": "live"]) }
         router.get("/health/ready") { _, _ in
-            if let reason = consumer.notReadyReason { return NotifierProblem(.unavailable, "not ready: \(reason)").response }
+            if let reason = await operations.notReadyReason { return NotifierProblem(.unavailable, "not ready: \(reason)").response }
             return jsonResponse(["status": "ready"])
         }
         router.get("/metrics") { _, _ in
@@ -71,39 +68,6 @@ struct NotifierController: Sendable {
         }
         MethodNotAllowed.register(router, path: "/admin/replay", allowed: [.post])
         MethodNotAllowed.register(router, path: "/admin/dlq/redrive", allowed: [.post])
-    }
-
-    func status() async throws -> StatusBody {
-        let folded = try await ledger.foldedOffsets()
-        let counts = try await ledger.deliveryCounts()
-        var ends: [Int32: Int64] = [:]
-        var deadLetterRecords: Int64?
-        do {
-            for offset in try await admin.listOffsets(.latest, topic: configuration.topic) { ends[offset.partition] = offset.offset }
-            let dlqEnds = try await admin.listOffsets(.latest, topic: configuration.deadLetterTopic)
-            let dlqStarts = try await admin.listOffsets(.earliest, topic: configuration.deadLetterTopic)
-            deadLetterRecords = dlqEnds.reduce(0) { $0 + max(0, $1.offset) } - dlqStarts.reduce(0) { $0 + max(0, $1.offset) }
-        } catch {
-            throw NotifierProblem(.unavailable, "the log's offsets cannot be read: \(error)")
-        }
-        let owned = deliveries.ownedPartitions
-        let partitions = (0..<partitionCount).map { partition in
-            let foldedOffset = folded[partition] ?? 0
-            let end = ends[partition] ?? foldedOffset
-            let count = counts[partition] ?? [:]
-            return StatusBody.Partition(
-                partition: partition, foldedOffset: foldedOffset, endOffset: end, lag: max(0, end - foldedOffset),
-                owned: owned.contains(partition), pending: count[.pending] ?? 0, delivered: count[.delivered] ?? 0,
-                deadLettered: count[.deadLettered] ?? 0)
-        }
-        metrics.lag.record(Double(partitions.filter(\.owned).reduce(0) { $0 + $1.lag }))
-        return StatusBody(
-            group: configuration.groupID, topic: configuration.topic, partitions: partitions,
-            deliveries: .init(
-                pending: partitions.reduce(0) { $0 + $1.pending }, delivered: partitions.reduce(0) { $0 + $1.delivered },
-                deadLettered: partitions.reduce(0) { $0 + $1.deadLettered }),
-            deadLetterTopic: .init(topic: configuration.deadLetterTopic, records: deadLetterRecords ?? 0),
-            sinks: deliveries.sinkNames)
     }
 }
 
@@ -122,8 +86,8 @@ struct RedriveBody: Encodable {
 }
 
 /// `GET /status`.
-struct StatusBody: Encodable {
-    struct Partition: Encodable {
+public struct StatusBody: Encodable, Sendable {
+    struct Partition: Encodable, Sendable {
         var partition: Int32
         /// The next offset the fold will read (Kafka's convention).
         var foldedOffset: Int64
@@ -136,13 +100,13 @@ struct StatusBody: Encodable {
         var deadLettered: Int64
     }
 
-    struct Deliveries: Encodable {
+    struct Deliveries: Encodable, Sendable {
         var pending: Int64
         var delivered: Int64
         var deadLettered: Int64
     }
 
-    struct DeadLetters: Encodable {
+    struct DeadLetters: Encodable, Sendable {
         var topic: String
         /// Records in the dead-letter topic (every partition, end minus start).
         var records: Int64

@@ -72,6 +72,15 @@ public enum NotificationRules {
         }
     }
 
+    /// What the notifier keeps of each order, in the View shape: built from events alone.
+    public static let facts = View<OrderFacts, RecordedEvent>(initialState: OrderFacts(), evolve: evolve)
+
+    /// The notifier's reaction, in the Saga shape: an event in effect, with its order's facts
+    /// after it, calls for at most one notification (before rendering).
+    public static let saga = Saga<(RecordedEvent, OrderFacts), Draft> { happened in
+        draft(for: happened.0, facts: happened.1).map { [$0] } ?? []
+    }
+
     /// The kinds that notify, each with its template of the same name.
     public static let kinds = ["order-placed", "order-confirmed", "order-shipped", "order-delivered", "order-cancelled"]
 }

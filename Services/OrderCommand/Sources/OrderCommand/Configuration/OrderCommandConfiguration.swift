@@ -5,6 +5,8 @@ import KafkaWire
 /// Everything an OrderCommand instance needs, with the architecture's defaults.
 public struct OrderCommandConfiguration: Sendable {
     public var bootstrapServers: [BrokerAddress] = [BrokerAddress("127.0.0.1:9092")!]
+    /// TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*).
+    public var kafkaSecurity = KafkaSecurityConfiguration.plaintext
     /// host:port the HTTP server listens on.
     public var httpHost = "127.0.0.1"
     public var httpPort = 8081
@@ -39,6 +41,7 @@ public struct OrderCommandConfiguration: Sendable {
     public var summary: [String: String] {
         [
             "kafka.bootstrap_servers": bootstrapServers.map { "\($0)" }.joined(separator: ","),
+            "kafka.security": kafkaSecurity.description,
             "http.listen": "\(httpHost):\(httpPort)", "advertised_url": effectiveAdvertisedURL,
             "topic": topic.name, "partitions": "\(topic.partitions)", "replication_factor": "\(topic.replicationFactor)",
             "group_id": groupID, "session_timeout": "\(sessionTimeout)", "command_deadline": "\(commandDeadline)",

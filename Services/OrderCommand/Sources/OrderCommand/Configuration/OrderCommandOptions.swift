@@ -12,6 +12,8 @@ public struct OrderCommandOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
     var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
 
+    @OptionGroup var kafkaSecurity: KafkaSecurityOptions
+
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8081"
 
@@ -67,6 +69,7 @@ public struct OrderCommandOptions: ParsableArguments {
     public func configuration() throws -> OrderCommandConfiguration {
         var configuration = OrderCommandConfiguration()
         configuration.bootstrapServers = try bootstrapServersOption(kafkaBootstrapServers)
+        configuration.kafkaSecurity = try kafkaSecurity.configuration()
         let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port

@@ -8,8 +8,8 @@ import NIOCore
 
 /// The command routes of the contract (docs/architecture.md, "HTTP"). Parse, run on the owning instance
 /// (here, or forwarded once), answer.
-struct CommandController: Sendable {
-    let processor: CommandProcessor
+struct CommandController<Executor: CommandExecutor>: Sendable {
+    let processor: Executor
     let parser: CommandRequestParser
     let forwarder: Forwarder
     let metrics: CommandMetrics
@@ -95,9 +95,9 @@ struct CommandController: Sendable {
         case .writeConflict(let reason):
             throw Problem(.writeConflict, "the event was void when read back (\(reason)): another writer changed the order first; retry to decide anew")
         case .unavailable(let reason):
-            throw Problem(.unavailable, reason)
+            throw Problem(.unavailable, reason.description)
         case .outcomeUnknown(let reason):
-            throw Problem(.outcomeUnknown, reason)
+            throw Problem(.outcomeUnknown, reason.description)
         case .notOwner(let partition, _):
             throw Problem(.unavailable, "partition \(partition) is not owned here")
         }

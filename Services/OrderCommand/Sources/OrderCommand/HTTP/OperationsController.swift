@@ -5,8 +5,8 @@ import Hummingbird
 import NIOCore
 
 /// Health, metrics, status and the OpenAPI document.
-struct OperationsController: Sendable {
-    let processor: CommandProcessor
+struct OperationsController<Executor: CommandExecutor>: Sendable {
+    let processor: Executor
     let metrics: CommandMetrics
 
     func addRoutes(to router: Router<BasicRequestContext>) {

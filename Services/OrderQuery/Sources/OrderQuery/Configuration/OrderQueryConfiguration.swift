@@ -5,6 +5,8 @@ import KafkaWire
 /// Everything an OrderQuery instance needs, with the contract's defaults.
 public struct OrderQueryConfiguration: Sendable {
     public var bootstrapServers: [BrokerAddress] = [BrokerAddress(host: "127.0.0.1", port: 9092)]
+    /// TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*).
+    public var kafkaSecurity = KafkaSecurityConfiguration.plaintext
     public var httpHost = "127.0.0.1"
     public var httpPort = 8082
     public var database = DatabaseURL.sqlite(path: "./.orders/order-query.sqlite")
@@ -31,6 +33,7 @@ public struct OrderQueryConfiguration: Sendable {
     public var summary: [String: String] {
         [
             "kafka.bootstrap_servers": bootstrapServers.map(\.description).joined(separator: ","),
+            "kafka.security": kafkaSecurity.description,
             "http.listen": "\(httpHost):\(httpPort)",
             "database": database.description,
             "kafka.topic": topic,

@@ -11,11 +11,16 @@ public struct OrderQueryOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
     var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
 
+    @OptionGroup var kafkaSecurity: KafkaSecurityOptions
+
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8082"
 
-    @Option(help: "sqlite:PATH or postgres://user:password@host:port/database; default sqlite in ORDERS_DATA_DIR (env DATABASE_URL)")
-    var databaseUrl = env("DATABASE_URL") ?? ""
+    @Option(name: .customLong("database-url"), help: "sqlite:PATH or postgres://user:password@host:port/database; default sqlite in ORDERS_DATA_DIR (env DATABASE_URL)")
+    var databaseUrlFlag: String?
+
+    /// The flag, else the environment: read here, not as a default, so `--help` never shows it.
+    var databaseUrl: String { databaseUrlFlag ?? env("DATABASE_URL") ?? "" }
 
     @Option(help: "Directory of the embedded defaults' data (env ORDERS_DATA_DIR)")
     var ordersDataDir = env("ORDERS_DATA_DIR") ?? "./.orders"
@@ -32,8 +37,11 @@ public struct OrderQueryOptions: ParsableArguments {
     @Option(help: "Group session timeout in ms (env SESSION_TIMEOUT_MS)")
     var sessionTimeoutMs = env("SESSION_TIMEOUT_MS") ?? "10000"
 
-    @Option(help: "Bearer token of the /admin/ routes; unset, they answer 403 (env ADMIN_TOKEN)")
-    var adminToken = env("ADMIN_TOKEN") ?? ""
+    @Option(name: .customLong("admin-token"), help: "Bearer token of the /admin/ routes; unset, they answer 403 (env ADMIN_TOKEN)")
+    var adminTokenFlag: String?
+
+    /// The flag, else the environment: read here, not as a default, so `--help` never shows it.
+    var adminToken: String { adminTokenFlag ?? env("ADMIN_TOKEN") ?? "" }
 
     @Option(help: "Records applied per database transaction, at most (env MAX_BATCH)")
     var maxBatch = env("MAX_BATCH") ?? "\(OrderQueryConfiguration.defaultMaxBatch)"
@@ -54,6 +62,7 @@ public struct OrderQueryOptions: ParsableArguments {
     public func configuration() throws -> OrderQueryConfiguration {
         var configuration = OrderQueryConfiguration()
         configuration.bootstrapServers = try bootstrapServersOption(kafkaBootstrapServers)
+        configuration.kafkaSecurity = try kafkaSecurity.configuration()
         let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port

@@ -9,12 +9,8 @@ import NIOCore
 import ServiceKit
 
 /// Health, metrics, projection status, rebuilds and the OpenAPI document.
-struct OperationsController: Sendable {
-    let store: ReadModelStore
-    let live: LiveProjection
-    let rebuilds: RebuildManager
-    let admin: KafkaAdmin
-    let topic: String
+struct OperationsController<Operations: ReadModelOperations>: Sendable {
+    let operations: Operations
     let partitionCount: Int32
     let adminToken: String?
     let metrics: QueryMetrics
@@ -22,7 +18,7 @@ struct OperationsController: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/health/live") { _, _ in jsonResponse(["status": "live"]) }
         router.get("/health/ready") { _, _ in
-            if let reason = live.notReadyReason { return QueryProblem(.unavailable, "not ready: \(reason)").response }
+            if let reason = await operations.notReadyReason { return QueryProblem(.unavailable, "not ready: \(reason)").response }
             return jsonResponse(["status": "ready"])
         }
         router.get("/metrics") { _, _ in
@@ -36,7 +32,7 @@ struct OperationsController: Sendable {
         router.get("/projection") { request, _ in
             await answer {
                 _ = try ReadParameters(queryPairs(request), route: [], partitionCount: partitionCount)
-                return jsonResponse(try await projection())
+                return jsonResponse(try await operations.projection())
             }
         }
         router.post("/admin/rebuild") { request, _ in
@@ -45,14 +41,8 @@ struct OperationsController: Sendable {
                 _ = try ReadParameters(queryPairs(request), route: [], partitionCount: partitionCount)
                 let body = try await request.body.collect(upTo: 64 * 1024)
                 let target = try RebuildRequest.parse(Array(body.readableBytesView), partitionCount: partitionCount)
-                do {
-                    let generation = try await rebuilds.start(target)
-                    let status = try await rebuildStatus(generation)
-                    return jsonResponse(status, status: .accepted, headers: [.location: "/admin/rebuild/\(generation)"])
-                } catch RebuildManager.StartRefusal.alreadyRunning(let generation) {
-                    throw QueryProblem(.rebuildRunning, "rebuild \(generation) is still running; follow it at /admin/rebuild/\(generation)",
-                                       extensions: ["rebuildId": .int(generation)])
-                }
+                let status = try await operations.startRebuild(target)
+                return jsonResponse(status, status: .accepted, headers: [.location: "/admin/rebuild/\(status.id)"])
             }
         }
         router.get("/admin/rebuild/:id") { request, context in
@@ -62,41 +52,13 @@ struct OperationsController: Sendable {
                 guard let id = ReadParameters.integer(context.parameters.get("id") ?? ""), id >= 1 else {
                     throw QueryProblem(.validation, "a rebuild id is a whole number, as POST /admin/rebuild answered it")
                 }
-                return jsonResponse(try await rebuildStatus(id))
+                return jsonResponse(try await operations.rebuildStatus(id))
             }
         }
         for path in ["/health/live", "/health/ready", "/metrics", "/openapi.json", "/projection", "/admin/rebuild/:id"] {
             MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])
         }
         MethodNotAllowed.register(router, path: "/admin/rebuild", allowed: [.post])
-    }
-
-    func projection() async throws -> ProjectionBody {
-        guard let generation = try await store.liveGeneration() else {
-            throw QueryProblem(.unavailable, "the read model has no live generation yet")
-        }
-        let stored = try await store.storedOffsets(generation)
-        var ends: [Int32: Int64] = [:]
-        do {
-            for offset in try await admin.listOffsets(.latest, topic: topic) { ends[offset.partition] = offset.offset }
-        } catch {
-            throw QueryProblem(.unavailable, "the log's end offsets cannot be read: \(error)")
-        }
-        let partitions = (0..<partitionCount).map { partition in
-            let storedOffset = stored[partition] ?? 0
-            let end = ends[partition] ?? storedOffset
-            return ProjectionBody.Partition(partition: partition, storedOffset: storedOffset, endOffset: end, lag: max(0, end - storedOffset))
-        }
-        metrics.lag.record(Double(partitions.reduce(0) { $0 + $1.lag }))
-        return ProjectionBody(generation: generation, partitions: partitions)
-    }
-
-    func rebuildStatus(_ id: Int64) async throws -> RebuildBody {
-        guard let generation = try await store.generation(id), generation.targetEvents != nil else {
-            throw QueryProblem(.rebuildNotFound, "no rebuild \(id)")
-        }
-        let read = try await store.storedOffsets(id).values.reduce(0, +)
-        return RebuildBody(generation, recordsRead: read, now: .now)
     }
 
     /// Admin routes: 403 until ADMIN_TOKEN is set, then 401 without the right bearer token.

@@ -65,3 +65,23 @@ public struct QueryProblem: Error, Sendable {
         return response
     }
 }
+
+extension QueryProblem {
+    /// A read whose condition did not hold within its wait (a 504 names what it waited for).
+    static func notYetVisible(_ parameters: ReadParameters, orderId: String?) -> QueryProblem {
+        let what: String = switch parameters.condition {
+        case .position(let partition, let offset)?: "position \(partition):\(offset)"
+        case .minVersion(let version)?: "version \(version) of order \(orderId ?? "")"
+        case nil: "the request"
+        }
+        return QueryProblem(.notYetVisible, "the read model had not applied \(what) within \(parameters.wait.wholeMilliseconds) ms")
+    }
+}
+
+extension QueryProblem {
+    /// A rebuild was asked for while `generation` is still being rebuilt.
+    static func rebuildRunning(_ generation: Int64) -> QueryProblem {
+        QueryProblem(.rebuildRunning, "rebuild \(generation) is still running; follow it at /admin/rebuild/\(generation)",
+                     extensions: ["rebuildId": .int(generation)])
+    }
+}

@@ -97,13 +97,23 @@ struct StatsBody: Encodable {
     }
 }
 
-struct ProjectionBody: Encodable {
-    struct Partition: Encodable { var partition: Int32; var storedOffset: Int64; var endOffset: Int64; var lag: Int64 }
+public struct ProjectionBody: Encodable, Sendable {
+    public struct Partition: Encodable, Sendable { var partition: Int32; var storedOffset: Int64; var endOffset: Int64; var lag: Int64 }
     var generation: Int64
     var partitions: [Partition]
+
+    /// Every partition's stored offset next to the log's end (a partition not stored yet is at 0).
+    init(generation: Int64, stored: [Int32: Int64], ends: [Int32: Int64], partitionCount: Int32) {
+        self.generation = generation
+        partitions = (0..<partitionCount).map { partition in
+            let storedOffset = stored[partition] ?? 0
+            let end = ends[partition] ?? storedOffset
+            return Partition(partition: partition, storedOffset: storedOffset, endOffset: end, lag: max(0, end - storedOffset))
+        }
+    }
 }
 
-struct RebuildBody: Encodable {
+public struct RebuildBody: Encodable, Sendable {
     var id: Int64
     var generation: Int64
     var status: String

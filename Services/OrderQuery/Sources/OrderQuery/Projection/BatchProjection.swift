@@ -94,7 +94,7 @@ public struct BatchProjection: Sendable {
             index = orders.index(forKey: envelope.orderId)!
         }
         // In place: a copy of the row would copy its lines on every change.
-        orders.values[index].state.apply(recorded.event)
+        orders.values[index].state.evolve(recorded.event)
         orders.values[index].updatedAt = occurredAt
         events.append(FoldedEvent(
             recorded: recorded, partition: item.partition, offset: item.offset, status: orders.values[index].state.status))

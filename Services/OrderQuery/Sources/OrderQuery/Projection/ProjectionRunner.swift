@@ -27,7 +27,7 @@ public final class ProjectionRunner: Sendable {
         var generation: Int64
         var eventsApplied: Int64 = 0
         /// Why the last batch could not be stored, until one is (readiness shows it).
-        var failing: String?
+        var failing: (any Error)?
         /// The rows of recently touched orders, as this projection wrote them.
         var orderRows: OrderRowCache
     }
@@ -53,7 +53,7 @@ public final class ProjectionRunner: Sendable {
     public var cursors: PartitionCursors { state.withLockedValue { $0.cursors } }
     public var eventsApplied: Int64 { state.withLockedValue { $0.eventsApplied } }
     /// Why batches are failing now (the database unreachable), or nil.
-    public var failing: String? { state.withLockedValue { $0.failing } }
+    public var failing: (any Error)? { state.withLockedValue { $0.failing } }
 
     /// An order's row as this projection last stored it (committed), if it still holds it,
     /// with the generation it was stored in.
@@ -451,7 +451,7 @@ public final class ProjectionRunner: Sendable {
             // not stop (readiness and lag show it falling behind).
             metrics.applyFailed()
             state.withLockedValue { state in
-                state.failing = "\(error)"
+                state.failing = error
                 // The outcome may be unknown (the connection lost with the statement sent).
                 state.orderRows.removeAll()
             }

@@ -5,9 +5,9 @@ import KafkaProtocol
 // and the request allows it (v4+ `allowAutoTopicCreation`). v0 asks for all topics with an
 // empty list; v1+ with null. v10+ answers topic ids; v12 lets a topic be named by id alone.
 extension Broker {
-    func metadata(_ request: MetadataRequest, version: Int16) -> MetadataResponse {
+    func metadata(_ request: MetadataRequest, version: Int16, listener: Int) -> MetadataResponse {
         var response = MetadataResponse()
-        response.brokers = [.init(nodeId: configuration.nodeID, host: endpoint.host, port: endpoint.port, rack: nil)]
+        response.brokers = [.init(nodeId: configuration.nodeID, host: endpoints.host(listener), port: endpoints.port(listener), rack: nil)]
         response.clusterId = configuration.clusterID
         response.controllerId = configuration.nodeID
 

@@ -2,7 +2,7 @@ import KafkaProtocol
 
 // InitProducerId v0-v5 (idempotent producers; transactional ids are refused: the dev
 // broker has no transaction coordinator), FindCoordinator v0-v5 (this node coordinates every
-// group), and the SASL pair (no authentication is configured: every mechanism is refused).
+// group). The SASL pair is answered by the connection's `SaslSession`.
 extension Broker {
     func initProducerID(_ request: InitProducerIdRequest, version: Int16) -> InitProducerIdResponse {
         var response = InitProducerIdResponse(producerId: -1, producerEpoch: -1)
@@ -28,30 +28,22 @@ extension Broker {
         return response
     }
 
-    func findCoordinator(_ request: FindCoordinatorRequest, version: Int16) -> FindCoordinatorResponse {
+    func findCoordinator(_ request: FindCoordinatorRequest, version: Int16, listener: Int) -> FindCoordinatorResponse {
         let node = configuration.nodeID
         var response = FindCoordinatorResponse()
         let isGroup = request.keyType == 0
         let error: KafkaErrorCode = isGroup ? .none : .coordinatorNotAvailable
         if version >= 4 {
             response.coordinators = request.coordinatorKeys.map { key in
-                .init(key: key, nodeId: isGroup ? node : -1, host: isGroup ? endpoint.host : "", port: isGroup ? endpoint.port : -1,
+                .init(key: key, nodeId: isGroup ? node : -1, host: isGroup ? endpoints.host(listener) : "", port: isGroup ? endpoints.port(listener) : -1,
                       errorCode: error.rawValue, errorMessage: isGroup ? nil : "transactions are not supported by the dev broker")
             }
         } else {
             response.errorCode = error.rawValue
             response.nodeId = isGroup ? node : -1
-            response.host = isGroup ? endpoint.host : ""
-            response.port = isGroup ? endpoint.port : -1
+            response.host = isGroup ? endpoints.host(listener) : ""
+            response.port = isGroup ? endpoints.port(listener) : -1
         }
         return response
-    }
-
-    func saslHandshake(_ request: SaslHandshakeRequest, version: Int16) -> SaslHandshakeResponse {
-        SaslHandshakeResponse(errorCode: KafkaErrorCode.unsupportedSaslMechanism.rawValue, mechanisms: [])
-    }
-
-    func saslAuthenticate(_ request: SaslAuthenticateRequest, version: Int16) -> SaslAuthenticateResponse {
-        SaslAuthenticateResponse(errorCode: KafkaErrorCode.illegalSaslState.rawValue, errorMessage: "SASL is not enabled on the dev broker")
     }
 }

@@ -19,6 +19,12 @@ public struct KafkaFrameDecoder: NIOSingleStepByteToMessageDecoder {
             return nil
         }
         guard size >= 0, Int(size) <= maxFrameBytes else {
+            // A TLS record starts with its type (0x15 alert, 0x16 handshake) and version 3.x,
+            // which read as a size are hundreds of megabytes: say what it is.
+            let bytes = buffer.getBytes(at: buffer.readerIndex, length: 2) ?? []
+            if bytes.count == 2, bytes[0] == 0x15 || bytes[0] == 0x16, bytes[1] == 0x03 {
+                throw ProtocolError(.tlsRecord, "received a TLS record where a Kafka frame was expected")
+            }
             throw ProtocolError(.frameTooLarge, "frame of \(size) bytes (limit \(maxFrameBytes))")
         }
         guard buffer.readableBytes >= 4 + Int(size) else { return nil }

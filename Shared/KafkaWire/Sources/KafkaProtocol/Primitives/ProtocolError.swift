@@ -18,6 +18,9 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidLength = Code("invalidLength")
         /// A string field was not valid UTF-8.
         public static let invalidUTF8 = Code("invalidUTF8")
+        /// The peer sent a TLS record where a Kafka frame was expected: it speaks TLS and this
+        /// side does not (a plaintext client on a TLS listener, or the reverse).
+        public static let tlsRecord = Code("tlsRecord")
         /// The API key is not one this library knows.
         public static let unknownAPIKey = Code("unknownAPIKey")
         /// The message does not exist at the requested version.

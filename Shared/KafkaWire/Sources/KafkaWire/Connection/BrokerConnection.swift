@@ -16,7 +16,7 @@ public final class BrokerConnection: Sendable {
     public let address: BrokerAddress
     public let versions: NegotiatedVersions
     let channel: any Channel
-    private let clientID: String
+    let clientID: String
     /// Set by `closeGracefully`: the channel stays open for outstanding responses only.
     private let draining = NIOLockedValueBox(false)
 
@@ -75,9 +75,12 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Writes a frame that expects a response; the future holds the body after the correlation id.
-    static func write(_ frame: RequestFrame, on channel: any Channel, timeout: TimeAmount? = nil) -> EventLoopFuture<ByteBuffer> {
+    static func write(
+        _ frame: RequestFrame, on channel: any Channel, timeout: TimeAmount? = nil, bypassesHold: Bool = false
+    ) -> EventLoopFuture<ByteBuffer> {
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
-        channel.writeAndFlush(OutboundRequest(frame: frame, response: promise, timeout: timeout)).whenFailure { error in
+        let request = OutboundRequest(frame: frame, response: promise, timeout: timeout, bypassesHold: bypassesHold)
+        channel.writeAndFlush(request).whenFailure { error in
             // Written on a closed channel the handler may be gone; completing twice is a no-op.
             promise.fail(kafkaError(error))
         }

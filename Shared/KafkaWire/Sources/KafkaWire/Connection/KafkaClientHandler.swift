@@ -21,8 +21,15 @@ final class KafkaClientHandler: ChannelDuplexHandler {
 
     /// Asks the handler to close once every outstanding response has arrived.
     struct CloseGracefully {}
+    /// Asks the handler to keep new requests back (all but those that bypass the hold) until
+    /// `ReleaseRequests`: a re-authentication (KIP-368) must not interleave with other requests,
+    /// while requests already written are answered first, in order.
+    struct HoldRequests {}
+    struct ReleaseRequests {}
 
     private var requests = InFlightRequests<Pending>()
+    /// Requests kept back while held, in the order they came; nil when not holding.
+    private var held: CircularBuffer<(OutboundRequest, EventLoopPromise<Void>?)>?
     private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
     private let requestTimeout: TimeAmount
     private let logger: Logger
@@ -33,7 +40,16 @@ final class KafkaClientHandler: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        var request = unwrapOutboundIn(data)
+        let request = unwrapOutboundIn(data)
+        if held != nil && !request.bypassesHold {
+            held!.append((request, promise))
+            return
+        }
+        write(request, promise: promise, context: context)
+    }
+
+    private func write(_ request: OutboundRequest, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+        var request = request
         let pending = request.response.map {
             Pending(apiKey: request.frame.apiKey, apiVersion: request.frame.apiVersion, promise: $0,
                     deadline: context.eventLoop.now + (request.timeout ?? requestTimeout))
@@ -71,6 +87,19 @@ final class KafkaClientHandler: ChannelDuplexHandler {
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is HoldRequests {
+            if held == nil { held = CircularBuffer() }
+            promise?.succeed()
+            return
+        }
+        if event is ReleaseRequests {
+            let waiting = held ?? CircularBuffer()
+            held = nil
+            for (request, writePromise) in waiting { write(request, promise: writePromise, context: context) }
+            context.flush()
+            promise?.succeed()
+            return
+        }
         guard event is CloseGracefully else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
@@ -94,7 +123,9 @@ final class KafkaClientHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let kafkaError: KafkaError
-        if let protocolError = error as? ProtocolError {
+        if let protocolError = error as? ProtocolError, protocolError.code == .tlsRecord {
+            kafkaError = KafkaError(.tlsFailed, "\(protocolError.context): the broker speaks TLS")
+        } else if let protocolError = error as? ProtocolError {
             kafkaError = KafkaError(.protocolViolation, "\(protocolError)")
         } else {
             kafkaError = KafkaError(.connectionClosed, "connection failed: \(error)")
@@ -106,16 +137,27 @@ final class KafkaClientHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         let error = KafkaError(.connectionClosed, "connection closed")
         for entry in requests.closed(error) { entry.context.promise.fail(error) }
+        failHeld(error)
         timer?.task.cancel()
         timer = nil
     }
 
-    /// Fails `entries` and closes the channel.
+    /// Fails `entries` (and any held requests) and closes the channel.
     private func fail(_ entries: [InFlightRequests<Pending>.Entry], _ error: KafkaError, context: ChannelHandlerContext) {
         for entry in entries { entry.context.promise.fail(error) }
+        failHeld(error)
         timer?.task.cancel()
         timer = nil
         context.close(promise: nil)
+    }
+
+    private func failHeld(_ error: KafkaError) {
+        let waiting = held ?? CircularBuffer()
+        held = nil
+        for (request, promise) in waiting {
+            promise?.fail(error)
+            request.response?.fail(error)
+        }
     }
 
     /// Makes sure the timer fires by `deadline`.

@@ -42,4 +42,6 @@ struct OutboundRequest {
     var response: EventLoopPromise<ByteBuffer>?
     /// Overrides the connection's request timeout (JoinGroup waits for a whole rebalance).
     var timeout: TimeAmount? = nil
+    /// Written even while the handler holds requests back (the SASL requests of a re-authentication).
+    var bypassesHold = false
 }

@@ -352,6 +352,15 @@ final class ProducerSender: Sendable {
                     break
                 } catch {
                     let error = Self.kafkaError(error)
+                    if error.code == .closed { break }
+                    // Who we are was refused: retrying cannot help, and the records waiting
+                    // for an id get the reason now rather than a delivery timeout later.
+                    if error.code == .authenticationFailed || error.code == .tlsFailed {
+                        self.logger.error("InitProducerId failed", metadata: ["error": "\(error)"])
+                        let waiting = self.state.withLockedValue { $0.takeAllWaiting() }
+                        self.fail(waiting, error, wasInFlight: false)
+                        break
+                    }
                     // A broker without KIP-360 refuses the bump: start over with a new id.
                     if current.isKnown && (error.code == .broker(.invalidProducerEpoch) || error.code == .broker(.unsupportedVersion)) {
                         request.producerId = -1

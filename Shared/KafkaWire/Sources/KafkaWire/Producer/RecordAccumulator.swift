@@ -261,6 +261,21 @@ struct RecordAccumulator: Sendable {
         }
     }
 
+    /// Removes every batch not yet sent (open or ready), to fail them all at once.
+    mutating func takeAllWaiting() -> [ProducerBatch] {
+        var batches: [ProducerBatch] = []
+        for topic in topics.values {
+            for queue in topic.partitions {
+                while let batch = queue.ready.popFirst() { batches.append(batch) }
+                if let open = queue.open {
+                    queue.open = nil
+                    batches.append(open)
+                }
+            }
+        }
+        return batches
+    }
+
     // MARK: Outcomes
 
     /// A request to `node` got its answer (or failed).

@@ -23,7 +23,7 @@ struct Demo: AsyncParsableCommand {
         Terminal.line(Terminal.dim("Starting the embedded stack (data in \(stackOptions.dataDir))…"))
         var global = self.global
         let token = global.token ?? "orders-demo-admin"
-        global.adminToken = token
+        global.adminTokenFlag = token
         let stack = try stackOptions.stack(adminToken: token, at: global)
         let failure = NIOLockedValueBox<(any Error)?>(nil)
         let scenarioGlobal = global

@@ -17,11 +17,16 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
     var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
 
+    @OptionGroup var kafkaSecurity: KafkaSecurityOptions
+
     @Option(help: "The event topic (env ORDERS_TOPIC)")
     var ordersTopic = env("ORDERS_TOPIC") ?? "orders.events"
 
-    @Option(help: "Bearer token of the services' /admin/ routes (env ADMIN_TOKEN)")
-    var adminToken = env("ADMIN_TOKEN") ?? ""
+    @Option(name: .customLong("admin-token"), help: "Bearer token of the services' /admin/ routes (env ADMIN_TOKEN)")
+    var adminTokenFlag: String?
+
+    /// The flag, else the environment: read here, not as a default, so `--help` never shows it.
+    var adminToken: String { adminTokenFlag ?? env("ADMIN_TOKEN") ?? "" }
 
     @Flag(help: "Print JSON (JSON lines where the output is a stream) instead of text")
     var json = false
@@ -45,6 +50,14 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         } catch {
             throw CLIError.usage("--kafka-bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS: \(error)")
         }
+    }
+
+    /// How to reach Kafka: the bootstrap servers and the security settings.
+    func kafkaClient() throws -> KafkaClientConfiguration {
+        var client = KafkaClientConfiguration(bootstrapServers: try bootstrapServers())
+        client.clientID = "orders-cli"
+        client.security = try kafkaSecurity.configuration()
+        return client
     }
 
     public func validate() throws {

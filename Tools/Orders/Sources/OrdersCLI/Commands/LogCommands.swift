@@ -82,7 +82,7 @@ struct Events: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let reader = LogReader(bootstrap: try global.bootstrapServers(), topic: global.ordersTopic)
+        let reader = LogReader(client: try global.kafkaClient(), topic: global.ordersTopic)
         let topic = try await reader.describe()
         if let bad = partitions.first(where: { $0 >= topic.partitionCount }) {
             throw CLIError.usage("--partition \(bad): \(global.ordersTopic) has partitions 0 to \(topic.partitionCount - 1)")
@@ -160,7 +160,7 @@ struct History: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let reader = LogReader(bootstrap: try global.bootstrapServers(), topic: global.ordersTopic)
+        let reader = LogReader(client: try global.kafkaClient(), topic: global.ordersTopic)
         let topic = try await reader.describe()
         let partition = topic.partitionOf(order)
         var fold = PartitionFold(partition: partition, partitionOf: topic.partitionOf)

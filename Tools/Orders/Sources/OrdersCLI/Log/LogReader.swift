@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// fold rule needs every earlier event), up to the end offsets it found when it started, or
 /// on and on with `follow`. Hands each record to `handle` in offset order per partition.
 struct LogReader {
-    let bootstrap: [BrokerAddress]
+    let client: KafkaClientConfiguration
+    var bootstrap: [BrokerAddress] { client.bootstrapServers }
     let topic: String
     let logger = Logger(label: "orders.log")
 
@@ -22,6 +23,11 @@ struct LogReader {
         let metadata: TopicMetadata?
         do {
             metadata = try await withAdmin { try await $0.describeTopics([topic]).first }
+        } catch let error as KafkaError where error.code == .authenticationFailed || error.code == .tlsFailed {
+            // Reached, but refused who we are: the settings to look at are the security ones.
+            throw CLIError.failed(
+                "Kafka at \(bootstrap.map(\.description).joined(separator: ",")) refused the connection: \(error) "
+                    + "(check KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_*)")
         } catch {
             throw CLIError.unreachable(
                 service: "Kafka", url: bootstrap.map(\.description).joined(separator: ","), reason: ServiceClient.reason(error),
@@ -50,7 +56,7 @@ struct LogReader {
 
     /// An admin client for `body`, shut down when it returns or throws.
     private func withAdmin<T>(_ body: (KafkaAdmin) async throws -> T) async throws -> T {
-        let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: bootstrap), logger: logger)
+        let admin = KafkaAdmin(configuration: client, logger: logger)
         do {
             let result = try await body(admin)
             await admin.shutdown()
@@ -70,7 +76,7 @@ struct LogReader {
     ) async throws {
         let topicPartitions = partitions.map { TopicPartition(topic, $0) }
         var configuration = KafkaConsumerConfiguration(
-            client: KafkaClientConfiguration(bootstrapServers: bootstrap), consumption: .partitions(topicPartitions))
+            client: client, consumption: .partitions(topicPartitions))
         configuration.autoOffsetReset = .earliest
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         for partition in topicPartitions { try consumer.seek(partition, to: .beginning) }

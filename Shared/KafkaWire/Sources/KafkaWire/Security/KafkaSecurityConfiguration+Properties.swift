@@ -1,0 +1,118 @@
+import Foundation
+import KafkaSecurity
+
+extension KafkaSecurityConfiguration {
+    /// The property names this configuration reads, as the Java client and librdkafka spell them.
+    public static let propertyNames: Set<String> = [
+        "security.protocol", "sasl.mechanism", "sasl.mechanisms", "sasl.username", "sasl.password",
+        "sasl.oauthbearer.token.file", "ssl.ca.location", "ssl.certificate.location", "ssl.key.location",
+        "ssl.key.password", "ssl.endpoint.identification.algorithm",
+    ]
+
+    /// The environment variables the services and `orders` read, each named after its property
+    /// (`KAFKA_` and the property in capitals with `_` for `.`), plus
+    /// `KAFKA_SASL_PASSWORD_FILE` for secrets mounted as files.
+    public static func properties(fromEnvironment environment: [String: String]) throws(KafkaError) -> [String: String] {
+        var properties: [String: String] = [:]
+        for name in propertyNames where name != "sasl.mechanisms" {
+            let variable = "KAFKA_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+            if let value = environment[variable], !value.isEmpty { properties[name] = value }
+        }
+        if let file = environment["KAFKA_SASL_PASSWORD_FILE"], !file.isEmpty {
+            guard properties["sasl.password"] == nil else {
+                throw KafkaError(.invalidConfiguration, "set KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE, not both")
+            }
+            properties["sasl.password"] = try readSecretFile(file, what: "KAFKA_SASL_PASSWORD_FILE")
+        }
+        return properties
+    }
+
+    /// Builds the configuration from Java/librdkafka properties; other keys are ignored here
+    /// (callers decide whether an unknown key is an error). Validates the result.
+    public init(properties: [String: String]) throws(KafkaError) {
+        let protocolName = properties["security.protocol"] ?? "PLAINTEXT"
+        guard let securityProtocol = SecurityProtocol(rawValue: protocolName.uppercased()) else {
+            throw KafkaError(.invalidConfiguration,
+                             "security.protocol must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got \"\(protocolName)\"")
+        }
+        var tls = TLS()
+        tls.caFile = properties["ssl.ca.location"]
+        tls.certificateFile = properties["ssl.certificate.location"]
+        tls.keyFile = properties["ssl.key.location"]
+        tls.keyPassword = properties["ssl.key.password"].map { KafkaSecret($0) }
+        switch properties["ssl.endpoint.identification.algorithm"]?.lowercased() {
+        case nil, "https": tls.verifyHostname = true
+        case "none", "": tls.verifyHostname = false
+        case let other?:
+            throw KafkaError(.invalidConfiguration, "ssl.endpoint.identification.algorithm must be https or none, got \"\(other)\"")
+        }
+        var sasl: SaslCredentials?
+        if let name = properties["sasl.mechanism"] ?? properties["sasl.mechanisms"] {
+            guard let mechanism = SaslMechanism(name: name) else {
+                throw KafkaError(.invalidConfiguration,
+                                 "sasl.mechanism must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, got \"\(name)\"")
+            }
+            let username = properties["sasl.username"] ?? ""
+            let password = KafkaSecret(properties["sasl.password"] ?? "")
+            switch mechanism {
+            case .plain: sasl = .plain(username: username, password: password)
+            case .scramSHA256, .scramSHA512: sasl = .scram(mechanism.scramAlgorithm!, username: username, password: password)
+            case .oauthBearer:
+                guard let file = properties["sasl.oauthbearer.token.file"] else {
+                    throw KafkaError(.invalidConfiguration, "sasl.mechanism=OAUTHBEARER needs sasl.oauthbearer.token.file")
+                }
+                sasl = .oauthBearer(tokenFile: file)
+            }
+        } else if securityProtocol.usesSASL {
+            // Kafka's clients default to GSSAPI, which this library does not speak: say so plainly.
+            throw KafkaError(.invalidConfiguration, "security.protocol=\(securityProtocol.rawValue) needs sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)")
+        }
+        self.init(securityProtocol: securityProtocol, sasl: sasl, tls: tls)
+        try validate()
+    }
+
+    /// Parses a Java-style properties file (`key=value` lines, `#` and `!` comments), as
+    /// `-F client.properties` takes it.
+    public static func parsePropertiesFile(_ path: String) throws(KafkaError) -> [String: String] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw KafkaError(.invalidConfiguration, "cannot read properties file \(path): \(error.localizedDescription)")
+        }
+        var properties: [String: String] = [:]
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw KafkaError(.invalidConfiguration, "\(path):\(number + 1): expected key=value")
+            }
+            let key = line[..<separator].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces)
+            properties[key] = value
+        }
+        return properties
+    }
+
+    /// Reads a secret mounted as a file (a password, a token); the file's trailing newline is
+    /// not part of the secret. `what` names the setting in the error.
+    public static func readSecretFile(_ path: String, what: String) throws(KafkaError) -> String {
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            // Secret files usually end with a newline; the secret does not.
+            return text.trimmingCharacters(in: .newlines)
+        } catch {
+            throw KafkaError(.invalidConfiguration, "\(what): cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Reads the OAUTHBEARER token file, at each authentication.
+enum OAuthBearerToken {
+    static func read(from path: String) throws(KafkaError) -> KafkaSecret {
+        let token = try KafkaSecurityConfiguration.readSecretFile(path, what: "sasl.oauthbearer.token.file")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw KafkaError(.invalidConfiguration, "sasl.oauthbearer.token.file \(path) is empty") }
+        return KafkaSecret(token)
+    }
+}
