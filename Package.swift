@@ -119,19 +119,38 @@ let package = Package(
         // The Order's domain: events, envelope, decide/evolve, the fold rule, upcasters. No Kafka, no I/O.
         .target(name: "Events", path: "Shared/Events/Sources/Events"),
 
-        // What every service shares: the event record from a Kafka record, problem responses, 405s.
+        // What every service shares, in three parts named for what they hold.
+        // The events as Kafka records, and following them: record mapping, cursors, the topic's partitions.
         .target(
-            name: "ServiceKit",
+            name: "KafkaEvents",
             dependencies: [
                 "Events", "KafkaWire", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/KafkaEvents/Sources/KafkaEvents"
+        ),
+        // The services' command lines: common options, Kafka security options, values, logging.
+        .target(
+            name: "ServiceOptions",
+            dependencies: [
+                "KafkaWire", "SQLStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/ServiceOptions/Sources/ServiceOptions"
+        ),
+        // The services' HTTP pieces: problem responses, 405s, admin authorization, operations routes.
+        .target(
+            name: "ServiceHTTP",
+            dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            path: "Shared/ServiceKit/Sources/ServiceKit"
+            path: "Shared/ServiceHTTP/Sources/ServiceHTTP"
         ),
 
         // The services' SQL: one protocol over PostgreSQL (PostgresNIO) and SQLite (SQLiteNIO), bound values only.
@@ -151,7 +170,7 @@ let package = Package(
         .target(
             name: "OrderCommand",
             dependencies: [
-                "Events", "KafkaWire", "KafkaProtocol", "ServiceKit",
+                "Events", "KafkaWire", "KafkaProtocol", "KafkaEvents", "ServiceHTTP", "ServiceOptions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -171,7 +190,7 @@ let package = Package(
         .executableTarget(
             name: "order-command",
             dependencies: [
-                "OrderCommand", "ServiceKit",
+                "OrderCommand", "KafkaEvents", "ServiceHTTP", "ServiceOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -182,7 +201,7 @@ let package = Package(
         .target(
             name: "OrderQuery",
             dependencies: [
-                "Events", "KafkaWire", "ServiceKit", "SQLStore",
+                "Events", "KafkaWire", "KafkaEvents", "ServiceHTTP", "ServiceOptions", "SQLStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -201,7 +220,7 @@ let package = Package(
         .executableTarget(
             name: "order-query",
             dependencies: [
-                "OrderQuery", "ServiceKit",
+                "OrderQuery", "KafkaEvents", "ServiceHTTP", "ServiceOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -212,7 +231,7 @@ let package = Package(
         .target(
             name: "Notifier",
             dependencies: [
-                "Events", "KafkaWire", "KafkaProtocol", "ServiceKit", "SQLStore",
+                "Events", "KafkaWire", "KafkaProtocol", "KafkaEvents", "ServiceHTTP", "ServiceOptions", "SQLStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -233,7 +252,7 @@ let package = Package(
         .executableTarget(
             name: "notifier",
             dependencies: [
-                "Notifier", "ServiceKit",
+                "Notifier", "KafkaEvents", "ServiceHTTP", "ServiceOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -245,7 +264,7 @@ let package = Package(
         .target(
             name: "OrdersCLI",
             dependencies: [
-                "Events", "KafkaWire", "KafkaBroker", "ServiceKit", "SQLStore", "OrderCommand", "OrderQuery", "Notifier",
+                "Events", "KafkaWire", "KafkaBroker", "KafkaEvents", "ServiceHTTP", "ServiceOptions", "SQLStore", "OrderCommand", "OrderQuery", "Notifier",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -311,14 +330,22 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "ServiceKitTests",
-            dependencies: ["ServiceKit"],
-            path: "Tests/ServiceKitTests"
+            name: "KafkaEventsTests",
+            dependencies: ["KafkaEvents"],
+            path: "Tests/KafkaEventsTests"
+        ),
+        .testTarget(
+            name: "ServiceOptionsTests",
+            dependencies: [
+                "ServiceOptions", "KafkaWire", "SQLStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/ServiceOptionsTests"
         ),
         .testTarget(
             name: "OrderQueryTests",
             dependencies: [
-                "OrderQuery", "Events", "SQLStore", "ServiceKit", "TestSupport", "RouterTestSupport",
+                "OrderQuery", "Events", "SQLStore", "KafkaEvents", "ServiceHTTP", "ServiceOptions", "TestSupport", "RouterTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -329,7 +356,7 @@ let package = Package(
         .testTarget(
             name: "NotifierTests",
             dependencies: [
-                "Notifier", "Events", "SQLStore", "ServiceKit", "TestSupport", "RouterTestSupport",
+                "Notifier", "Events", "SQLStore", "KafkaEvents", "ServiceHTTP", "ServiceOptions", "TestSupport", "RouterTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -340,7 +367,7 @@ let package = Package(
         .testTarget(
             name: "OrdersCLITests",
             dependencies: [
-                "OrdersCLI", "ServiceKit",
+                "OrdersCLI", "KafkaEvents", "ServiceHTTP", "ServiceOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/OrdersCLITests"

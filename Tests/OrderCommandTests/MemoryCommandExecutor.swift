@@ -13,7 +13,7 @@ actor MemoryCommandExecutor: CommandExecutor {
     var scripted: CommandResult?
     var isReady = true
     var ownerMap = OwnerMap()
-    var partitions: [CommandProcessor.PartitionStatus] = []
+    var partitions: [PartitionStatus] = []
     /// Every command the routes handed over, in order.
     private(set) var received: [CommandRequest] = []
 
@@ -43,7 +43,7 @@ actor MemoryCommandExecutor: CommandExecutor {
     }
 
     func script(_ result: CommandResult?) { scripted = result }
-    func setReady(_ ready: Bool, partitions: [CommandProcessor.PartitionStatus] = []) {
+    func setReady(_ ready: Bool, partitions: [PartitionStatus] = []) {
         isReady = ready
         self.partitions = partitions
     }

@@ -1,4 +1,3 @@
-import ServiceKit
 import SQLStore
 import Events
 import Testing
@@ -51,7 +50,7 @@ import Testing
         log.append(LogBuilder.addB, order: "o-3", version: 2)  // void: no version 1 before it
         let projection = BatchProjection(records: log.records, before: stored.orders, partitionOf: log.partitionOf)
         #expect(projection.newOrders == ["o-2"])
-        let rows = BatchRows(projection)
+        let rows = BatchValueRows(projection)
         #expect(rows.orders.map { $0[0] } == [.text("o-1"), .text("o-2")])
         #expect(rows.orderIsNew == [false, true])
     }

@@ -1,4 +1,3 @@
-import ServiceKit
 import SQLStore
 import Events
 import Foundation

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ServiceKit
 import Testing
 
 @testable import OrdersCLI

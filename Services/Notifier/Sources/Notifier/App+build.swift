@@ -1,10 +1,11 @@
 import Events
 import Hummingbird
 import KafkaWire
+import ServiceOptions
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import ServiceKit
+import KafkaEvents
 import ServiceLifecycle
 import SQLStore
 
@@ -20,8 +21,7 @@ public func buildApplication(
     if !templates.overridden.isEmpty {
         logger.info("Templates from NOTIFIER_TEMPLATES_DIR", metadata: ["templates": "\(templates.overridden)"])
     }
-    var client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
-    client.security = configuration.kafkaSecurity
+    let client = configuration.kafkaClient
     let admin = KafkaAdmin(configuration: client, logger: logger)
     let topics = NotificationTopics(
         notifications: configuration.notificationsTopic, deadLetters: configuration.deadLetterTopic, eventTopic: configuration.topic)
@@ -65,14 +65,8 @@ public func buildApplication(
         sinks: sinks, ledger: ledger, publisher: publisher, policy: configuration.retry,
         concurrency: configuration.concurrency, metrics: metrics, logger: logger)
 
-    var consumerConfiguration = KafkaConsumerConfiguration(
-        client: client, consumption: .group(id: configuration.groupID, topics: [configuration.topic]))
     // The ledger's folded offsets decide where a partition resumes; the group's follow them.
-    consumerConfiguration.enableAutoCommit = false
-    consumerConfiguration.commitOnRevoke = false
-    consumerConfiguration.autoOffsetReset = .earliest
-    consumerConfiguration.sessionTimeout = configuration.sessionTimeout
-    consumerConfiguration.heartbeatInterval = configuration.heartbeatInterval
+    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic], client: client)
     consumerConfiguration.partitionAssignmentStrategy = [.cooperativeSticky]
     consumerConfiguration.groupInstanceID = configuration.groupInstanceID
     let notifierBox = NIOLockedValueBox<NotifierConsumer?>(nil)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import Notifier
-import ServiceKit
+import ServiceOptions
 
 /// `notifier`: the Notifier service alone. Bootstraps logging, reads the configuration
 /// (flags, then environment, then defaults) and runs until SIGTERM/SIGINT.

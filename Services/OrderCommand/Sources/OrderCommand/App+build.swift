@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Events
 import Hummingbird
 import KafkaWire
+import ServiceOptions
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -13,8 +14,7 @@ import ServiceLifecycle
 public func buildApplication(
     configuration: OrderCommandConfiguration, logger: Logger, metrics: CommandMetrics = CommandMetrics()
 ) async throws -> some ApplicationProtocol {
-    var client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
-    client.security = configuration.kafkaSecurity
+    let client = configuration.kafkaClient
     let admin = KafkaAdmin(configuration: client, logger: logger)
     do {
         try await configuration.topic.ensure(admin: admin, logger: logger)
@@ -39,13 +39,8 @@ public func buildApplication(
         commandDeadline: configuration.commandDeadline, metrics: metrics, logger: logger)
 
     let advertisedURL = configuration.effectiveAdvertisedURL
-    var consumerConfiguration = KafkaConsumerConfiguration(
-        client: client, consumption: .group(id: configuration.groupID, topics: [configuration.topic.name]))
-    consumerConfiguration.enableAutoCommit = false
-    consumerConfiguration.commitOnRevoke = false
-    consumerConfiguration.autoOffsetReset = .earliest
-    consumerConfiguration.sessionTimeout = configuration.sessionTimeout
-    consumerConfiguration.heartbeatInterval = configuration.heartbeatInterval
+    // Each owned partition is folded from the beginning at assignment; the group's offsets are not used.
+    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic.name], client: client)
     consumerConfiguration.partitionAssignmentStrategy = [OwnerMap.strategy(topic: configuration.topic.name)]
     consumerConfiguration.subscriptionUserData = ByteBuffer(string: advertisedURL)
 

@@ -1,4 +1,4 @@
-import ServiceKit
+import KafkaEvents
 import Events
 import Foundation
 import KafkaWire
@@ -333,18 +333,6 @@ public actor CommandProcessor {
     }
 
     // MARK: Status
-
-    public struct PartitionStatus: Sendable, Hashable, Codable {
-        public var partition: Int32
-        public var nextOffset: Int64
-        /// The high watermark to fold to before serving; -1 while it is being read.
-        public var target: Int64
-        public var serving: Bool
-        public var stopped: String?
-        public var orders: Int
-        public var voidEvents: Int
-        public var inFlight: Int
-    }
 
     public var partitions: [PartitionStatus] {
         slots.values.map { slot in

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
-import ServiceKit
+import ServiceOptions
 import OrderCommand
 
 /// `order-command`: the OrderCommand service alone. Bootstraps logging, reads the

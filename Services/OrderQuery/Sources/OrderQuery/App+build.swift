@@ -1,8 +1,9 @@
-import ServiceKit
+import KafkaEvents
 import SQLStore
 import Events
 import Hummingbird
 import KafkaWire
+import ServiceOptions
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -15,8 +16,7 @@ public func buildApplication(
     configuration: OrderQueryConfiguration, logger: Logger, metrics: QueryMetrics = QueryMetrics()
 ) async throws -> some ApplicationProtocol {
     logger.info("OrderQuery configuration", metadata: configuration.summary.mapValues { .string($0) })
-    var client = KafkaClientConfiguration(bootstrapServers: configuration.bootstrapServers)
-    client.security = configuration.kafkaSecurity
+    let client = configuration.kafkaClient
     let admin = KafkaAdmin(configuration: client, logger: logger)
     let database: any SQLDatabase
     let partitionCount: Int32
@@ -38,14 +38,8 @@ public func buildApplication(
     }
     let partitionOf = KafkaPartitioner.partitioner(partitionCount: Int(partitionCount))
 
-    var consumerConfiguration = KafkaConsumerConfiguration(
-        client: client, consumption: .group(id: configuration.groupID, topics: [configuration.topic]))
     // The stored offsets decide where each partition resumes; the group's are not used.
-    consumerConfiguration.enableAutoCommit = false
-    consumerConfiguration.commitOnRevoke = false
-    consumerConfiguration.autoOffsetReset = .earliest
-    consumerConfiguration.sessionTimeout = configuration.sessionTimeout
-    consumerConfiguration.heartbeatInterval = configuration.heartbeatInterval
+    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic], client: client)
     consumerConfiguration.partitionAssignmentStrategy = [.cooperativeSticky]
     consumerConfiguration.groupInstanceID = configuration.groupInstanceID
     let liveBox = NIOLockedValueBox<LiveProjection?>(nil)

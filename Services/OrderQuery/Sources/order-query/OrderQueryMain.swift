@@ -1,7 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
-import ServiceKit
+import ServiceOptions
 import OrderQuery
 
 /// `order-query`: the OrderQuery service alone. Bootstraps logging, reads the configuration

@@ -1,6 +1,6 @@
 /// A Kafka record of an event as the fold reads it: the key, the value and each header's value
 /// lent as bytes for the length of a call. `EventRecord` is one; a service's consumer record is
-/// another (ServiceKit), so that folding a taken-over partition reads the client's fetched bytes
+/// another (KafkaEvents), so that folding a taken-over partition reads the client's fetched bytes
 /// in place instead of copying every record into an `EventRecord` first (ten allocations a
 /// record, a sixth of that fold).
 public protocol EventRecordBytes {

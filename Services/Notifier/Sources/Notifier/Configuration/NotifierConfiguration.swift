@@ -1,8 +1,9 @@
 import KafkaWire
+import ServiceOptions
 import SQLStore
 
 /// Everything a notifier instance needs, with the contract's defaults.
-public struct NotifierConfiguration: Sendable {
+public struct NotifierConfiguration: Sendable, KafkaServiceConfiguration {
     public var bootstrapServers: [BrokerAddress] = [BrokerAddress(host: "127.0.0.1", port: 9092)]
     /// TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*).
     public var kafkaSecurity = KafkaSecurityConfiguration.plaintext

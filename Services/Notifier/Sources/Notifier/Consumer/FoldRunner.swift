@@ -2,7 +2,7 @@ import Events
 import KafkaWire
 import Logging
 import NIOConcurrencyHelpers
-import ServiceKit
+import KafkaEvents
 
 /// Folds the records the `notifier` group hands this instance into the ledger: each batch
 /// (what one `next()` gave plus everything already fetched behind it) in one transaction

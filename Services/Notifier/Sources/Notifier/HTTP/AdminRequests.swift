@@ -1,5 +1,5 @@
 import Foundation
-import ServiceKit
+import ServiceHTTP
 
 /// `POST /admin/replay`'s body: `{"offsets": {"<partition>": offset}}` or
 /// `{"fromTimestamp": ms}`, and optionally `"resend": bool`.

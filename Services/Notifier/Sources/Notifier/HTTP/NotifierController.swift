@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import KafkaWire
 import NIOCore
-import ServiceKit
+import ServiceHTTP
 
 /// The notifier's routes: an order's notifications, status, replays and redrives, health,
 /// metrics and the OpenAPI document.
@@ -50,20 +50,10 @@ struct NotifierController<Operations: NotifierOperations>: Sendable {
                 return jsonResponse(RedriveBody(redriven: try await operations.redrive()), status: .accepted)
             }
         }
-        router.get("/health/live") { _, _ in jsonResponse(["status": "live"]) }
-        router.get("/health/ready") { _, _ in
-            if let reason = await operations.notReadyReason { return NotifierProblem(.unavailable, "not ready: \(reason)").response }
-            return jsonResponse(["status": "ready"])
-        }
-        router.get("/metrics") { _, _ in
-            var buffer: [UInt8] = []
-            metrics.registry.emit(into: &buffer)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
-        }
-        router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: NotifierOpenAPIDocument.json)))
-        }
-        for path in ["/health/live", "/health/ready", "/metrics", "/openapi.json", "/status", "/orders/:id/notifications"] {
+        OperationRoutes.add(
+            to: router, openAPIDocument: NotifierOpenAPIDocument.json, metrics: metrics.registry,
+            notReady: { [operations] in await operations.notReadyReason }, unavailable: { NotifierProblem(.unavailable, $0).response })
+        for path in ["/status", "/orders/:id/notifications"] {
             MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])
         }
         MethodNotAllowed.register(router, path: "/admin/replay", allowed: [.post])

@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import ServiceKit
+import ServiceHTTP
 
 /// The problems the notifier answers with (RFC 9457, `type` = `/problems/<kind>`).
 public struct NotifierProblem: Error, Sendable {

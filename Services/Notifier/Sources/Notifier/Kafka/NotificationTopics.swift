@@ -4,7 +4,7 @@ import KafkaProtocol
 import KafkaWire
 import Logging
 import NIOCore
-import ServiceKit
+import KafkaEvents
 
 /// The notifier's own topics: what it delivered (`orders.notifications`) and what it gave up
 /// on (`orders.notifications.dlq`). Both are created at start when missing, with the event

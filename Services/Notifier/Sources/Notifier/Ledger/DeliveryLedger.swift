@@ -1,7 +1,7 @@
 import Events
 import Foundation
 import Logging
-import ServiceKit
+import KafkaEvents
 import SQLStore
 
 /// One delivery to make: an event's notification for one sink.
@@ -54,22 +54,9 @@ public final class DeliveryLedger: Sendable {
         let schema = self.schema
         let logger = self.logger
         try await database.write { db in
-            if schema.dialect == .postgres {
-                try await db.query("SELECT pg_advisory_xact_lock(8032118)")
-                try await db.query("CREATE SCHEMA IF NOT EXISTS \(LedgerSchema.schemaName)")
-            }
-            try await db.query("""
-                CREATE TABLE IF NOT EXISTS \(schema.migrations) (
-                    version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)
-                """)
-            let applied = Set(try await db.query("SELECT version FROM \(schema.migrations)").map { try $0.int(0) })
-            for step in schema.migrationSteps where !applied.contains(step.version) {
-                for statement in step.statements { try await db.query(statement) }
-                try await db.query(
-                    "INSERT INTO \(schema.migrations) (version, description, applied_at_ms) VALUES ($1, $2, $3)",
-                    [.int(step.version), .text(step.description), .int(Self.now)])
-                logger.info("Migrated the delivery ledger", metadata: ["migration": "\(step.version): \(step.description)"])
-            }
+            try await Migrations(
+                schemaName: LedgerSchema.schemaName, table: schema.migrations, lockId: 8032118, steps: schema.migrationSteps
+            ).run(in: db, logging: "Migrated the delivery ledger", logger: logger)
         }
     }
 

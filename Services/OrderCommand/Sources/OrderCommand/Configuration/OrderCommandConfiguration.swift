@@ -1,9 +1,10 @@
 import Events
 import Foundation
 import KafkaWire
+import ServiceOptions
 
 /// Everything an OrderCommand instance needs, with the architecture's defaults.
-public struct OrderCommandConfiguration: Sendable {
+public struct OrderCommandConfiguration: Sendable, KafkaServiceConfiguration {
     public var bootstrapServers: [BrokerAddress] = [BrokerAddress("127.0.0.1:9092")!]
     /// TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*).
     public var kafkaSecurity = KafkaSecurityConfiguration.plaintext

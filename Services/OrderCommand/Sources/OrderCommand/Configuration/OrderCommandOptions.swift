@@ -3,16 +3,13 @@ import Events
 import Foundation
 import KafkaWire
 import Logging
-import ServiceKit
+import ServiceOptions
 
 /// The command line of `order-command`: every setting a flag, with the environment variable
 /// of the same name as its default (flag wins over environment, environment over default).
 /// Values are checked in `configuration()`, which names both the flag and the variable.
 public struct OrderCommandOptions: ParsableArguments {
-    @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
-    var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
-
-    @OptionGroup var kafkaSecurity: KafkaSecurityOptions
+    @OptionGroup var common: ServiceCommonOptions
 
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8081"
@@ -26,14 +23,8 @@ public struct OrderCommandOptions: ParsableArguments {
     @Option(help: "Replication factor when this service creates the topic; -1 for the cluster default (env ORDERS_REPLICATION_FACTOR)")
     var ordersReplicationFactor = env("ORDERS_REPLICATION_FACTOR") ?? "-1"
 
-    @Option(help: "The event topic (env ORDERS_TOPIC)")
-    var ordersTopic = env("ORDERS_TOPIC") ?? "orders.events"
-
     @Option(help: "Consumer group of the command instances (env GROUP_ID)")
     var groupId = env("GROUP_ID") ?? "order-command"
-
-    @Option(help: "Group session timeout in ms: how fast a dead instance's partitions move (env SESSION_TIMEOUT_MS)")
-    var sessionTimeoutMs = env("SESSION_TIMEOUT_MS") ?? "10000"
 
     @Option(help: "Command deadline in ms: an append or read-back slower than this answers 503 outcome-unknown (env COMMAND_DEADLINE_MS)")
     var commandDeadlineMs = env("COMMAND_DEADLINE_MS") ?? "5000"
@@ -56,20 +47,17 @@ public struct OrderCommandOptions: ParsableArguments {
     @Option(help: "Largest accepted request body in bytes (env MAX_BODY_BYTES)")
     var maxBodyBytes = env("MAX_BODY_BYTES") ?? "65536"
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL)")
-    public var logLevel = env("LOG_LEVEL") ?? "info"
+    public var logLevel: String { common.logLevel }
 
     public init() {}
 
     public func validate() throws {
-        try validateLogLevel(logLevel)
         _ = try configuration()
     }
 
     public func configuration() throws -> OrderCommandConfiguration {
         var configuration = OrderCommandConfiguration()
-        configuration.bootstrapServers = try bootstrapServersOption(kafkaBootstrapServers)
-        configuration.kafkaSecurity = try kafkaSecurity.configuration()
+        try common.apply(to: &configuration)
         let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port
@@ -80,12 +68,10 @@ public struct OrderCommandOptions: ParsableArguments {
             configuration.advertisedURL = advertisedUrl.hasSuffix("/") ? String(advertisedUrl.dropLast()) : advertisedUrl
         }
         configuration.topic = EventTopic(
-            name: try topicOption(ordersTopic, "--orders-topic / ORDERS_TOPIC"),
+            name: try common.topic(),
             partitions: try number(ordersPartitions, "--orders-partitions / ORDERS_PARTITIONS", 1...100_000),
             replicationFactor: try number(ordersReplicationFactor, "--orders-replication-factor / ORDERS_REPLICATION_FACTOR", -1...Int16.max))
         configuration.groupID = groupId
-        configuration.sessionTimeout = .milliseconds(try number(sessionTimeoutMs, "--session-timeout-ms / SESSION_TIMEOUT_MS", Int64(1000)...3_600_000))
-        configuration.heartbeatInterval = configuration.sessionTimeout / 10
         configuration.commandDeadline = .milliseconds(try number(commandDeadlineMs, "--command-deadline-ms / COMMAND_DEADLINE_MS", Int64(100)...600_000))
         configuration.deliveryTimeout = .milliseconds(try number(deliveryTimeoutMs, "--delivery-timeout-ms / DELIVERY_TIMEOUT_MS", Int64(1000)...3_600_000))
         configuration.rules = OrderRules(

@@ -1,4 +1,4 @@
-import ServiceKit
+import ServiceHTTP
 import Events
 import Foundation
 import HTTPTypes

@@ -8,7 +8,7 @@ public protocol CommandExecutor: Sendable {
     /// In the group, and every owned partition folded to its end and not stopped.
     var isReady: Bool { get async }
     var ownerMap: OwnerMap { get async }
-    var partitions: [CommandProcessor.PartitionStatus] { get async }
+    var partitions: [PartitionStatus] { get async }
 }
 
 extension CommandProcessor: CommandExecutor {}

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ServiceKit
+import ServiceHTTP
 
 /// An RFC 9457 problem: `type` = `/problems/<kind>`, one stable kind per way a command can
 /// fail, so clients branch on `type`, never on prose.

@@ -1,9 +1,9 @@
-import ServiceKit
 import SQLStore
 import KafkaWire
+import ServiceOptions
 
 /// Everything an OrderQuery instance needs, with the contract's defaults.
-public struct OrderQueryConfiguration: Sendable {
+public struct OrderQueryConfiguration: Sendable, KafkaServiceConfiguration {
     public var bootstrapServers: [BrokerAddress] = [BrokerAddress(host: "127.0.0.1", port: 9092)]
     /// TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*).
     public var kafkaSecurity = KafkaSecurityConfiguration.plaintext

@@ -6,7 +6,7 @@ import HTTPTypes
 import Hummingbird
 import KafkaWire
 import NIOCore
-import ServiceKit
+import ServiceHTTP
 
 /// Health, metrics, projection status, rebuilds and the OpenAPI document.
 struct OperationsController<Operations: ReadModelOperations>: Sendable {
@@ -16,19 +16,9 @@ struct OperationsController<Operations: ReadModelOperations>: Sendable {
     let metrics: QueryMetrics
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/health/live") { _, _ in jsonResponse(["status": "live"]) }
-        router.get("/health/ready") { _, _ in
-            if let reason = await operations.notReadyReason { return QueryProblem(.unavailable, "not ready: \(reason)").response }
-            return jsonResponse(["status": "ready"])
-        }
-        router.get("/metrics") { _, _ in
-            var buffer: [UInt8] = []
-            metrics.registry.emit(into: &buffer)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
-        }
-        router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: QueryOpenAPIDocument.json)))
-        }
+        OperationRoutes.add(
+            to: router, openAPIDocument: QueryOpenAPIDocument.json, metrics: metrics.registry,
+            notReady: { [operations] in await operations.notReadyReason }, unavailable: { QueryProblem(.unavailable, $0).response })
         router.get("/projection") { request, _ in
             await answer {
                 _ = try ReadParameters(queryPairs(request), route: [], partitionCount: partitionCount)
@@ -55,7 +45,7 @@ struct OperationsController<Operations: ReadModelOperations>: Sendable {
                 return jsonResponse(try await operations.rebuildStatus(id))
             }
         }
-        for path in ["/health/live", "/health/ready", "/metrics", "/openapi.json", "/projection", "/admin/rebuild/:id"] {
+        for path in ["/projection", "/admin/rebuild/:id"] {
             MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])
         }
         MethodNotAllowed.register(router, path: "/admin/rebuild", allowed: [.post])

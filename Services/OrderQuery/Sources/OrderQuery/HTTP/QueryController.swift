@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import ServiceKit
+import ServiceHTTP
 
 /// The read side's HTTP API: orders, history, lists, customers, stats. Parses and checks the
 /// request, reads through `reader` (which waits for read-your-writes), answers.

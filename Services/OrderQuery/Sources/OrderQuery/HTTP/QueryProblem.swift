@@ -1,7 +1,7 @@
 import SQLStore
 import HTTPTypes
 import Hummingbird
-import ServiceKit
+import ServiceHTTP
 
 /// The problems OrderQuery answers with (RFC 9457, `type` = `/problems/<kind>`).
 public struct QueryProblem: Error, Sendable {

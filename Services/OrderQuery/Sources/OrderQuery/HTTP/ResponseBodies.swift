@@ -1,4 +1,4 @@
-import ServiceKit
+import ServiceHTTP
 import SQLStore
 import Events
 import Foundation

@@ -3,7 +3,7 @@ import Events
 import KafkaWire
 import Logging
 import NIOConcurrencyHelpers
-import ServiceKit
+import KafkaEvents
 
 /// Folds the records a consumer hands out into one generation of the read model: each batch
 /// (what one `next()` gave plus everything already fetched behind it) in one transaction with
@@ -94,43 +94,6 @@ public final class ProjectionRunner: Sendable {
 
     // MARK: Folding
 
-    /// Records as the consumer handed them out, each with the cursors' epoch when it was asked
-    /// for. Kept as the `LogRecord`s a batch is folded from: admitting them all (the usual
-    /// case) shares the array instead of copying every record.
-    struct FetchedBatch {
-        var records: [LogRecord] = []
-        var askedAt: [UInt64] = []
-
-        var count: Int { records.count }
-        var isEmpty: Bool { records.isEmpty }
-
-        mutating func append(_ record: consuming ConsumerRecord, askedAt epoch: UInt64) {
-            records.append(LogRecord(record))
-            askedAt.append(epoch)
-        }
-    }
-
-    /// The records of a fetched batch that may be applied, and where each partition starts.
-    struct Admission: Sendable {
-        var records: [LogRecord] = []
-        var startOffsets: [Int32: Int64] = [:]
-        var epochs: [Int32: UInt64] = [:]
-        var reseeks: [Int32: Int64] = [:]
-    }
-
-    /// A large batch folded while the one before it was being stored, as if that one will be.
-    struct FoldedAhead: Sendable {
-        var admission: Admission
-        var projection: BatchProjection
-        /// The cache's epoch it was folded under: if it moved (a seek, an assignment, a
-        /// refusal), or a cursor's did (`admission.epochs`), it is folded again from its records.
-        var cacheEpoch: UInt64
-        /// Some orders were assumed new (their first record here is their version 1) instead
-        /// of read: if one is not, storing the batch fails (its version 1 is already in the
-        /// events table, whose key refuses it twice), and the batch is folded again from rows read.
-        var assumedNew: Bool
-    }
-
     /// Folds until the consumer stops. A batch is what one `next()` gave plus everything
     /// already fetched behind it, up to `maxBatch`. Large batches (a backlog) are pipelined:
     /// while one is stored, the next one already fetched is admitted, its unknown orders read
@@ -152,13 +115,6 @@ public final class ProjectionRunner: Sendable {
         } onCancel: {
             started.withLockedValue { tasks in tasks.forEach { $0.cancel() } }
         }
-    }
-
-    /// A large batch being stored, in a task of its own: true if it was stored and nothing
-    /// else happened to the projection (a batch folded after it may follow it).
-    struct InFlight {
-        var task: Task<Bool, any Error>
-        var folded: FoldedAhead
     }
 
     /// Waits for the batch in flight, if any, to be stored (or not).
@@ -192,7 +148,7 @@ public final class ProjectionRunner: Sendable {
             // Admitted against the cursors as they are: after the batch in flight.
             if ahead == nil { try await finish(&inFlight) }
             let admission = ahead?.admission ?? admit(fetched)
-            guard admission.records.count > ReadModelStore.oneStatementRecords else {
+            guard BatchWrite.isBacklog(records: admission.records.count) else {
                 // Folded here against the cache: after the batch in flight.
                 try await finish(&inFlight)
                 try await apply(admission)
@@ -221,7 +177,7 @@ public final class ProjectionRunner: Sendable {
             var next = FetchedBatch()
             takeBuffered(&iterator, upTo: maxBatch, into: &next)
             var nextAhead: FoldedAhead?
-            if next.count > ReadModelStore.oneStatementRecords {
+            if BatchWrite.isBacklog(records: next.count) {
                 nextAhead = try await foldAhead(admit(next, after: folded), after: folded)
             }
             if !next.isEmpty { carried = (next, nextAhead) }

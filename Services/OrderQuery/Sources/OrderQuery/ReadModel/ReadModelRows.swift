@@ -1,4 +1,4 @@
-import ServiceKit
+import KafkaEvents
 import SQLStore
 import Events
 import KafkaWire
@@ -42,7 +42,7 @@ public struct EventRow: Sendable, Hashable {
 }
 
 /// One event in effect as a batch folded it: what its history row holds, with the event's
-/// id and body as decoded. `CopyBatch` formats them straight into the COPY rows: making the
+/// id and body as decoded. `RowEncoder` formats them straight into the COPY rows: making the
 /// row's strings first (the id formatted, the body encoded, then checked again as a String)
 /// cost a string or two per event, and the check alone was 3% of a backlog's fold.
 public struct FoldedEvent: Sendable {

@@ -1,4 +1,3 @@
-import ServiceKit
 import SQLStore
 /// The read model's tables and their DDL. The service keeps everything in its own schema,
 /// `order_query` (a table-name prefix on SQLite). Bookkeeping tables are shared by all

@@ -100,3 +100,92 @@ extension ReadModelStore {
         return live
     }
 }
+
+extension ReadModelStore {
+    /// The rows of `ids` (those the read model has), with their items in line order.
+    static func loadOrders(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables, ids: Set<String>) async throws -> [String: OrderRow] {
+        if ids.count <= BatchWrite.oneStatementOrders {
+            // A small batch: each order with its items in one statement, one round trip less.
+            // A large one (a rebuild) reads orders and items apart: repeating every order's
+            // columns on each of its items' rows cost more than the round trip.
+            return try joinedOrders(try await joinedLoad(t, ids: ids).run(on: db))
+        }
+        var orders: [String: OrderRow] = [:]
+        for chunk in Array(ids).chunked(1_000) {
+            var select = Statement("\(orderColumns) FROM \(t.orders) WHERE order_id IN ")
+            select.append(select.list(chunk))
+            for row in try await select.run(on: db) {
+                let order = try orderRow(row)
+                orders[order.orderId] = order
+            }
+        }
+        guard !orders.isEmpty else { return orders }
+        for chunk in Array(orders.keys).chunked(1_000) {
+            var select = Statement("SELECT order_id, sku, quantity, unit_price FROM \(t.items) WHERE order_id IN ")
+            select.append(select.list(chunk))
+            select.append(" ORDER BY order_id, line_no")
+            for row in try await select.run(on: db) {
+                orders[try row.string(0)]?.state.items.append(
+                    LineItem(sku: try row.string(1), quantity: try row.int(2), unitPrice: try row.int(3)))
+            }
+        }
+        return orders
+    }
+
+    /// `ids` (at least one) with their items: a row per item in line order, or one with null
+    /// item columns for an order without items.
+    static func joinedLoad(_ t: ReadModelSchema.Tables, ids: Set<String>) -> Statement {
+        var select = Statement("""
+            SELECT \(joinedOrderColumns) FROM \(t.orders) o LEFT JOIN \(t.items) i ON i.order_id = o.order_id
+            WHERE o.order_id IN
+            """)
+        select.append(select.list(ids))
+        select.append(" ORDER BY o.order_id, i.line_no")
+        return select
+    }
+
+    static let orderColumns = """
+        SELECT order_id, kafka_partition, customer_id, status, currency, confirmed_total, version,
+               placed_at_ms, updated_at_ms, carrier, tracking_number, cancel_reason
+        """
+
+    /// An order's columns (`o`) and its items' (`i`), in the order `orderRow` and
+    /// `joinedOrders` read them.
+    static let joinedOrderColumns = """
+        o.order_id, o.kafka_partition, o.customer_id, o.status, o.currency, o.confirmed_total, o.version,
+        o.placed_at_ms, o.updated_at_ms, o.carrier, o.tracking_number, o.cancel_reason,
+        i.sku, i.quantity, i.unit_price
+        """
+
+    /// The orders of rows selected with `joinedOrderColumns`, one row per item in line order
+    /// (an order without items: one row with null item columns; rows with a null order: none).
+    static func joinedOrders(_ rows: [SQLRow]) throws -> [String: OrderRow] {
+        var orders: [String: OrderRow] = [:]
+        for row in rows {
+            guard let id = try row.optionalString(0) else { continue }
+            if orders[id] == nil { orders[id] = try orderRow(row) }
+            if let sku = try row.optionalString(12) {
+                orders[id]!.state.items.append(LineItem(sku: sku, quantity: try row.int(13), unitPrice: try row.int(14)))
+            }
+        }
+        return orders
+    }
+
+    /// An order row without its items (`loadOrders` adds them).
+    static func orderRow(_ row: SQLRow) throws -> OrderRow {
+        var state = OrderState()
+        state.customerId = try row.string(2)
+        state.status = OrderStatus(rawValue: try row.string(3)) ?? .placed
+        state.currency = try row.string(4)
+        state.confirmedTotal = try row.optionalInt(5)
+        state.version = try row.int(6)
+        if let carrier = try row.optionalString(9), let tracking = try row.optionalString(10) {
+            state.shipping = Shipping(carrier: carrier, trackingNumber: tracking)
+        }
+        state.cancelReason = try row.optionalString(11)
+        return OrderRow(
+            orderId: try row.string(0), partition: Int32(try row.int(1)), state: state,
+            placedAt: Timestamp(millisecondsSinceEpoch: try row.int(7)),
+            updatedAt: Timestamp(millisecondsSinceEpoch: try row.int(8)))
+    }
+}

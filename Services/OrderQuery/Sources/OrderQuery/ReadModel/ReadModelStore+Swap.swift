@@ -1,4 +1,4 @@
-import ServiceKit
+import KafkaEvents
 import SQLStore
 import Events
 

@@ -1,4 +1,4 @@
-import ServiceKit
+import KafkaEvents
 import SQLStore
 import Events
 import Foundation
@@ -28,22 +28,9 @@ public final class ReadModelStore: Sendable {
         let schema = self.schema
         let logger = self.logger
         return try await database.write { db in
-            if schema.dialect == .postgres {
-                try await db.query("SELECT pg_advisory_xact_lock(8032117)")
-                try await db.query("CREATE SCHEMA IF NOT EXISTS \(ReadModelSchema.schemaName)")
-            }
-            try await db.query("""
-                CREATE TABLE IF NOT EXISTS \(schema.migrations) (
-                    version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)
-                """)
-            let applied = Set(try await db.query("SELECT version FROM \(schema.migrations)").map { try $0.int(0) })
-            for step in schema.migrationSteps where !applied.contains(step.version) {
-                for statement in step.statements { try await db.query(statement) }
-                try await db.query(
-                    "INSERT INTO \(schema.migrations) (version, description, applied_at_ms) VALUES ($1, $2, $3)",
-                    [.int(step.version), .text(step.description), .int(Timestamp.now.millisecondsSinceEpoch)])
-                logger.info("Migrated the read model", metadata: ["migration": "\(step.version): \(step.description)"])
-            }
+            try await Migrations(
+                schemaName: ReadModelSchema.schemaName, table: schema.migrations, lockId: 8032117, steps: schema.migrationSteps
+            ).run(in: db, logging: "Migrated the read model", logger: logger)
             if let live = try await Self.liveGeneration(db, schema) { return live }
             let generation = try await Self.createGeneration(db, schema, status: .live, upTo: nil, partitionCount: partitionCount)
             logger.info("Created the read model's first generation", metadata: ["generation": "\(generation)"])

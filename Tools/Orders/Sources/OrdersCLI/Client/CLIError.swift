@@ -1,4 +1,4 @@
-import ServiceKit
+import ServiceHTTP
 
 /// Everything that makes a command fail, each with the one line the user sees and an exit
 /// code (sysexits: 64 usage, 69 a service unreachable, 75 a service temporarily unavailable,

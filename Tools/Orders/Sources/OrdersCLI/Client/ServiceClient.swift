@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import ServiceKit
+import ServiceHTTP
 
 /// One service's HTTP API as the CLI sees it: JSON in and out, problems turned into
 /// `CLIError`, a 503 retried (honouring Retry-After, with the same request and so the same

@@ -4,7 +4,8 @@ import Foundation
 import NIOHTTP1
 import Logging
 import NIOConcurrencyHelpers
-import ServiceKit
+import ServiceHTTP
+import ServiceOptions
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import KafkaWire
-import ServiceKit
+import ServiceOptions
 
 /// Where the services are, and how to print: flags, then environment, then the defaults of
 /// the embedded stack (`orders up`).

@@ -2,7 +2,8 @@ import ArgumentParser
 import Events
 import Foundation
 import KafkaWire
-import ServiceKit
+import KafkaEvents
+import ServiceHTTP
 
 /// One record of the log as `orders events` prints it.
 struct LoggedEvent: Encodable {

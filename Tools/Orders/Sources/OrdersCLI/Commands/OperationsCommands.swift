@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOHTTP1
-import ServiceKit
+import ServiceHTTP
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,6 @@ import ArgumentParser
 import Events
 import Foundation
 import NIOHTTP1
-import ServiceKit
 
 /// What every command that changes an order takes.
 struct CommandOptions: ParsableArguments {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NIOHTTP1
-import ServiceKit
 
 /// Read-your-writes: `--position P:O` (what a command printed) makes the query wait until
 /// the read model has applied that event.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KafkaWire
 import Logging
-import ServiceKit
+import ServiceOptions
 
 /// Where the embedded stack keeps its files, and how loud it is.
 struct StackOptions: ParsableArguments {

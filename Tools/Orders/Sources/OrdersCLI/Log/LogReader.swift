@@ -1,7 +1,6 @@
 import Events
 import KafkaWire
 import Logging
-import ServiceKit
 import ServiceLifecycle
 
 /// Reads partitions of the event topic straight from Kafka, each from its beginning (the

@@ -1,5 +1,5 @@
 import Foundation
-import ServiceKit
+import ServiceHTTP
 
 /// What the CLI prints: human text by default (aligned tables, colour only on a terminal and
 /// without NO_COLOR), or JSON for scripts.

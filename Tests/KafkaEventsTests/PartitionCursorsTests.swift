@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ServiceKit
+@testable import KafkaEvents
 
 /// Which records in hand a projection may apply after seeks.
 @Suite struct PartitionCursorsTests {

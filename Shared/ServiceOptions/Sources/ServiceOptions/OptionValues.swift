@@ -35,5 +35,12 @@ public func httpListenOption(_ text: String) throws -> BrokerAddress {
 /// A topic name option: 1 to 249 characters (Kafka's limit); `name` is its flag and variable.
 public func topicOption(_ text: String, _ name: String) throws -> String {
     guard !text.isEmpty, text.count <= 249 else { throw ValidationError("\(name) must be 1 to 249 characters") }
+    // Kafka's own rule for topic names: a broker refuses any other, later and less clearly.
+    let legal = text.unicodeScalars.allSatisfy {
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+    }
+    guard legal, text != ".", text != ".." else {
+        throw ValidationError("\(name) must be letters, digits, '.', '_' and '-' (not . or ..), not \(text.debugDescription)")
+    }
     return text
 }

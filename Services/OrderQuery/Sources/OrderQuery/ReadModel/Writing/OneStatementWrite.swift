@@ -1,4 +1,4 @@
-import ServiceKit
+import KafkaEvents
 import SQLStore
 import Events
 
@@ -11,13 +11,6 @@ enum OneStatementFallback: Error {
 }
 
 extension ReadModelStore {
-    /// The largest batch `applyInOneStatement` takes (bound parameters stay far below
-    /// PostgreSQL's 65,535; the joined load pays off only for few orders).
-    static let oneStatementRecords = 500
-    static let oneStatementOrders = 100
-    /// PostgreSQL takes at most 65,535 bound parameters per statement.
-    static let oneStatementParameters = 60_000
-
     /// PostgreSQL, a small batch: one round trip, or two when some touched orders must be read
     /// first, instead of a transaction's eight.
     ///
@@ -61,8 +54,8 @@ extension ReadModelStore {
         guard !moves.isEmpty else { return projection }
 
         let statement = oneStatement(
-            BatchRows(projection), moves: moves, eventsApplied: projection.inEffectCount, assumedNew: assumedNew, tables)
-        guard statement.binds.count <= Self.oneStatementParameters else { throw OneStatementFallback.tooManyParameters }
+            BatchValueRows(projection), moves: moves, eventsApplied: projection.inEffectCount, assumedNew: assumedNew, tables)
+        guard statement.binds.count <= BatchWrite.oneStatementParameters else { throw OneStatementFallback.tooManyParameters }
         let answer = try await database.writeStatement(statement.sql, statement.binds)
         guard let row = answer.first else { throw DatabaseError.unexpectedValue(column: 0, found: .null) }
         if try row.int(0) == 0 { return projection }
@@ -97,7 +90,7 @@ extension ReadModelStore {
     /// whether the generation still takes events (1) or not (0), and whether the orders
     /// assumed new are (1) or not (0).
     private func oneStatement(
-        _ rows: BatchRows, moves: [(partition: Int32, next: Int64, expected: Int64)], eventsApplied: Int,
+        _ rows: BatchValueRows, moves: [(partition: Int32, next: Int64, expected: Int64)], eventsApplied: Int,
         assumedNew: Set<String>, _ t: ReadModelSchema.Tables
     ) -> Statement {
         var s = Statement()

@@ -1,0 +1,33 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Prometheus
+
+/// The routes every service answers the same way: `/health/live`, `/health/ready`, `/metrics`
+/// (Prometheus text) and `/openapi.json`, each answering 405 to other methods.
+public enum OperationRoutes {
+    /// `notReady`: why the instance is not ready, nil when it is; `unavailable` makes the
+    /// service's own 503 problem of it.
+    public static func add(
+        to router: Router<BasicRequestContext>, openAPIDocument: String, metrics: PrometheusCollectorRegistry,
+        notReady: @escaping @Sendable () async -> String?, unavailable: @escaping @Sendable (String) -> Response
+    ) {
+        router.get("/health/live") { _, _ in jsonResponse(["status": "live"]) }
+        router.get("/health/ready") { _, _ in
+            if let reason = await notReady() { return unavailable("not ready: \(reason)") }
+            return jsonResponse(["status": "ready"])
+        }
+        router.get("/metrics") { _, _ in
+            var buffer: [UInt8] = []
+            metrics.emit(into: &buffer)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
+        }
+        for path in ["/health/live", "/health/ready", "/metrics", "/openapi.json"] {
+            MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])
+        }
+    }
+}
