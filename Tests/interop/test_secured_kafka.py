@@ -372,15 +372,22 @@ def kafkawire_consume(bootstrap: str, topic: str, props, *extra: str):
     return records
 
 
+# The client's connect timeout in the failure tests (socket.connection.setup.timeout.ms): each
+# failure must reach the caller within it, the process's start included (generous, so that a
+# loaded machine is not a failure; a silent retry loop would run past it).
+CONNECT_TIMEOUT_S = 20
+
+
 def kafkawire_fails(*args: str, props: dict[str, str], word: str | None) -> str:
-    """Runs a kafkawire client command that must fail: non-zero exit within FAILURE_BOUND_S, and
-    `word` (the error kind) on the last line of stderr. Returns stderr."""
+    """Runs a kafkawire client command that must fail: non-zero exit within the connect timeout,
+    and `word` (the error kind) on the last line of stderr. Returns stderr."""
     started = time.monotonic()
+    props = {**props, "socket.connection.setup.timeout.ms": str(CONNECT_TIMEOUT_S * 1000)}
     proc = kafkawire(*args, props=props, timeout=FAILURE_BOUND_S + 30, check=False)
     elapsed = time.monotonic() - started
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode != 0, f"kafkawire {' '.join(args)} succeeded; stdout:\n{proc.stdout.decode()[-2000:]}"
-    assert elapsed < FAILURE_BOUND_S, f"took {elapsed:.1f}s to fail:\n{stderr[-2000:]}"
+    assert elapsed < CONNECT_TIMEOUT_S, f"took {elapsed:.1f}s to fail, past the connect timeout:\n{stderr[-2000:]}"
     last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     assert last, "no error message on stderr"
     if word is not None:
@@ -580,6 +587,31 @@ def test_kafkawire_cli_reads_a_client_properties_file(secured, certs, tmp_path):
                     props={"sasl.password": WRONG_PASSWORD}, word="authenticationFailed")
 
 
+def test_kafkawire_cli_reads_a_java_clients_properties_file(secured, certs, tmp_path):
+    """The client.properties a Java client (or Kafka's own tools, --command-config) uses: the
+    credentials in sasl.jaas.config, the CA as a PEM trust store."""
+    password = PASSWORDS["bob"].replace("\\", "\\\\").replace('"', '\\"')
+    properties = tmp_path / "java-client.properties"
+    properties.write_text(
+        "security.protocol=SASL_SSL\n"
+        "sasl.mechanism=SCRAM-SHA-512\n"
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="bob" password="{password}";\n'
+        "ssl.truststore.type=PEM\n"
+        f"ssl.truststore.location={certs / 'ca.pem'}\n")
+    bootstrap, topic = secured.address("SASL_SSL"), unique("kw-java-properties")
+    records = make_records(20, "kw-java-properties")
+    kafkawire("topics", "create", topic, "--partitions", "1", "--brokers", bootstrap, "-F", str(properties))
+    kafkawire("produce", "--brokers", bootstrap, "--topic", topic, "--key-delimiter", ":", "-F", str(properties),
+              input=lines(records))
+    assert [(k, v) for (_p, _o, k, v) in kafkawire_consume(bootstrap, topic, None, "-F", str(properties))] == records
+    # A JKS trust store is not read: the usage error says what to do instead.
+    jks = tmp_path / "jks-client.properties"
+    jks.write_text(properties.read_text().replace("ssl.truststore.type=PEM", "ssl.truststore.type=JKS"))
+    proc = kafkawire("metadata", "--brokers", bootstrap, "-F", str(jks), check=False)
+    assert proc.returncode != 0 and b"ssl.truststore.type=PEM" in proc.stderr, proc.stderr.decode()[-1000:]
+
+
 @pytest.mark.parametrize("encrypted_key", [False, True], ids=["key", "encrypted-key"])
 def test_kafkawire_cli_over_mutual_tls(mtls, certs, encrypted_key):
     props = client_properties(certs, "SSL", client_cert=True, encrypted_key=encrypted_key)
@@ -707,8 +739,9 @@ def test_kafkawire_wrong_host_certificate_fails_tls(special_broker, certs):
 
 @pytest.mark.timeout(120)
 def test_kafkawire_plaintext_client_on_ssl_listener_fails(secured, certs):
-    # The client does not know it talks to TLS: any typed error will do, but it must end, and quickly.
-    metadata_fails(secured.address("SSL"), client_properties(certs, "PLAINTEXT"), None)
+    # The client does not know it talks to TLS, but the answer's first bytes are a TLS record:
+    # the error says so (a typed tlsFailed, not a retry loop).
+    metadata_fails(secured.address("SSL"), client_properties(certs, "PLAINTEXT"), "tlsFailed")
 
 
 @pytest.mark.timeout(120)
@@ -719,7 +752,8 @@ def test_kafkawire_ssl_client_on_plaintext_listener_fails_tls(secured, certs):
 @pytest.mark.timeout(120)
 def test_kafkawire_unauthenticated_client_on_sasl_listener_gets_nothing(secured, certs):
     # A client that skips SASL must not get metadata (or anything but ApiVersions/SaslHandshake).
-    metadata_fails(secured.address("SASL_PLAINTEXT"), client_properties(certs, "PLAINTEXT"), None)
+    # The broker closes the connection, as Kafka does: the client's error is that, typed.
+    metadata_fails(secured.address("SASL_PLAINTEXT"), client_properties(certs, "PLAINTEXT"), "connectionClosed")
 
 
 @pytest.mark.timeout(120)

@@ -5,7 +5,7 @@ import KafkaWire
 /// with the Java/librdkafka property names (security.protocol, sasl.*, ssl.*, client.id).
 struct SecurityOptions: ParsableArguments {
     @Option(name: .customShort("X"), help: ArgumentHelp(
-        "Client property, KEY=VALUE (repeatable): security.protocol, sasl.mechanism, sasl.username, sasl.password, ssl.ca.location, ssl.certificate.location, ssl.key.location, ssl.key.password, ssl.endpoint.identification.algorithm, sasl.oauthbearer.token.file, client.id.",
+        "Client property, KEY=VALUE (repeatable): security.protocol, sasl.mechanism, sasl.username, sasl.password, ssl.ca.location, ssl.certificate.location, ssl.key.location, ssl.key.password, ssl.endpoint.identification.algorithm, sasl.oauthbearer.token.file, client.id, socket.connection.setup.timeout.ms.",
         valueName: "property=value"))
     var properties: [String] = []
 
@@ -21,12 +21,19 @@ struct SecurityOptions: ParsableArguments {
             }
             all[String(item[..<equals])] = String(item[item.index(after: equals)...])
         }
-        let known = KafkaSecurityConfiguration.propertyNames.union(["client.id", "bootstrap.servers"])
+        let known = KafkaSecurityConfiguration.propertyNames.union(["client.id", "bootstrap.servers", "socket.connection.setup.timeout.ms"])
         if let unknown = all.keys.sorted().first(where: { !known.contains($0) }) {
             throw ValidationError("unknown client property \(unknown); known: \(known.sorted().joined(separator: ", "))")
         }
         if let clientID = all["client.id"] { configuration.clientID = clientID }
         if let servers = all["bootstrap.servers"] { configuration.bootstrapServers = try ClientCommandSupport.brokers(servers) }
+        if let text = all["socket.connection.setup.timeout.ms"] {
+            // How long connecting to a broker (TCP, then TLS) may take, as Kafka's clients name it.
+            guard let ms = Int64(text), (1...3_600_000).contains(ms) else {
+                throw ValidationError("socket.connection.setup.timeout.ms must be 1 to 3600000, not \(text.debugDescription)")
+            }
+            configuration.connectTimeout = .milliseconds(ms)
+        }
         let properties = all
         configuration.security = try Self.usage { () throws(KafkaError) in try KafkaSecurityConfiguration(properties: properties) }
     }

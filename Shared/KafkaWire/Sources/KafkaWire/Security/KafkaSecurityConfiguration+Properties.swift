@@ -7,6 +7,8 @@ extension KafkaSecurityConfiguration {
         "security.protocol", "sasl.mechanism", "sasl.mechanisms", "sasl.username", "sasl.password",
         "sasl.oauthbearer.token.file", "ssl.ca.location", "ssl.certificate.location", "ssl.key.location",
         "ssl.key.password", "ssl.endpoint.identification.algorithm",
+        // As Java clients' client.properties files carry them (see `init(properties:)`).
+        "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.location",
     ]
 
     /// The environment variables the services and `orders` read, each named after its property
@@ -14,7 +16,7 @@ extension KafkaSecurityConfiguration {
     /// `KAFKA_SASL_PASSWORD_FILE` for secrets mounted as files.
     public static func properties(fromEnvironment environment: [String: String]) throws(KafkaError) -> [String: String] {
         var properties: [String: String] = [:]
-        for name in propertyNames where name != "sasl.mechanisms" {
+        for name in propertyNames where !javaOnlyNames.contains(name) {
             let variable = "KAFKA_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
             if let value = environment[variable], !value.isEmpty { properties[name] = value }
         }
@@ -27,9 +29,30 @@ extension KafkaSecurityConfiguration {
         return properties
     }
 
+    /// Names only a properties file or `-X` takes, not the environment.
+    static let javaOnlyNames: Set<String> = ["sasl.mechanisms", "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.location"]
+
     /// Builds the configuration from Java/librdkafka properties; other keys are ignored here
     /// (callers decide whether an unknown key is an error). Validates the result.
-    public init(properties: [String: String]) throws(KafkaError) {
+    ///
+    /// A Java client's way of saying the same is understood too: `sasl.jaas.config` with the
+    /// PLAIN or SCRAM login module gives the username and password, and a PEM trust store
+    /// (`ssl.truststore.type=PEM`) is the CA file. A JKS or PKCS12 store is refused with what
+    /// to do instead.
+    public init(properties given: [String: String]) throws(KafkaError) {
+        var properties = given
+        if let jaas = given["sasl.jaas.config"] {
+            let credentials = try JaasConfig.credentials(jaas)
+            properties["sasl.username"] = given["sasl.username"] ?? credentials.username
+            properties["sasl.password"] = given["sasl.password"] ?? credentials.password
+        }
+        if let store = given["ssl.truststore.location"] {
+            guard given["ssl.truststore.type"]?.uppercased() == "PEM" else {
+                throw KafkaError(.invalidConfiguration,
+                                 "ssl.truststore.location: only ssl.truststore.type=PEM is read (convert a JKS or PKCS12 store to PEM, or set ssl.ca.location)")
+            }
+            properties["ssl.ca.location"] = given["ssl.ca.location"] ?? store
+        }
         let protocolName = properties["security.protocol"] ?? "PLAINTEXT"
         guard let securityProtocol = SecurityProtocol(rawValue: protocolName.uppercased()) else {
             throw KafkaError(.invalidConfiguration,
