@@ -101,6 +101,9 @@ struct SaslBrokerTests {
 
             var producerConfiguration = KafkaProducerConfiguration(client: Self.client(port, sasl))
             producerConfiguration.maxBlock = .seconds(10)
+            // A batch per record or two: a burst is several produce requests, up to five in flight.
+            producerConfiguration.linger = .zero
+            producerConfiguration.batchSize = 64
             var consumerConfiguration = KafkaConsumerConfiguration(
                 client: Self.client(port, sasl), consumption: .group(id: "reauth-group", topics: ["reauth"]))
             consumerConfiguration.autoOffsetReset = .earliest
@@ -109,10 +112,11 @@ struct SaslBrokerTests {
             let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: InProcessBroker.logger)
             let producing = producerConfiguration
 
-            // The group consumes while the producer sends one record at a time (each awaited, so
-            // the rate is the round trip's), until three
-            // session lifetimes have passed and the broker has counted re-authentications (the
-            // load's shape, not a wait for an outcome). Then the group reads what is left.
+            // The group consumes while the producer sends bursts of records, each burst enqueued
+            // at once (so several produce requests are in flight when a re-authentication starts)
+            // and then awaited, until three session lifetimes have passed and the broker has
+            // counted re-authentications (the load's shape, not a wait for an outcome). Then the
+            // group reads what is left: every record once, in the order sent.
             let (sent, received) = try await ConsumerTestSupport.withRunning(consumer) { consumer in
                 async let consumed: [String] = {
                     var iterator = consumer.messages.makeAsyncIterator()
@@ -131,9 +135,13 @@ struct SaslBrokerTests {
                     while ContinuousClock.now - start < .milliseconds(lifetime * 3)
                         || (server.reauthenticationCount < 2 && ContinuousClock.now - start < .seconds(60))
                     {
-                        let value = "r\(sent.count)"
-                        _ = try await producer.send(ProducerRecord(topic: "reauth", value: value, partition: 0))
-                        sent.append(value)
+                        var handles: [DeliveryHandle] = []
+                        for _ in 0..<20 {
+                            let value = "r\(sent.count)"
+                            handles.append(try await producer.enqueue(ProducerRecord(topic: "reauth", value: value, partition: 0)))
+                            sent.append(value)
+                        }
+                        for handle in handles { _ = try await handle.metadata() }
                     }
                     _ = try await producer.send(ProducerRecord(topic: "reauth", value: "last", partition: 0))
                     return sent + ["last"]
