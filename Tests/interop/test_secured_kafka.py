@@ -20,6 +20,8 @@ import os
 import random
 import re
 import secrets
+import socket
+import ssl
 import stat
 import subprocess
 import threading
@@ -585,6 +587,48 @@ def test_kafkawire_cli_reads_a_client_properties_file(secured, certs, tmp_path):
     # -X after -F overrides the file: a wrong password given with -X must fail.
     kafkawire_fails("metadata", "--brokers", bootstrap, "-F", str(properties),
                     props={"sasl.password": WRONG_PASSWORD}, word="authenticationFailed")
+
+
+def sni_names_of_kafkawire_connecting_to(host: str, certs: Path) -> set[str | None]:
+    """The SNI names of every TLS handshake `kafkawire metadata` makes to `host`, as Python's ssl
+    (OpenSSL) sees them on a listener of this call's own (no Kafka behind it: the command fails,
+    maybe after connecting more than once; what matters is the name each handshake carried)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certs / "broker.pem", certs / "broker.key")
+    seen: list[str | None] = []
+    context.sni_callback = lambda _sock, name, _ctx: seen.append(name)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return  # closed
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(4)  # the handshake is done; the Kafka request is not answered
+            except (OSError, ssl.SSLError):
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    props = {**client_properties(certs, "SSL"), "socket.connection.setup.timeout.ms": "5000"}
+    try:
+        kafkawire("metadata", "--brokers", f"{host}:{port}", "--timeout", "3", props=props, check=False, timeout=60)
+        wait_until(lambda: len(seen) > 0, f"a TLS handshake from the client connecting to {host}", timeout=30)
+    finally:
+        listener.close()
+    return set(seen)
+
+
+@pytest.mark.timeout(120)
+def test_kafkawire_sends_sni_for_a_host_name_and_none_for_an_address(certs):
+    """SNI: the host name connected to, and no name for an IP address (RFC 6066 forbids
+    literal addresses in SNI)."""
+    assert sni_names_of_kafkawire_connecting_to("localhost", certs) == {"localhost"}
+    assert sni_names_of_kafkawire_connecting_to("127.0.0.1", certs) == {None}
 
 
 def test_kafkawire_cli_reads_a_java_clients_properties_file(secured, certs, tmp_path):
