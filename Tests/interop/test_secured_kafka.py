@@ -990,3 +990,29 @@ def test_no_program_shows_a_secret_from_its_environment(tmp_path):
             assert "--kafka-security-protocol" in text or name == "orders" and args == ["--help"], text[:500]
             for value in values:
                 assert value not in text, f"{name} {' '.join(args)} shows a secret from its environment"
+
+
+@pytest.mark.parametrize("broken, says", [
+    ({"KAFKA_SECURITY_PROTOCOL": "SASL_SSL"}, "needs sasl.mechanism"),
+    ({"KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512", "KAFKA_SASL_USERNAME": "orders",
+      "KAFKA_SASL_PASSWORD_FILE": "/nonexistent/kafka-password"}, "KAFKA_SASL_PASSWORD_FILE"),
+    ({"KAFKA_SECURITY_PROTOCOL": "SSL", "KAFKA_SSL_KEY_LOCATION": "/nonexistent/client.key"}, "ssl.certificate.location"),
+    ({"KAFKA_SECURITY_PROTOCOL": "PLAINTEXT", "KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_SASL_USERNAME": "orders",
+      "KAFKA_SASL_PASSWORD": "PASSWORD"}, "does not use SASL"),
+], ids=["sasl-without-mechanism", "unreadable-password-file", "key-without-certificate", "sasl-on-plaintext"])
+def test_services_refuse_a_security_setting_that_cannot_work_in_one_line(broken, says):
+    """A setting that cannot work stops each service at start: exit 64 and one line naming it
+    (not the help), never the password, before any connection is tried (nothing listens at the
+    bootstrap address)."""
+    from service_process import service_bin
+    password = f"pw-{secrets.token_hex(6)}"
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
+           **{k: password if v == "PASSWORD" else v for k, v in broken.items()}}
+    for name, variable in [("order-command", "ORDER_COMMAND_BIN"), ("order-query", "ORDER_QUERY_BIN"),
+                           ("notifier", "NOTIFIER_BIN")]:
+        proc = subprocess.run([service_bin(name, variable)], env=env, capture_output=True, timeout=60)
+        stderr = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 64, f"{name}: exit {proc.returncode}\n{stderr[-2000:]}"
+        assert stderr.count("\n") == 1 and stderr.startswith(f"{name}: "), f"{name}: not one line:\n{stderr[-2000:]}"
+        assert says in stderr, f"{name}: {stderr}"
+        assert password not in stderr + proc.stdout.decode("utf-8", "replace"), f"{name} shows the password"

@@ -14,6 +14,8 @@ struct NotifierMain: AsyncParsableCommand {
 
     @OptionGroup var options: NotifierOptions
 
+    static func main() async { await serviceMain() }
+
     func run() async throws {
         bootstrapServiceLogging(level: options.logLevel)
         let logger = Logger(label: "notifier")

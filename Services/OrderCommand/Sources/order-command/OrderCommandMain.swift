@@ -14,6 +14,8 @@ struct OrderCommandMain: AsyncParsableCommand {
 
     @OptionGroup var options: OrderCommandOptions
 
+    static func main() async { await serviceMain() }
+
     func run() async throws {
         bootstrapServiceLogging(level: options.logLevel)
         let logger = Logger(label: "order-command")

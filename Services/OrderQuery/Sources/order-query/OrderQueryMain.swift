@@ -14,6 +14,8 @@ struct OrderQueryMain: AsyncParsableCommand {
 
     @OptionGroup var options: OrderQueryOptions
 
+    static func main() async { await serviceMain() }
+
     func run() async throws {
         bootstrapServiceLogging(level: options.logLevel)
         let logger = Logger(label: "order-query")
