@@ -88,13 +88,10 @@ public struct BatchProjection: Sendable {
             index = touched
         } else {
             orders[envelope.orderId] = before[envelope.orderId]
-                ?? OrderRow(orderId: envelope.orderId, partition: item.partition, state: OrderState(),
-                            placedAt: occurredAt, updatedAt: occurredAt)
+                ?? OrderRowView.start(orderId: envelope.orderId, partition: item.partition, at: occurredAt)
             index = orders.index(forKey: envelope.orderId)!
         }
-        // In place: a copy of the row would copy its lines on every change.
-        orders.values[index].state.evolve(recorded.event)
-        orders.values[index].updatedAt = occurredAt
+        OrderRowView.evolve(&orders.values[index], with: recorded)
         events.append(FoldedEvent(
             recorded: recorded, partition: item.partition, offset: item.offset, status: orders.values[index].state.status))
     }
