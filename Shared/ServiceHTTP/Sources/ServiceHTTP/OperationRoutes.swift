@@ -12,10 +12,12 @@ public enum OperationRoutes {
         to router: Router<BasicRequestContext>, openAPIDocument: String, metrics: PrometheusCollectorRegistry,
         notReady: @escaping @Sendable () async -> String?, unavailable: @escaping @Sendable (String) -> Response
     ) {
-        router.get("/health/live") { _, _ in jsonResponse(["status": "live"]) }
+        // Fixed bodies, not encoded per request: probes call these often, and /health/live is
+        // the benchmarks' peer (an answer with no work behind it).
+        router.get("/health/live") { _, _ in fixedJSON(#"{"status":"live"}"#) }
         router.get("/health/ready") { _, _ in
             if let reason = await notReady() { return unavailable("not ready: \(reason)") }
-            return jsonResponse(["status": "ready"])
+            return fixedJSON(#"{"status":"ready"}"#)
         }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
@@ -29,5 +31,9 @@ public enum OperationRoutes {
         for path in ["/health/live", "/health/ready", "/metrics", "/openapi.json"] {
             MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])
         }
+    }
+
+    private static func fixedJSON(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
