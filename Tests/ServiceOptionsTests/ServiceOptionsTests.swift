@@ -28,7 +28,7 @@ private struct SomeServiceConfiguration: KafkaServiceConfiguration {
         #expect(configuration.heartbeatInterval == .milliseconds(800))
         #expect(try options.topic() == "shop.events")
 
-        let consumer = configuration.groupConsumer(of: ["shop.events"], client: configuration.kafkaClient)
+        let consumer = configuration.groupConsumer(of: ["shop.events"])
         #expect(consumer.enableAutoCommit == false)
         #expect(consumer.commitOnRevoke == false)
         #expect(consumer.autoOffsetReset == .earliest)

@@ -157,13 +157,18 @@ def secured_broker(tmp_path_factory, certs, users_file):
     stop_broker(secured)
 
 
+def watched(request, module_broker: SecuredBroker):
+    """A module's broker for one test: alive at its start and end, its log tail attached to failures."""
+    request.node._kafkawire_broker = module_broker.broker
+    module_broker.broker.assert_alive("at the start of the test")
+    yield module_broker
+    module_broker.broker.assert_alive("at the end of the test")
+
+
 @pytest.fixture
 def secured(request, secured_broker) -> SecuredBroker:
-    """The module's broker with every protocol; its log tail is attached to failures."""
-    request.node._kafkawire_broker = secured_broker.broker
-    secured_broker.broker.assert_alive("at the start of the test")
-    yield secured_broker
-    secured_broker.broker.assert_alive("at the end of the test")
+    """The module's broker with every protocol."""
+    yield from watched(request, secured_broker)
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +181,8 @@ def mtls_broker(tmp_path_factory, certs):
 
 @pytest.fixture
 def mtls(request, mtls_broker) -> SecuredBroker:
-    request.node._kafkawire_broker = mtls_broker.broker
-    mtls_broker.broker.assert_alive("at the start of the test")
-    yield mtls_broker
-    mtls_broker.broker.assert_alive("at the end of the test")
+    """The module's broker that requires a client certificate on its TLS listener."""
+    yield from watched(request, mtls_broker)
 
 
 @pytest.fixture

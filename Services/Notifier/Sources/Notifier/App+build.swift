@@ -66,7 +66,7 @@ public func buildApplication(
         concurrency: configuration.concurrency, metrics: metrics, logger: logger)
 
     // The ledger's folded offsets decide where a partition resumes; the group's follow them.
-    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic], client: client)
+    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic])
     consumerConfiguration.partitionAssignmentStrategy = [.cooperativeSticky]
     consumerConfiguration.groupInstanceID = configuration.groupInstanceID
     let notifierBox = NIOLockedValueBox<NotifierConsumer?>(nil)

@@ -40,7 +40,7 @@ public func buildApplication(
 
     let advertisedURL = configuration.effectiveAdvertisedURL
     // Each owned partition is folded from the beginning at assignment; the group's offsets are not used.
-    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic.name], client: client)
+    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic.name])
     consumerConfiguration.partitionAssignmentStrategy = [OwnerMap.strategy(topic: configuration.topic.name)]
     consumerConfiguration.subscriptionUserData = ByteBuffer(string: advertisedURL)
 

@@ -39,7 +39,7 @@ public func buildApplication(
     let partitionOf = KafkaPartitioner.partitioner(partitionCount: Int(partitionCount))
 
     // The stored offsets decide where each partition resumes; the group's are not used.
-    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic], client: client)
+    var consumerConfiguration = configuration.groupConsumer(of: [configuration.topic])
     consumerConfiguration.partitionAssignmentStrategy = [.cooperativeSticky]
     consumerConfiguration.groupInstanceID = configuration.groupInstanceID
     let liveBox = NIOLockedValueBox<LiveProjection?>(nil)

@@ -22,8 +22,8 @@ extension KafkaServiceConfiguration {
     /// The service's consumer in its group, subscribed to `topics`. A service stores where it
     /// is itself (in its database or by folding from the beginning), so the consumer commits
     /// nothing, and a partition without a stored position starts at the beginning.
-    public func groupConsumer(of topics: [String], client: KafkaClientConfiguration) -> KafkaConsumerConfiguration {
-        var consumer = KafkaConsumerConfiguration(client: client, consumption: .group(id: groupID, topics: topics))
+    public func groupConsumer(of topics: [String]) -> KafkaConsumerConfiguration {
+        var consumer = KafkaConsumerConfiguration(client: kafkaClient, consumption: .group(id: groupID, topics: topics))
         consumer.enableAutoCommit = false
         consumer.commitOnRevoke = false
         consumer.autoOffsetReset = .earliest

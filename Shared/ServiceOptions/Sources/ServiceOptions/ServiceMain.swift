@@ -7,9 +7,9 @@ extension AsyncParsableCommand {
     /// that cannot work) is one line on standard error, and exit code 64 (EX_USAGE), rather
     /// than the error followed by the whole help. `--help` and run-time errors are as usual.
     public static func serviceMain() async {
-        let command: any ParsableCommand
+        var command: Self
         do {
-            command = try parseAsRoot()
+            command = try parse()
         } catch {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             let name = configuration.commandName ?? "\(Self.self)"
@@ -17,12 +17,7 @@ extension AsyncParsableCommand {
             exit(withError: ExitCode.validationFailure)
         }
         do {
-            guard var runnable = command as? any AsyncParsableCommand else {
-                var synchronous = command
-                try synchronous.run()
-                return
-            }
-            try await runnable.run()
+            try await command.run()
         } catch {
             exit(withError: error)
         }

@@ -11,27 +11,6 @@ extension KafkaSecurityConfiguration {
         "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.location",
     ]
 
-    /// The environment variables the services and `orders` read, each named after its property
-    /// (`KAFKA_` and the property in capitals with `_` for `.`), plus
-    /// `KAFKA_SASL_PASSWORD_FILE` for secrets mounted as files.
-    public static func properties(fromEnvironment environment: [String: String]) throws(KafkaError) -> [String: String] {
-        var properties: [String: String] = [:]
-        for name in propertyNames where !javaOnlyNames.contains(name) {
-            let variable = "KAFKA_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
-            if let value = environment[variable], !value.isEmpty { properties[name] = value }
-        }
-        if let file = environment["KAFKA_SASL_PASSWORD_FILE"], !file.isEmpty {
-            guard properties["sasl.password"] == nil else {
-                throw KafkaError(.invalidConfiguration, "set KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE, not both")
-            }
-            properties["sasl.password"] = try readSecretFile(file, what: "KAFKA_SASL_PASSWORD_FILE")
-        }
-        return properties
-    }
-
-    /// Names only a properties file or `-X` takes, not the environment.
-    static let javaOnlyNames: Set<String> = ["sasl.mechanisms", "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.location"]
-
     /// Builds the configuration from Java/librdkafka properties; other keys are ignored here
     /// (callers decide whether an unknown key is an error). Validates the result.
     ///
