@@ -43,6 +43,8 @@ ensure_packages() {
         return
     fi
     wanted+=(librdkafka-dev kcat)
+    # The security tests' certificates (scripts/make-test-certs).
+    command -v openssl >/dev/null 2>&1 || wanted+=(openssl)
     pg_bindir >/dev/null || wanted+=(postgresql)
     # The interpreter for the venv, and its venv/ensurepip support (Debian splits it into python3-venv).
     if ! command -v "$PYTHON" >/dev/null 2>&1; then

@@ -3,13 +3,18 @@
 #
 #   pg_bindir                     prints the directory of initdb and pg_ctl (Debian's postgresql
 #                                 package, or PATH); fails when they are missing
-#   start_test_postgres BINDIR [SETTING...]
+#   start_test_postgres [--tls] BINDIR [SETTING...]
 #                                 starts a server of its own on a free 127.0.0.1 port (trust auth,
 #                                 fsync off, data in a temporary directory, plus each SETTING as
 #                                 `name=value`), stopped and removed
 #                                 when the shell exits; exports ORDERS_TEST_DATABASE_URL and
 #                                 ORDERS_TEST_PSQL. initdb refuses to run as root, so as root the
 #                                 server runs as the postgres user (created when missing).
+#                                 --tls: the server also offers TLS, with a certificate for
+#                                 DNS:localhost only from scripts/make-test-certs' CA, and the role
+#                                 "test-client" logs in over TLS by its client certificate only;
+#                                 exports ORDERS_TEST_PG_CERTS (the directory of ca.pem,
+#                                 other-ca.pem, client.pem, client.key...). Plaintext still works.
 
 pg_bindir() {
     local dir
@@ -38,6 +43,8 @@ stop_test_postgres() {
 }
 
 start_test_postgres() {
+    local tls=""
+    if [ "${1:-}" = "--tls" ]; then tls=1; shift; fi
     TEST_PG_BIN="$1"
     shift
     local settings="" setting
@@ -52,10 +59,24 @@ start_test_postgres() {
         cat "$TEST_PG_DIR/initdb.log" >&2
         return 1
     fi
+    if [ -n "$tls" ]; then
+        "$(dirname "${BASH_SOURCE[0]}")/../make-test-certs" --hosts localhost "$TEST_PG_DIR/certs" >/dev/null || return 1
+        settings="$settings -c ssl=on -c ssl_cert_file=$TEST_PG_DIR/certs/broker.pem"
+        settings="$settings -c ssl_key_file=$TEST_PG_DIR/certs/broker.key -c ssl_ca_file=$TEST_PG_DIR/certs/ca.pem"
+        # First match wins: this role only over TLS, by its certificate (CN test-client).
+        { echo 'hostssl all test-client 127.0.0.1/32 cert'; echo 'host all test-client 0.0.0.0/0 reject'
+          cat "$TEST_PG_DIR/data/pg_hba.conf"; } >"$TEST_PG_DIR/pg_hba.conf.new"
+        mv "$TEST_PG_DIR/pg_hba.conf.new" "$TEST_PG_DIR/data/pg_hba.conf"
+    fi
     if ! _pg_as "$TEST_PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/server.log" -w -t 60 \
             -o "-c listen_addresses=127.0.0.1 -p $port -k $TEST_PG_DIR -c max_connections=300 -c fsync=off$settings" start >/dev/null; then
         cat "$TEST_PG_DIR/server.log" >&2
         return 1
+    fi
+    if [ -n "$tls" ]; then
+        _pg_as "$TEST_PG_BIN/psql" -h "$TEST_PG_DIR" -p "$port" -U postgres -qAt -c 'CREATE ROLE "test-client" LOGIN' postgres \
+            >/dev/null || return 1
+        export ORDERS_TEST_PG_CERTS="$TEST_PG_DIR/certs"
     fi
     export ORDERS_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
     export ORDERS_TEST_PSQL="$TEST_PG_BIN/psql"

@@ -25,13 +25,21 @@ public func buildApplication(
     let admin = KafkaAdmin(configuration: client, logger: logger)
     let topics = NotificationTopics(
         notifications: configuration.notificationsTopic, deadLetters: configuration.deadLetterTopic, eventTopic: configuration.topic)
+    // The database first: a setting that cannot work (TLS that does not verify) stops the
+    // service at once, not after the wait for Kafka.
     let database: any SQLDatabase
     let partitionCount: Int32
     do {
-        partitionCount = try await EventTopicPartitions.wait(for: configuration.topic, admin: admin, logger: logger)
-        try await topics.ensure(admin: admin, partitions: partitionCount, logger: logger)
         database = try await configuration.database.open(logger: logger)
     } catch {
+        await admin.shutdown()
+        throw error
+    }
+    do {
+        partitionCount = try await EventTopicPartitions.wait(for: configuration.topic, admin: admin, logger: logger)
+        try await topics.ensure(admin: admin, partitions: partitionCount, logger: logger)
+    } catch {
+        await database.close()
         await admin.shutdown()
         throw error
     }

@@ -18,18 +18,20 @@ public func buildApplication(
     logger.info("OrderQuery configuration", metadata: configuration.summary.mapValues { .string($0) })
     let client = configuration.kafkaClient
     let admin = KafkaAdmin(configuration: client, logger: logger)
+    // The database first: a setting that cannot work (TLS that does not verify) stops the
+    // service at once, not after the wait for Kafka.
     let database: any SQLDatabase
-    let partitionCount: Int32
     do {
-        partitionCount = try await EventTopicPartitions.wait(for: configuration.topic, admin: admin, logger: logger)
         database = try await configuration.database.open(logger: logger)
     } catch {
         await admin.shutdown()
         throw error
     }
     let store = ReadModelStore(database: database, logger: logger)
+    let partitionCount: Int32
     let liveGeneration: Int64
     do {
+        partitionCount = try await EventTopicPartitions.wait(for: configuration.topic, admin: admin, logger: logger)
         liveGeneration = try await store.migrate(partitionCount: partitionCount)
     } catch {
         await database.close()

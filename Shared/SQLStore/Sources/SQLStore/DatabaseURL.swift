@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 
-/// `DATABASE_URL`: `sqlite:PATH` or `postgres://user:pass@host:port/db`.
+/// `DATABASE_URL`: `sqlite:PATH` or `postgres://user:pass@host:port/db`, the latter with
+/// libpq's TLS parameters (`?sslmode=verify-full&sslrootcert=FILE`: `PostgresTLS`).
 public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(Postgres)
@@ -12,13 +13,18 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         public var user: String
         public var password: String?
         public var database: String?
+        public var tls: PostgresTLS
 
-        public init(host: String, port: Int, user: String, password: String?, database: String?) {
+        public init(
+            host: String, port: Int, user: String, password: String?, database: String?,
+            tls: PostgresTLS = PostgresTLS(mode: .prefer, verification: .none)
+        ) {
             self.host = host
             self.port = port
             self.user = user
             self.password = password
             self.database = database
+            self.tls = tls
         }
     }
 
@@ -38,29 +44,35 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         guard let host = components.host, !host.isEmpty else { throw .badURL("no host in \(Self.masked(text))") }
         guard let user = components.user, !user.isEmpty else { throw .badURL("no user in \(Self.masked(text))") }
         let database = components.path.split(separator: "/").first.map(String.init)
+        var parameters: [String: String] = [:]
+        for item in components.queryItems ?? [] { parameters[item.name] = item.value ?? "" }
         self = .postgres(Postgres(
             host: host, port: components.port ?? 5432, user: user.removingPercentEncoding ?? user,
-            password: components.password.map { $0.removingPercentEncoding ?? $0 }, database: database))
+            password: components.password.map { $0.removingPercentEncoding ?? $0 }, database: database,
+            tls: try PostgresTLS(parameters: parameters)))
     }
 
     /// The URL with its password masked, for logs.
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let url): "postgres://\(url.user)\(url.password == nil ? "" : ":***")@\(url.host):\(url.port)/\(url.database ?? "")"
+        case .postgres(let url):
+            "postgres://\(url.user)\(url.password == nil ? "" : ":***")@\(url.host):\(url.port)/\(url.database ?? "")"
+                + (url.tls.summary.isEmpty ? "" : "?" + url.tls.summary)
         }
     }
 
     private static func masked(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
-        components.password = "***"
+        guard var components = URLComponents(string: text) else { return text }
+        if components.password != nil { components.password = "***" }
+        components.queryItems = components.queryItems?.map { $0.name == "sslpassword" ? URLQueryItem(name: $0.name, value: "***") : $0 }
         return components.string ?? text
     }
 
     public func open(logger: Logger) async throws -> any SQLDatabase {
         switch self {
         case .sqlite(let path): try await SQLiteDatabase.open(path: path, logger: logger)
-        case .postgres(let url): PostgresDatabase(url: url, logger: logger)
+        case .postgres(let url): try await PostgresDatabase.open(url: url, logger: logger)
         }
     }
 }

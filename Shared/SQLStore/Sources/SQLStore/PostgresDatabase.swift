@@ -9,10 +9,29 @@ public final class PostgresDatabase: SQLDatabase {
     private let runner: Task<Void, Never>
     private let logger: Logger
 
-    public init(url: DatabaseURL.Postgres, logger: Logger) {
+    /// Connects once first: a TLS setting that cannot work (a certificate that does not
+    /// verify, a server without TLS under `sslmode=require`) stops the service at start with
+    /// `DatabaseError.tls`, rather than hiding in the pool's reconnects. Any other failure (the
+    /// server not up yet) is left to the pool, which keeps trying, as before.
+    public static func open(url: DatabaseURL.Postgres, logger: Logger) async throws -> PostgresDatabase {
+        let tls = try url.tls.clientTLS()
+        let probe = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: try url.tls.connectionTLS())
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+            try? await connection.close()
+        } catch {
+            if let reason = PostgresTLS.failure(error, mode: url.tls.mode) { throw DatabaseError.tls("\(reason) (\(DatabaseURL.postgres(url)))") }
+            logger.warning("PostgreSQL is not reachable yet; the pool keeps trying", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return PostgresDatabase(url: url, tls: tls, logger: logger)
+    }
+
+    private init(url: DatabaseURL.Postgres, tls: PostgresClient.Configuration.TLS, logger: Logger) {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-            tls: .disable)
+            tls: tls)
         configuration.options.maximumConnections = 20
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client

@@ -45,6 +45,9 @@ public struct SQLRow: Sendable {
 public enum DatabaseError: Error, CustomStringConvertible {
     case unexpectedValue(column: Int, found: SQLValue)
     case badURL(String)
+    /// The TLS connection to PostgreSQL cannot be made as configured (a certificate that does
+    /// not verify, a server without TLS under `sslmode=require`): not retried.
+    case tls(String)
     case closed
     /// What PostgreSQL answered.
     case postgres(String)
@@ -55,6 +58,7 @@ public enum DatabaseError: Error, CustomStringConvertible {
         switch self {
         case .unexpectedValue(let column, let found): "unexpected value \(found) in column \(column)"
         case .badURL(let reason): "DATABASE_URL: \(reason)"
+        case .tls(let reason): "TLS to PostgreSQL: \(reason)"
         case .closed: "the database is closed"
         case .postgres(let message): "PostgreSQL: \(message)"
         case .unsupported(let what): "not supported by this database: \(what)"
