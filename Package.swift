@@ -36,13 +36,15 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // C libraries from Debian's packages: the four compression codecs Kafka uses.
@@ -134,17 +136,21 @@ let package = Package(
         .target(
             name: "ServiceOptions",
             dependencies: [
-                "KafkaWire", "SQLStore",
+                "KafkaWire", "SQLStore", "ServiceHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/ServiceOptions/Sources/ServiceOptions"
         ),
-        // The services' HTTP pieces: problem responses, 405s, admin authorization, operations routes.
+        // The services' HTTP pieces: problem responses, 405s, bearer authentication (JWT) and
+        // the admin routes' authorization, operations routes.
         .target(
             name: "ServiceHTTP",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -289,6 +295,8 @@ let package = Package(
         .target(
             name: "RouterTestSupport",
             dependencies: [
+                "ServiceHTTP",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -334,6 +342,19 @@ let package = Package(
             name: "KafkaEventsTests",
             dependencies: ["KafkaEvents"],
             path: "Tests/KafkaEventsTests"
+        ),
+        .testTarget(
+            name: "ServiceHTTPTests",
+            dependencies: [
+                "ServiceHTTP", "RouterTestSupport",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/ServiceHTTPTests"
         ),
         .testTarget(
             name: "ServiceOptionsTests",

@@ -1,6 +1,7 @@
 import Events
 import Hummingbird
 import KafkaWire
+import ServiceHTTP
 import ServiceOptions
 import Logging
 import NIOConcurrencyHelpers
@@ -21,6 +22,8 @@ public func buildApplication(
     if !templates.overridden.isEmpty {
         logger.info("Templates from NOTIFIER_TEMPLATES_DIR", metadata: ["templates": "\(templates.overridden)"])
     }
+    // The keys first: a set that cannot be used stops the service before anything opens.
+    let authentication = try await TokenVerifier.make(configuration.authentication)
     let client = configuration.kafkaClient
     let admin = KafkaAdmin(configuration: client, logger: logger)
     let topics = NotificationTopics(
@@ -93,7 +96,8 @@ public func buildApplication(
         operations: LiveNotifier(
             ledger: ledger, consumer: notifier, deliveries: deliveries, admin: admin, configuration: configuration,
             partitionCount: partitionCount, metrics: metrics),
-        adminToken: configuration.adminToken, partitionCount: partitionCount, metrics: metrics)
+        adminToken: configuration.adminToken, partitionCount: partitionCount, metrics: metrics,
+        authentication: authentication)
 
     return Application(
         router: router,
@@ -121,8 +125,12 @@ private struct Closer: Service {
 
 /// Every route of the notifier over `operations`. Needs no Kafka and no database, so the
 /// router tests build it over operations in memory.
-func buildRouter(operations: some NotifierOperations, adminToken: String?, partitionCount: Int32, metrics: NotifierMetrics) -> Router<BasicRequestContext> {
+func buildRouter(
+    operations: some NotifierOperations, adminToken: String?, partitionCount: Int32, metrics: NotifierMetrics,
+    authentication: TokenVerifier? = nil
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.requireTokens(authentication, adminToken: adminToken, staffOnly: ["/status"])
     NotifierController(operations: operations, adminToken: adminToken, partitionCount: partitionCount, metrics: metrics).addRoutes(to: router)
     return router
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Events
 import Hummingbird
 import KafkaWire
+import ServiceHTTP
 import ServiceOptions
 import Logging
 import NIOConcurrencyHelpers
@@ -14,6 +15,8 @@ import ServiceLifecycle
 public func buildApplication(
     configuration: OrderCommandConfiguration, logger: Logger, metrics: CommandMetrics = CommandMetrics()
 ) async throws -> some ApplicationProtocol {
+    // The keys first: a set that cannot be used stops the service before anything opens.
+    let authentication = try await TokenVerifier.make(configuration.authentication)
     let client = configuration.kafkaClient
     let admin = KafkaAdmin(configuration: client, logger: logger)
     do {
@@ -57,7 +60,7 @@ public func buildApplication(
     let router = buildRouter(
         executor: processor, parser: CommandRequestParser(maxBodyBytes: configuration.maxBodyBytes),
         forwarder: Forwarder(client: httpClient, selfURL: advertisedURL, timeout: configuration.forwardTimeout, logger: logger),
-        metrics: metrics)
+        metrics: metrics, authentication: authentication)
 
     logger.info("OrderCommand configuration", metadata: configuration.summary.mapValues { .string($0) })
     return Application(
@@ -73,9 +76,11 @@ public func buildApplication(
 /// and the OpenAPI document. Needs no Kafka, so the router tests build it over an executor
 /// in memory.
 func buildRouter(
-    executor: some CommandExecutor, parser: CommandRequestParser, forwarder: Forwarder, metrics: CommandMetrics
+    executor: some CommandExecutor, parser: CommandRequestParser, forwarder: Forwarder, metrics: CommandMetrics,
+    authentication: TokenVerifier? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.requireTokens(authentication, adminToken: nil, staffOnly: ["/status"])
     CommandController(processor: executor, parser: parser, forwarder: forwarder, metrics: metrics).addRoutes(to: router)
     OperationsController(processor: executor, metrics: metrics).addRoutes(to: router)
     return router

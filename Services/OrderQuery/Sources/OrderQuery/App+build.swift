@@ -3,6 +3,7 @@ import SQLStore
 import Events
 import Hummingbird
 import KafkaWire
+import ServiceHTTP
 import ServiceOptions
 import Logging
 import NIOConcurrencyHelpers
@@ -16,6 +17,8 @@ public func buildApplication(
     configuration: OrderQueryConfiguration, logger: Logger, metrics: QueryMetrics = QueryMetrics()
 ) async throws -> some ApplicationProtocol {
     logger.info("OrderQuery configuration", metadata: configuration.summary.mapValues { .string($0) })
+    // The keys first: a set that cannot be used stops the service before anything opens.
+    let authentication = try await TokenVerifier.make(configuration.authentication)
     let client = configuration.kafkaClient
     let admin = KafkaAdmin(configuration: client, logger: logger)
     // The database first: a setting that cannot work (TLS that does not verify) stops the
@@ -66,7 +69,8 @@ public func buildApplication(
         operations: LiveOperations(
             store: store, live: live, rebuilds: rebuilds, admin: admin, topic: configuration.topic,
             partitionCount: partitionCount, metrics: metrics),
-        partitionCount: partitionCount, adminToken: configuration.adminToken, metrics: metrics)
+        partitionCount: partitionCount, adminToken: configuration.adminToken, metrics: metrics,
+        authentication: authentication)
 
     return Application(
         router: router,
@@ -81,9 +85,11 @@ public func buildApplication(
 /// rebuilds over `operations`. Needs no Kafka and no database, so the router tests build it
 /// over both in memory.
 func buildRouter(
-    reader: some ReadModelReader, operations: some ReadModelOperations, partitionCount: Int32, adminToken: String?, metrics: QueryMetrics
+    reader: some ReadModelReader, operations: some ReadModelOperations, partitionCount: Int32, adminToken: String?, metrics: QueryMetrics,
+    authentication: TokenVerifier? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.requireTokens(authentication, adminToken: adminToken, staffOnly: ["/stats", "/projection"])
     QueryController(reader: reader, partitionCount: partitionCount).addRoutes(to: router)
     OperationsController(operations: operations, partitionCount: partitionCount, adminToken: adminToken, metrics: metrics).addRoutes(to: router)
     return router

@@ -22,12 +22,19 @@ public enum AdminAuthorization {
         }
     }
 
+    /// Passes with `ADMIN_TOKEN` as the bearer token, or for a request whose verified JWT has
+    /// the role `admin` (`TokenAuthentication` ran first).
     public static func check(_ request: Request, token adminToken: String?) throws(Refusal) {
+        if Principal.current?.roles.contains(.admin) == true { return }
         guard let adminToken, !adminToken.isEmpty else { throw .disabled }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw .missing }
-        let given = SHA256.hash(data: Data(header.dropFirst("Bearer ".count).utf8))
-        let expected = SHA256.hash(data: Data(adminToken.utf8))
+        guard isAdminToken(String(header.dropFirst("Bearer ".count)), adminToken) else { throw .wrong }
+    }
+
+    /// Whether `given` is the admin token (unset: never).
+    public static func isAdminToken(_ given: String, _ adminToken: String?) -> Bool {
+        guard let adminToken, !adminToken.isEmpty else { return false }
         // Compare digests, not the tokens: equal-length inputs, no early exit on the secret.
-        guard given == expected else { throw .wrong }
+        return SHA256.hash(data: Data(given.utf8)) == SHA256.hash(data: Data(adminToken.utf8))
     }
 }

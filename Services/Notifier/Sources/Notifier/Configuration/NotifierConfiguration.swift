@@ -1,4 +1,5 @@
 import KafkaWire
+import ServiceHTTP
 import ServiceOptions
 import SQLStore
 
@@ -30,6 +31,9 @@ public struct NotifierConfiguration: Sendable, KafkaServiceConfiguration {
     /// Records folded per ledger transaction, at most.
     public var maxBatch = 2_000
 
+    /// Bearer-token authentication of the routes (AUTH_*); nil: off.
+    public var authentication: AuthenticationSettings?
+
     public init() {}
 
     /// The effective configuration for the start-up log line (secrets masked).
@@ -37,6 +41,7 @@ public struct NotifierConfiguration: Sendable, KafkaServiceConfiguration {
         [
             "kafka.bootstrap_servers": bootstrapServers.map(\.description).joined(separator: ","),
             "kafka.security": kafkaSecurity.description,
+            "auth": authentication?.summary ?? "off",
             "http.listen": "\(httpHost):\(httpPort)",
             "database": database.description,
             "kafka.topic": topic,

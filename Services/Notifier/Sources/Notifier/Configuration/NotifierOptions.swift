@@ -9,6 +9,8 @@ import SQLStore
 public struct NotifierOptions: ParsableArguments {
     @OptionGroup var common: ServiceCommonOptions
 
+    @OptionGroup var authentication: AuthenticationOptions
+
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8083"
 
@@ -72,6 +74,7 @@ public struct NotifierOptions: ParsableArguments {
     public func configuration() throws -> NotifierConfiguration {
         var configuration = NotifierConfiguration()
         try common.apply(to: &configuration)
+        configuration.authentication = try authentication.settings()
         let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port

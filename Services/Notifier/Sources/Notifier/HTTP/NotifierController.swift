@@ -22,7 +22,11 @@ struct NotifierController<Operations: NotifierOperations>: Sendable {
                 guard FieldLimits.isValidIdentifier(orderId) else {
                     throw NotifierProblem(.validation, "an order id is 1 to 64 characters of A-Z a-z 0-9 . _ : -, not \(quoted(orderId))")
                 }
-                return jsonResponse(OrderNotificationsBody(orderId: orderId, notifications: try await operations.notifications(of: orderId)))
+                // Another customer's order reads as one without notifications, as an unknown
+                // order does, so ids cannot be probed.
+                let scope = Principal.scope
+                let notifications = try await operations.notifications(of: orderId).filter { scope.allows(customerId: $0.notification.customerId) }
+                return jsonResponse(OrderNotificationsBody(orderId: orderId, notifications: notifications))
             }
         }
         router.get("/status") { request, _ in

@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import KafkaWire
+import ServiceHTTP
 import ServiceOptions
 
 /// Everything an OrderCommand instance needs, with the architecture's defaults.
@@ -29,6 +30,9 @@ public struct OrderCommandConfiguration: Sendable, KafkaServiceConfiguration {
     public var idempotencyWindow: Duration = .seconds(24 * 3600)
     public var maxBodyBytes = 64 * 1024
 
+    /// Bearer-token authentication of the routes (AUTH_*); nil: off.
+    public var authentication: AuthenticationSettings?
+
     public init() {}
 
     /// The URL peers forward to.
@@ -43,6 +47,7 @@ public struct OrderCommandConfiguration: Sendable, KafkaServiceConfiguration {
         [
             "kafka.bootstrap_servers": bootstrapServers.map { "\($0)" }.joined(separator: ","),
             "kafka.security": kafkaSecurity.description,
+            "auth": authentication?.summary ?? "off",
             "http.listen": "\(httpHost):\(httpPort)", "advertised_url": effectiveAdvertisedURL,
             "topic": topic.name, "partitions": "\(topic.partitions)", "replication_factor": "\(topic.replicationFactor)",
             "group_id": groupID, "session_timeout": "\(sessionTimeout)", "command_deadline": "\(commandDeadline)",

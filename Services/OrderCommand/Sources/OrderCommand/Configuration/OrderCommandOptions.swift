@@ -11,6 +11,8 @@ import ServiceOptions
 public struct OrderCommandOptions: ParsableArguments {
     @OptionGroup var common: ServiceCommonOptions
 
+    @OptionGroup var authentication: AuthenticationOptions
+
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8081"
 
@@ -58,6 +60,7 @@ public struct OrderCommandOptions: ParsableArguments {
     public func configuration() throws -> OrderCommandConfiguration {
         var configuration = OrderCommandConfiguration()
         try common.apply(to: &configuration)
+        configuration.authentication = try authentication.settings()
         let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import HTTPTypes
 import Hummingbird
+import ServiceHTTP
 
 /// Turns an HTTP request into a `CommandRequest`, or a `validation` problem.
 struct CommandRequestParser: Sendable {
@@ -78,7 +79,18 @@ struct CommandRequestParser: Sendable {
         }
         let order = orderId ?? ""
         try check(identifier: order, field: "orderId")
-        return CommandRequest(commandId: commandId.value, orderId: order, command: command, expectedVersion: expectedVersion, traceparent: traceparent)
+        // A customer's token acts on its own orders only: it places them for itself, and the
+        // ledger treats another customer's order as missing (`CommandRequest.customerScope`).
+        var customerScope: String?
+        if case .customer(let subject) = Principal.scope {
+            if case .place(let customerId, _, _) = command, customerId != subject {
+                throw Problem(.forbidden, "a customer token places orders for its own customerId (\(subject)) only")
+            }
+            customerScope = subject
+        }
+        return CommandRequest(
+            commandId: commandId.value, orderId: order, command: command, expectedVersion: expectedVersion, traceparent: traceparent,
+            customerScope: customerScope)
     }
 
     struct Key { var value: String; var generated: Bool }

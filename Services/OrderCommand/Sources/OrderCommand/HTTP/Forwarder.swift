@@ -19,7 +19,8 @@ struct Forwarder: Sendable {
         outgoing.method = .init(rawValue: request.method.rawValue)
         outgoing.headers.add(name: "Content-Type", value: "application/json")
         outgoing.headers.add(name: "Idempotency-Key", value: commandId)
-        for name in [HTTPField.Name.ifMatch, .traceparent] {
+        // The caller's token goes along: the owner authenticates and authorizes it again.
+        for name in [HTTPField.Name.ifMatch, .traceparent, .authorization] {
             if let value = request.headers[name] { outgoing.headers.add(name: name.rawName, value: value) }
         }
         outgoing.headers.add(name: HTTPField.Name.forwardedBy.rawName, value: selfURL)

@@ -9,6 +9,7 @@ import ServiceHTTP
 public struct Problem: Error, Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         case validation
+        case forbidden
         case orderNotFound = "order-not-found"
         case versionConflict = "version-conflict"
         case writeConflict = "write-conflict"
@@ -22,6 +23,7 @@ public struct Problem: Error, Sendable {
         var status: HTTPResponse.Status {
             switch self {
             case .validation: .badRequest
+            case .forbidden: .forbidden
             case .orderNotFound, .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
             case .versionConflict, .writeConflict: .conflict
@@ -33,6 +35,7 @@ public struct Problem: Error, Sendable {
         var title: String {
             switch self {
             case .validation: "The request is malformed"
+            case .forbidden: "The token does not allow this"
             case .orderNotFound: "No such order"
             case .versionConflict: "The order is at another version than If-Match says"
             case .writeConflict: "Another writer changed the order first"

@@ -9,13 +9,20 @@ public struct CommandRequest: Hashable, Sendable {
     /// `If-Match`: the order version the client saw; nil to decide against whatever is current.
     public var expectedVersion: Int64?
     public var traceparent: String?
+    /// The customer a customer's token is for: the command may act on that customer's orders
+    /// only (another's reads as missing). Nil: any order (no authentication, or staff).
+    public var customerScope: String?
 
-    public init(commandId: String, orderId: String, command: Command, expectedVersion: Int64? = nil, traceparent: String? = nil) {
+    public init(
+        commandId: String, orderId: String, command: Command, expectedVersion: Int64? = nil, traceparent: String? = nil,
+        customerScope: String? = nil
+    ) {
         self.commandId = commandId
         self.orderId = orderId
         self.command = command
         self.expectedVersion = expectedVersion
         self.traceparent = traceparent
+        self.customerScope = customerScope
     }
 }
 

@@ -85,6 +85,11 @@ public struct PartitionLedger: Sendable {
     /// event's identity and time if one is appended.
     public mutating func submit(_ request: CommandRequest, now: Timestamp, eventId: UUID) -> Decision {
         placeCommands(now: now)
+        let state = fold.state(of: request.orderId)
+        // Another customer's order is answered as missing, before anything else says it exists.
+        if let customer = request.customerScope, state.exists, state.customerId != customer {
+            return .refused(.rejected(.orderNotFound))
+        }
         if let previous = commands[request.commandId] {
             guard previous.fingerprint == CommandFingerprint(orderId: request.orderId, command: request.command) else {
                 return .refused(.idempotencyKeyReuse(orderId: previous.answer.orderId))
@@ -94,7 +99,6 @@ public struct PartitionLedger: Sendable {
         if let waiting = inFlightByCommand[request.commandId] ?? inFlightByOrder[request.orderId] {
             return .busy(waitingFor: waiting)
         }
-        let state = fold.state(of: request.orderId)
         if let expected = request.expectedVersion, expected != state.version {
             return .refused(.versionConflict(expected: expected, current: state.version))
         }

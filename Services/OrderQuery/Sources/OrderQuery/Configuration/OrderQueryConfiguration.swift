@@ -1,5 +1,6 @@
 import SQLStore
 import KafkaWire
+import ServiceHTTP
 import ServiceOptions
 
 /// Everything an OrderQuery instance needs, with the contract's defaults.
@@ -27,6 +28,9 @@ public struct OrderQueryConfiguration: Sendable, KafkaServiceConfiguration {
     /// How long a retired generation's tables outlive a swap.
     public var retireGrace: Duration = .seconds(60)
 
+    /// Bearer-token authentication of the routes (AUTH_*); nil: off.
+    public var authentication: AuthenticationSettings?
+
     public init() {}
 
     /// The effective configuration for the start-up log line (the admin token masked).
@@ -34,6 +38,7 @@ public struct OrderQueryConfiguration: Sendable, KafkaServiceConfiguration {
         [
             "kafka.bootstrap_servers": bootstrapServers.map(\.description).joined(separator: ","),
             "kafka.security": kafkaSecurity.description,
+            "auth": authentication?.summary ?? "off",
             "http.listen": "\(httpHost):\(httpPort)",
             "database": database.description,
             "kafka.topic": topic,

@@ -10,6 +10,8 @@ import ServiceOptions
 public struct OrderQueryOptions: ParsableArguments {
     @OptionGroup var common: ServiceCommonOptions
 
+    @OptionGroup var authentication: AuthenticationOptions
+
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8082"
 
@@ -40,6 +42,7 @@ public struct OrderQueryOptions: ParsableArguments {
     public func configuration() throws -> OrderQueryConfiguration {
         var configuration = OrderQueryConfiguration()
         try common.apply(to: &configuration)
+        configuration.authentication = try authentication.settings()
         let listen = try httpListenOption(httpListen)
         configuration.httpHost = listen.host
         configuration.httpPort = listen.port

@@ -18,7 +18,8 @@ struct QueryController<Reader: ReadModelReader>: Sendable {
             await answer {
                 let id = try orderId(context)
                 let parameters = try ReadParameters(queryPairs(request), route: .minVersion, partitionCount: partitionCount)
-                guard let order = try await reader.order(id, parameters) else {
+                // Another customer's order reads as missing, so ids cannot be probed.
+                guard let order = try await reader.order(id, parameters), Principal.scope.allows(customerId: order.state.customerId) else {
                     throw QueryProblem(.orderNotFound, "no order \(id) in the read model")
                 }
                 let etag = "\"\(order.state.version)\""
@@ -36,14 +37,22 @@ struct QueryController<Reader: ReadModelReader>: Sendable {
                 let id = try orderId(context)
                 let parameters = try ReadParameters(queryPairs(request), route: .minVersion, partitionCount: partitionCount)
                 let events = try await reader.history(id, parameters)
-                guard !events.isEmpty else { throw QueryProblem(.orderNotFound, "no order \(id) in the read model") }
+                guard let placed = events.first, Principal.scope.allows(customerId: placed.placedBy ?? "") else {
+                    throw QueryProblem(.orderNotFound, "no order \(id) in the read model")
+                }
                 return jsonResponse(HistoryBody(orderId: id, events))
             }
         }
         router.get("/orders") { request, _ in
             await answer {
                 let parameters = try ReadParameters(queryPairs(request), route: .list, partitionCount: partitionCount)
-                let filter = OrderListFilter(status: parameters.status, customerId: parameters.customerId, limit: parameters.limit, after: parameters.cursor)
+                var filter = OrderListFilter(status: parameters.status, customerId: parameters.customerId, limit: parameters.limit, after: parameters.cursor)
+                if case .customer(let subject) = Principal.scope {
+                    guard filter.customerId == nil || filter.customerId == subject else {
+                        throw QueryProblem(.forbidden, "a customer lists its own orders only (customerId \(subject) or none)")
+                    }
+                    filter.customerId = subject
+                }
                 let page = try await reader.list(filter, parameters)
                 return jsonResponse(ListBody(orders: page.orders.map(OrderBody.init), nextCursor: page.next?.token))
             }
@@ -52,7 +61,7 @@ struct QueryController<Reader: ReadModelReader>: Sendable {
             await answer {
                 let id = try identifier(context, "id", what: "customer id")
                 let parameters = try ReadParameters(queryPairs(request), route: [], partitionCount: partitionCount)
-                guard let summary = try await reader.customer(id, parameters) else {
+                guard Principal.scope.allows(customerId: id), let summary = try await reader.customer(id, parameters) else {
                     throw QueryProblem(.customerNotFound, "no orders of customer \(id) in the read model")
                 }
                 return jsonResponse(CustomerBody(summary))

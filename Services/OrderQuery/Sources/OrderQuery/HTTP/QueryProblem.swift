@@ -41,7 +41,7 @@ public struct QueryProblem: Error, Sendable {
             case .rebuildRunning: "A rebuild is already running"
             case .notFound: "No such resource"
             case .unauthorized: "A valid bearer token is required"
-            case .forbidden: "Admin routes are disabled: ADMIN_TOKEN is not set"
+            case .forbidden: "Not allowed"
             case .tooLarge: "The request body is too large"
             case .notYetVisible: "The read model has not applied that position yet; retry"
             case .unavailable: "The read model cannot answer now; retry"

@@ -1,3 +1,4 @@
+import Foundation
 import KafkaEvents
 import SQLStore
 import Events
@@ -39,6 +40,16 @@ public struct EventRow: Sendable, Hashable {
     public var status: String
     /// The event's body as JSON, upcast to the current schema version.
     public var payload: String
+}
+
+extension EventRow {
+    /// The customer an `OrderPlaced` row names (nil for any other event): whose the order is.
+    var placedBy: String? {
+        guard eventType == EventType.orderPlaced.rawValue,
+              let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any]
+        else { return nil }
+        return object["customerId"] as? String
+    }
 }
 
 /// One event in effect as a batch folded it: what its history row holds, with the event's
