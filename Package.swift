@@ -312,7 +312,7 @@ let package = Package(
         .testTarget(
             name: "OrderCommandTests",
             dependencies: [
-                "OrderCommand", "Events", "KafkaWire", "KafkaBroker", "TestSupport", "RouterTestSupport",
+                "OrderCommand", "Events", "KafkaWire", "KafkaBroker", "ServiceHTTP", "TestSupport", "RouterTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 @Suite struct CodecTests {
-    @Test func headersCarryTheEnvelope() {
+    @Test func headersCarryTheEnvelope() throws {
         let record = EventCodec.encode(recorded(placed, orderId: "o-42", version: 1, commandId: "key-1"))
         #expect(record.keyString == "o-42")
         #expect(record.headers.map(\.name) == EventHeader.all)
@@ -15,6 +15,18 @@ import Testing
         #expect(record.header("occurred-at") == "2025-11-30T00:00:01.001Z")
         #expect(record.header("content-type") == "application/json")
         #expect(record.header("traceparent") == "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        #expect(record.header("actor") == "alice")
+        #expect(try EventCodec.decode(record).envelope.actor == "alice")
+    }
+
+    /// Events written before actors were recorded have no `actor` header: they read as before.
+    @Test func withoutAnActorTheHeaderIsAbsentAndReadsAsNone() throws {
+        var event = recorded(confirmed, version: 2)
+        event.envelope.actor = nil
+        let record = EventCodec.encode(event)
+        #expect(record.header("actor") == nil)
+        #expect(record.headers.map(\.name) == EventHeader.all.filter { $0 != EventHeader.actor })
+        #expect(try EventCodec.decode(record) == event)
     }
 
     @Test func bodiesAreCanonicalJSON() {

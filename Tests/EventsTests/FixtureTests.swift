@@ -28,6 +28,25 @@ import Testing
         #expect(try FixtureFile.read("golden-events.jsonl").map { try EventCodec.decode($0) } == Self.goldenEvents)
     }
 
+    /// The golden records as written before events recorded their actor (no `actor` header):
+    /// they read as the same events without an actor, and fold as before.
+    @Test func recordsWrittenBeforeActorsReadWithoutOne() throws {
+        let records = try FixtureFile.read("pre-actor-events.jsonl")
+        #expect(records.allSatisfy { $0.header(EventHeader.actor) == nil })
+        let decoded = try records.map { try EventCodec.decode($0) }
+        #expect(decoded.allSatisfy { $0.envelope.actor == nil })
+        #expect(decoded == Self.goldenEvents.map { var event = $0; event.envelope.actor = nil; return event })
+        var fold = PartitionFold(partition: 0, partitionOf: onePartition)
+        for record in records {
+            guard case .inEffect = fold.fold(record) else {
+                Issue.record("a record written before actors was not in effect")
+                return
+            }
+        }
+        #expect(fold.state(of: "order-a").status == .delivered)
+        #expect(fold.state(of: "order-b").status == .cancelled)
+    }
+
     @Test func coversEveryEventType() {
         #expect(Set(Self.goldenEvents.map(\.envelope.eventType)) == Set(EventType.allCases))
     }

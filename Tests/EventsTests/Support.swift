@@ -23,7 +23,7 @@ func recorded(_ event: OrderEvent, orderId: String = "order-1", version: Int64, 
         event: event, orderId: orderId, version: version, commandId: commandId ?? "cmd-\(orderId)-\(version)",
         occurredAt: Timestamp(millisecondsSinceEpoch: 1_764_460_800_000 + version * 1_001),
         eventId: UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", version))!,
-        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", actor: "alice")
 }
 
 /// Every order on partition 0 (the partitioner is the test's business).

@@ -9,6 +9,7 @@ import NIOCore
 import NIOPosix
 @testable import OrderCommand
 import RouterTestSupport
+import ServiceHTTP
 import Testing
 
 /// Every route of OrderCommand through its real router (`buildRouter`), over the command side
@@ -20,13 +21,14 @@ import Testing
     /// The router over `executor`, its forwarding client shut down afterwards.
     func withRouter(
         _ executor: MemoryCommandExecutor, selfURL: String = "http://127.0.0.1:1", maxBodyBytes: Int = 65_536,
-        forwardTimeout: Duration = .seconds(10), _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        forwardTimeout: Duration = .seconds(10), authentication: TokenVerifier? = nil,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         let router = buildRouter(
             executor: executor, parser: CommandRequestParser(maxBodyBytes: maxBodyBytes),
             forwarder: Forwarder(client: client, selfURL: selfURL, timeout: forwardTimeout, logger: Logger(label: "test")),
-            metrics: CommandMetrics())
+            metrics: CommandMetrics(), authentication: authentication)
         do {
             try await Application(router: router).test(.router, body)
         } catch {
@@ -48,6 +50,49 @@ import Testing
     }
 
 
+
+    // MARK: Authentication
+
+    /// With authentication on: no token is a 401; a customer's token places for itself only and
+    /// its commands carry its scope and actor to the executor (the ledger refuses another's
+    /// order); staff acts on any order; /status is staff's. Without it, the actor is anonymous.
+    @Test func tokensDecideWhoMayCommandAndNameTheActor() async throws {
+        let tokens = try await TestTokens()
+        let executor = MemoryCommandExecutor()
+        try await withRouter(executor, authentication: try await tokens.verifier()) { client in
+            let alice = try await tokens.token("c-1", roles: ["customer"])
+            let staff = try await tokens.token("sam", roles: ["staff"])
+            try await client.execute(uri: "/orders", method: .post, headers: Self.headers(key: "k0"), body: Self.place("o-1")) {
+                _ = try expectProblem($0, .unauthorized, "unauthorized")
+            }
+            let other = ByteBuffer(string: #"{"orderId":"o-9","customerId":"c-2","currency":"EUR","items":[]}"#)
+            try await client.execute(
+                uri: "/orders", method: .post, headers: Self.headers(key: "k1", [.authorization: TestTokens.bearer(alice)]), body: other
+            ) { _ = try expectProblem($0, .forbidden, "forbidden") }
+            try await client.execute(
+                uri: "/orders", method: .post, headers: Self.headers(key: "k2", [.authorization: TestTokens.bearer(alice)]), body: Self.place("o-1")
+            ) { #expect($0.status == .created) }
+            try await client.execute(
+                uri: "/orders/o-1/confirm", method: .post, headers: Self.headers(key: "k3", [.authorization: TestTokens.bearer(staff)])
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/status", method: .get, headers: [.authorization: TestTokens.bearer(alice)]) {
+                _ = try expectProblem($0, .forbidden, "forbidden")
+            }
+        }
+        let received = await executor.received
+        #expect(received.map(\.commandId) == ["k2", "k3"])
+        #expect(received.map(\.customerScope) == ["c-1", nil])
+        #expect(received.map(\.actor) == ["c-1", "sam"])
+
+        let open = MemoryCommandExecutor()
+        try await withRouter(open) { client in
+            try await client.execute(uri: "/orders", method: .post, headers: Self.headers(key: "k1"), body: Self.place("o-1")) {
+                #expect($0.status == .created)
+            }
+        }
+        #expect(await open.received.map(\.actor) == ["anonymous"])
+        #expect(await open.received.map(\.customerScope) == [nil])
+    }
 
     // MARK: The command routes
 

@@ -49,6 +49,30 @@ import Testing
         #expect(ledger.inFlightCount == 0)
     }
 
+    /// A customer's command acts on that customer's orders only: another's order is missing,
+    /// before the idempotency key or the order's state says anything; the event names its actor.
+    @Test mutating func aCustomersCommandOnAnothersOrderIsNotFoundAndAppendsNothing() throws {
+        var place = request(Self.place, key: "k1")
+        place.actor = "c-1"
+        place.customerScope = "c-1"
+        let event = try #require(appended(submit(place)))
+        #expect(event.envelope.actor == "c-1")
+        _ = readBack()
+        for key in ["k1", "k2"] {
+            var other = request(.confirm, key: key)
+            other.customerScope = "c-2"
+            guard case .refused(.rejected(.orderNotFound)) = submit(other) else {
+                Issue.record("another customer's order must read as missing (key \(key))")
+                return
+            }
+        }
+        var own = request(.confirm, key: "k3")
+        own.customerScope = "c-1"
+        own.actor = "c-1"
+        #expect(appended(submit(own))?.envelope.actor == "c-1")
+        #expect(log.count == 2)
+    }
+
     @Test mutating func aRetryGetsTheFirstAnswerAndAppendsNothing() throws {
         _ = submit(request(Self.place, key: "k1"))
         _ = readBack()

@@ -12,12 +12,12 @@ struct LogBuilder {
     var clock: Int64 = 1_800_000_000_000
 
     mutating func append(
-        _ event: OrderEvent, order: String, version: Int64, partition: Int32? = nil, body: [UInt8]? = nil
+        _ event: OrderEvent, order: String, version: Int64, partition: Int32? = nil, body: [UInt8]? = nil, actor: String? = nil
     ) {
         clock += 1
         var record = EventCodec.encode(RecordedEvent(
             event: event, orderId: order, version: version, commandId: "cmd-\(order)-\(version)-\(records.count)",
-            occurredAt: Timestamp(millisecondsSinceEpoch: clock)))
+            occurredAt: Timestamp(millisecondsSinceEpoch: clock), actor: actor))
         if let body { record.value = body }
         let partition = partition ?? partitionOf(order)
         let offset = nextOffset[partition, default: 0]

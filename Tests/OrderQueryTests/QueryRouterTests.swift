@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 @testable import OrderQuery
 import RouterTestSupport
+import ServiceHTTP
 import Testing
 
 /// Every route of OrderQuery through its real router (`buildRouter`), over the read model in
@@ -14,8 +15,12 @@ import Testing
 @Suite struct QueryRouterTests {
     static let adminToken = "s3cret-token"
 
-    func withRouter(_ model: MemoryReadModel, adminToken: String? = Self.adminToken, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = buildRouter(reader: model, operations: model, partitionCount: 3, adminToken: adminToken, metrics: QueryMetrics())
+    func withRouter(
+        _ model: MemoryReadModel, adminToken: String? = Self.adminToken, authentication: TokenVerifier? = nil,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let router = buildRouter(
+            reader: model, operations: model, partitionCount: 3, adminToken: adminToken, metrics: QueryMetrics(), authentication: authentication)
         try await Application(router: router).test(.router, body)
     }
 
@@ -30,15 +35,15 @@ import Testing
                         updatedAt: Timestamp(millisecondsSinceEpoch: placedAtMs + 5))
     }
 
-    static func event(_ id: String, version: Int64, type: String, offset: Int64) -> EventRow {
+    static func event(_ id: String, version: Int64, type: String, offset: Int64, customer: String = "alice", actor: String? = nil) -> EventRow {
         EventRow(orderId: id, version: version, eventType: type, eventId: "e-\(version)", schemaVersion: 1, commandId: "c-\(version)",
                  occurredAt: Timestamp(millisecondsSinceEpoch: 1_000 + version), partition: 0, offset: offset, status: "placed",
-                 payload: #"{"note":"v\#(version)"}"#)
+                 payload: type == "OrderPlaced" ? #"{"customerId":"\#(customer)","note":"v1"}"# : #"{"note":"v\#(version)"}"#, actor: actor)
     }
 
     static func model() async -> MemoryReadModel {
         let model = MemoryReadModel()
-        await model.add(row("o-1", version: 2), events: [event("o-1", version: 1, type: "OrderPlaced", offset: 4), event("o-1", version: 2, type: "ItemAdded", offset: 9)])
+        await model.add(row("o-1", version: 2), events: [event("o-1", version: 1, type: "OrderPlaced", offset: 4), event("o-1", version: 2, type: "ItemAdded", offset: 9, actor: "alice")])
         await model.add(row("o-2", customer: "bob", status: .confirmed, placedAtMs: 2_000))
         await model.add(row("o-3", status: .confirmed, placedAtMs: 3_000))
         return model
@@ -109,7 +114,38 @@ import Testing
                 #expect(events.map { $0["position"] as? String } == ["0:4", "0:9"])
                 #expect(events.map { $0["eventType"] as? String } == ["OrderPlaced", "ItemAdded"])
                 #expect((events[1]["data"] as? [String: String]) == ["note": "v2"])
+                // The actor where the event has one; none for events written before actors.
+                #expect(events.map { $0["actor"] as? String } == [nil, "alice"])
             }
+        }
+    }
+
+    /// With authentication on: a customer's token reads its own orders only (another's is
+    /// missing), lists its own, cannot list another's; staff reads everything.
+    @Test func aCustomerReadsItsOwnOrdersOnly() async throws {
+        let tokens = try await TestTokens()
+        let model = await Self.model()
+        await model.add(Self.row("o-4", customer: "bob"), events: [Self.event("o-4", version: 1, type: "OrderPlaced", offset: 11, customer: "bob")])
+        try await withRouter(model, authentication: try await tokens.verifier()) { client in
+            let alice: HTTPFields = [.authorization: TestTokens.bearer(try await tokens.token("alice", roles: ["customer"]))]
+            let staff: HTTPFields = [.authorization: TestTokens.bearer(try await tokens.token("sam", roles: ["staff"]))]
+            try await client.execute(uri: "/orders/o-1", method: .get) { _ = try expectProblem($0, .unauthorized, "unauthorized") }
+            try await client.execute(uri: "/orders/o-1", method: .get, headers: alice) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/orders/o-1/history", method: .get, headers: alice) { #expect($0.status == .ok) }
+            for uri in ["/orders/o-4", "/orders/o-4/history"] {
+                try await client.execute(uri: uri, method: .get, headers: alice) { _ = try expectProblem($0, .notFound, "order-not-found") }
+                try await client.execute(uri: uri, method: .get, headers: staff) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/customers/bob", method: .get, headers: alice) { _ = try expectProblem($0, .notFound, "customer-not-found") }
+            try await client.execute(uri: "/orders", method: .get, headers: alice) { response in
+                let ids = try #require(try jsonObject(response)["orders"] as? [[String: Any]]).compactMap { $0["orderId"] as? String }
+                #expect(Set(ids) == ["o-1", "o-3"])
+            }
+            try await client.execute(uri: "/orders?customerId=bob", method: .get, headers: alice) { _ = try expectProblem($0, .forbidden, "forbidden") }
+            try await client.execute(uri: "/orders?customerId=bob", method: .get, headers: staff) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/stats", method: .get, headers: alice) { _ = try expectProblem($0, .forbidden, "forbidden") }
+            try await client.execute(uri: "/stats", method: .get, headers: staff) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
         }
     }
 

@@ -68,6 +68,33 @@ import Testing
         }
     }
 
+    /// A read model made before events recorded their actor (its history has no `actor`
+    /// column) gets the column at start: its events read without an actor, new ones with theirs,
+    /// on every write path (one statement, transaction, COPY).
+    @Test(arguments: databases) func aReadModelFromBeforeActorsGetsTheColumnAndKeepsItsHistory(_ kind: String) async throws {
+        try await Self.withStore(kind) { store in
+            let generation = try await store.migrate(partitionCount: 1)
+            var log = LogBuilder()
+            log.append(LogBuilder.place, order: "o-1", version: 1)
+            _ = try await store.apply(log.records, to: generation, startOffsets: [0: 0], partitionOf: Self.partitionOf)
+            let events = store.schema.tables(generation).events
+            try await store.database.write { db in try await db.query("ALTER TABLE \(events) DROP COLUMN actor") }
+
+            #expect(try await store.migrate(partitionCount: 1) == generation)
+            #expect(try await store.migrate(partitionCount: 1) == generation)
+            log.append(LogBuilder.addB, order: "o-1", version: 2, actor: "alice")
+            log.append(LogBuilder.confirm, order: "o-1", version: 3, actor: "anonymous")
+            _ = try await store.apply(Array(log.records[1...]), to: generation, startOffsets: [0: 1], partitionOf: Self.partitionOf)
+            for _ in 0..<300 { log.append(LogBuilder.place, order: "bulk-\(log.records.count)", version: 1, actor: "sam") }
+            _ = try await store.apply(Array(log.records[3...]), to: generation, startOffsets: [0: 3], partitionOf: Self.partitionOf)
+
+            let history = try await store.read(generation: nil) { db, t in try await ReadModelStore.history(db, t, id: "o-1") }
+            #expect(history.map(\.actor) == [nil, "alice", "anonymous"])
+            let bulk = try await store.read(generation: nil) { db, t in try await ReadModelStore.history(db, t, id: "bulk-200") }
+            #expect(bulk.map(\.actor) == ["sam"])
+        }
+    }
+
     /// PostgreSQL's overlapped store writes a batch's own rows (events, new orders) before
     /// the compare-and-set; a zombie's batch fails there, on keys another instance stored,
     /// and must still come back as the typed refusal, not as a database error.

@@ -55,7 +55,7 @@ def test_every_schema_is_a_valid_json_schema():
         Draft202012Validator.check_schema(json.loads(path.read_text()))
 
 
-@pytest.mark.parametrize("fixture", ["golden-events.jsonl", "v1-events.jsonl"])
+@pytest.mark.parametrize("fixture", ["golden-events.jsonl", "pre-actor-events.jsonl", "v1-events.jsonl"])
 def test_encoded_events_validate_against_their_schemas(fixture):
     headers_schema = asyncapi()["components"]["schemas"]["EnvelopeHeaders"]
     recs = records(fixture)

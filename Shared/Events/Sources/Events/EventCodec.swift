@@ -17,6 +17,9 @@ public enum EventCodec {
         if let traceparent = envelope.traceparent {
             headers.append(EventRecord.Header(EventHeader.traceparent, traceparent))
         }
+        if let actor = envelope.actor {
+            headers.append(EventRecord.Header(EventHeader.actor, actor))
+        }
         return EventRecord(key: Array(envelope.orderId.utf8), value: encodeBody(recorded.event), headers: headers)
     }
 
@@ -81,9 +84,10 @@ public enum EventCodec {
         }
         let aggregateVersion = try aggregateVersion(of: record, h)
         let traceparent = h.traceparent.flatMap { record.headerText(at: $0) }  // a closure: `record.headerText(at:)` would copy the record
+        let actor = h.actor.flatMap { record.headerText(at: $0) }
         let envelope = EventEnvelope(
             eventId: eventId, orderId: orderId, aggregateVersion: aggregateVersion, eventType: type,
-            schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt, traceparent: traceparent)
+            schemaVersion: schemaVersion, commandId: commandId, occurredAt: occurredAt, traceparent: traceparent, actor: actor)
         // A null value is read as an empty body (and is malformed, as JSON).
         var event: Result<OrderEvent, EventDecodingError>!
         let read = { (bytes: UnsafeBufferPointer<UInt8>) in
@@ -159,7 +163,7 @@ public enum EventCodec {
 /// Where the envelope's headers are, found in one pass over the record's header names: the
 /// first header of each name counts (a null value: missing). Their values are read in place.
 struct EnvelopeHeaders {
-    var eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent: Int?
+    var eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent, actor: Int?
 
     init(_ record: some EventRecordBytes) {
         for index in 0..<record.headerCount {
@@ -169,6 +173,7 @@ struct EnvelopeHeaders {
             // By length first: a failed comparison of two strings is not free, and each name
             // would otherwise be compared with most of the others.
             switch record.headerNameLength(at: index) {
+            case 5: keep(&actor, EventHeader.actor)
             case 8: keep(&eventId, EventHeader.eventId)
             case 10: keep(&eventType, EventHeader.eventType); keep(&commandId, EventHeader.commandId)
             case 11: keep(&occurredAt, EventHeader.occurredAt); keep(&traceparent, EventHeader.traceparent)

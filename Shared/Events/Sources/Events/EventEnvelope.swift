@@ -16,10 +16,13 @@ public struct EventEnvelope: Hashable, Sendable {
     public var occurredAt: Timestamp
     /// W3C trace context of the request that produced the event, when there was one.
     public var traceparent: String?
+    /// Who asked for it: the subject of the request's bearer token, or `anonymous` when the
+    /// services run without authentication. Nil for events written before actors were recorded.
+    public var actor: String?
 
     public init(
         eventId: UUID, orderId: String, aggregateVersion: Int64, eventType: EventType, schemaVersion: Int,
-        commandId: String, occurredAt: Timestamp, traceparent: String? = nil
+        commandId: String, occurredAt: Timestamp, traceparent: String? = nil, actor: String? = nil
     ) {
         self.eventId = eventId
         self.orderId = orderId
@@ -29,6 +32,7 @@ public struct EventEnvelope: Hashable, Sendable {
         self.commandId = commandId
         self.occurredAt = occurredAt
         self.traceparent = traceparent
+        self.actor = actor
     }
 }
 
@@ -45,13 +49,13 @@ public struct RecordedEvent: Hashable, Sendable {
     /// The event a command produces as the order's next version, written at the current schema version.
     public init(
         event: OrderEvent, orderId: String, version: Int64, commandId: String, occurredAt: Timestamp,
-        eventId: UUID = UUID(), traceparent: String? = nil
+        eventId: UUID = UUID(), traceparent: String? = nil, actor: String? = nil
     ) {
         self.init(
             envelope: EventEnvelope(
                 eventId: eventId, orderId: orderId, aggregateVersion: version, eventType: event.type,
                 schemaVersion: event.type.currentSchemaVersion, commandId: commandId, occurredAt: occurredAt,
-                traceparent: traceparent),
+                traceparent: traceparent, actor: actor),
             event: event)
     }
 }

@@ -37,9 +37,11 @@ public enum EventHeader {
     public static let occurredAt = "occurred-at"
     public static let contentType = "content-type"
     public static let traceparent = "traceparent"
+    /// Who asked for the event (a token's subject, or `anonymous`).
+    public static let actor = "actor"
 
     public static let jsonContentType = "application/json"
 
     /// In the order they are written.
-    public static let all = [eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent]
+    public static let all = [eventType, eventId, schemaVersion, aggregateVersion, commandId, occurredAt, contentType, traceparent, actor]
 }

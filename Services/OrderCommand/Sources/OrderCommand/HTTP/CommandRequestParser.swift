@@ -90,7 +90,7 @@ struct CommandRequestParser: Sendable {
         }
         return CommandRequest(
             commandId: commandId.value, orderId: order, command: command, expectedVersion: expectedVersion, traceparent: traceparent,
-            customerScope: customerScope)
+            customerScope: customerScope, actor: Principal.actor)
     }
 
     struct Key { var value: String; var generated: Bool }

@@ -12,10 +12,12 @@ public struct CommandRequest: Hashable, Sendable {
     /// The customer a customer's token is for: the command may act on that customer's orders
     /// only (another's reads as missing). Nil: any order (no authentication, or staff).
     public var customerScope: String?
+    /// Who asks (the token's subject, `anonymous` without authentication): the event's actor.
+    public var actor: String?
 
     public init(
         commandId: String, orderId: String, command: Command, expectedVersion: Int64? = nil, traceparent: String? = nil,
-        customerScope: String? = nil
+        customerScope: String? = nil, actor: String? = nil
     ) {
         self.commandId = commandId
         self.orderId = orderId
@@ -23,6 +25,7 @@ public struct CommandRequest: Hashable, Sendable {
         self.expectedVersion = expectedVersion
         self.traceparent = traceparent
         self.customerScope = customerScope
+        self.actor = actor
     }
 }
 

@@ -108,7 +108,7 @@ public struct PartitionLedger: Sendable {
         case .success(let event):
             let recorded = RecordedEvent(
                 event: event, orderId: request.orderId, version: state.version + 1, commandId: request.commandId,
-                occurredAt: now, eventId: eventId, traceparent: request.traceparent)
+                occurredAt: now, eventId: eventId, traceparent: request.traceparent, actor: request.actor)
             inFlight[eventId] = InFlight(request: request, event: recorded)
             inFlightByOrder[request.orderId] = eventId
             inFlightByCommand[request.commandId] = eventId

@@ -48,6 +48,8 @@ struct HistoryBody: Encodable {
         var position: String
         var status: String
         var data: JSONValue
+        /// Who asked for the event; absent for events written before actors were recorded.
+        var actor: String?
     }
 
     var orderId: String
@@ -58,7 +60,7 @@ struct HistoryBody: Encodable {
         events = rows.map { row in
             Event(version: row.version, eventType: row.eventType, eventId: row.eventId, schemaVersion: row.schemaVersion,
                   commandId: row.commandId, occurredAt: row.occurredAt.rfc3339, position: "\(row.partition):\(row.offset)",
-                  status: row.status, data: JSONValue(jsonText: row.payload))
+                  status: row.status, data: JSONValue(jsonText: row.payload), actor: row.actor)
         }
     }
 }

@@ -40,6 +40,8 @@ public struct EventRow: Sendable, Hashable {
     public var status: String
     /// The event's body as JSON, upcast to the current schema version.
     public var payload: String
+    /// Who asked for the event (its `actor` header); nil for events written before actors were recorded.
+    public var actor: String? = nil
 }
 
 extension EventRow {
@@ -70,7 +72,8 @@ public struct FoldedEvent: Sendable {
             orderId: envelope.orderId, version: envelope.aggregateVersion, eventType: envelope.eventType.rawValue,
             eventId: envelope.eventId.lowercasedString, schemaVersion: Int64(envelope.eventType.currentSchemaVersion),
             commandId: envelope.commandId, occurredAt: envelope.occurredAt, partition: partition, offset: offset,
-            status: status.rawValue, payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self))
+            status: status.rawValue, payload: String(decoding: EventCodec.encodeBody(recorded.event), as: UTF8.self),
+            actor: envelope.actor)
     }
 }
 

@@ -131,6 +131,7 @@ public struct ReadModelSchema: Sendable {
                 kafka_offset BIGINT NOT NULL,
                 status TEXT NOT NULL,
                 payload TEXT NOT NULL,
+                actor TEXT,
                 PRIMARY KEY (order_id, version))
             """,
             """

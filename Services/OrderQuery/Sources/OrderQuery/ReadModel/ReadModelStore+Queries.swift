@@ -97,14 +97,14 @@ extension ReadModelStore {
     static func history(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables, id: String) async throws -> [EventRow] {
         try await db.query("""
             SELECT order_id, version, event_type, event_id, schema_version, command_id, occurred_at_ms,
-                   kafka_partition, kafka_offset, status, payload
+                   kafka_partition, kafka_offset, status, payload, actor
             FROM \(t.events) WHERE order_id = $1 ORDER BY version
             """, [.text(id)]).map { row in
             EventRow(
                 orderId: try row.string(0), version: try row.int(1), eventType: try row.string(2), eventId: try row.string(3),
                 schemaVersion: try row.int(4), commandId: try row.string(5),
                 occurredAt: Timestamp(millisecondsSinceEpoch: try row.int(6)), partition: Int32(try row.int(7)),
-                offset: try row.int(8), status: try row.string(9), payload: try row.string(10))
+                offset: try row.int(8), status: try row.string(9), payload: try row.string(10), actor: try row.optionalString(11))
         }
     }
 

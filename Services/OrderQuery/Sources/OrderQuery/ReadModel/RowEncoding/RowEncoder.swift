@@ -52,6 +52,7 @@ enum RowEncoder {
         rows.append(event.offset)
         rows.append(event.status.rawValue)
         rows.append(body: event.recorded.event)
+        rows.append(envelope.actor)
         rows.endRow()
     }
 

@@ -12,12 +12,12 @@ struct UpsertSQL {
     ]
     static let eventColumns = [
         "order_id", "version", "event_type", "event_id", "schema_version", "command_id", "occurred_at_ms",
-        "kafka_partition", "kafka_offset", "status", "payload",
+        "kafka_partition", "kafka_offset", "status", "payload", "actor",
     ]
     static let itemColumns = ["order_id", "line_no", "sku", "quantity", "unit_price"]
     /// The columns' types, for VALUES lists that are not an INSERT's own (`Statement.rows(_:types:)`).
     static let orderTypes = ["text", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "text"]
-    static let eventTypes = ["text", "bigint", "text", "text", "bigint", "text", "bigint", "bigint", "bigint", "text", "text"]
+    static let eventTypes = ["text", "bigint", "text", "text", "bigint", "text", "bigint", "bigint", "bigint", "text", "text", "text"]
     static let itemTypes = ["text", "bigint", "text", "bigint", "bigint"]
     static let customerTypes = ["text", "bigint"] + customerCounts.map { _ in "bigint" } + ["bigint", "bigint"]
     static let customerCounts = ["placed_count", "confirmed_count", "shipped_count", "delivered_count", "cancelled_count"]
