@@ -33,7 +33,8 @@ history = {"type": "object", "additionalProperties": False, "required": ["orderI
                "properties": {"version": {"type": "integer", "minimum": 1}, "eventType": {"type": "string"}, "eventId": {"type": "string"},
                               "schemaVersion": {"type": "integer"}, "commandId": {"type": "string"}, "occurredAt": timestamp,
                               "position": {"type": "string", "pattern": "^[0-9]+:[0-9]+$"}, "status": {"enum": statuses},
-                              "data": {"type": "object", "description": "the event's body, upcast to the current schema version"}}}}}}
+                              "data": {"type": "object", "description": "the event's body, upcast to the current schema version"},
+                              "actor": {"type": "string", "description": "who asked for the event (a token's subject, or anonymous); absent for events written before actors were recorded"}}}}}}
 order_list = {"type": "object", "additionalProperties": False, "required": ["orders"], "properties": {
     "orders": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}},
     "nextCursor": {"type": "string", "description": "absent on the last page"}}}

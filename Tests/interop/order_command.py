@@ -46,10 +46,12 @@ class Client:
         self.host = host
         self.timeout = timeout
         self.conn: http.client.HTTPConnection | None = None
+        # Headers every request carries (a bearer token), under the request's own.
+        self.default_headers: dict = {}
 
     def request(self, method: str, path: str, body=None, headers: dict | None = None, raw: bytes | None = None) -> Reply:
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        hdrs = {"Content-Type": "application/json", **(headers or {})}
+        hdrs = {"Content-Type": "application/json", **self.default_headers, **(headers or {})}
         for attempt in range(2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)

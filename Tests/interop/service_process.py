@@ -40,6 +40,8 @@ class ServiceProcess:
         self.env = env or {}
         self.args = list(args)
         self.proc: subprocess.Popen | None = None
+        # A bearer token the helpers' requests carry (a service run with authentication on).
+        self.bearer: str | None = None
 
     @property
     def url(self) -> str:
@@ -47,7 +49,10 @@ class ServiceProcess:
 
     def client(self, timeout: float = 30.0):
         from order_command import Client
-        return Client(self.port, timeout=timeout, host=self.host)
+        client = Client(self.port, timeout=timeout, host=self.host)
+        if self.bearer:
+            client.default_headers = {"Authorization": f"Bearer {self.bearer}"}
+        return client
 
     def start(self, ready_timeout: float = 90.0):
         if self.exact_env:

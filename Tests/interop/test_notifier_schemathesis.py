@@ -23,9 +23,19 @@ PARTITIONS = 6
 
 
 @pytest.mark.timeout(600)
-def test_schemathesis_finds_nothing_in_the_notifier(broker, database_url, notifiers, tmp_path):
+@pytest.mark.parametrize("authentication", [False, True], ids=["admin-token", "bearer"])
+def test_schemathesis_finds_nothing_in_the_notifier(broker, database_url, notifiers, tmp_path, authentication):
+    """With authentication on, schemathesis sends a token with the roles staff and admin (its
+    ignored-auth check sends none, and expects the 401)."""
     create_topic(broker.bootstrap, PARTITIONS)
-    notifier = notifiers(broker, database_url, env=notifier_env("log", tmp_path / "fuzz.jsonl", admin_token="fuzz-token"))
+    env, token = notifier_env("log", tmp_path / "fuzz.jsonl", admin_token="fuzz-token"), "fuzz-token"
+    if authentication:
+        from auth_tokens import hs256_authentication
+        auth_env, token = hs256_authentication(tmp_path)
+        env.update(auth_env)
+    notifier = notifiers(broker, database_url, env=env)
+    if authentication:
+        notifier.bearer = token
     history = History(broker.bootstrap, PARTITIONS, seed=41)
     orders = [f"f-{n:03d}" for n in range(60)]
     for n, order_id in enumerate(orders):
@@ -39,7 +49,7 @@ def test_schemathesis_finds_nothing_in_the_notifier(broker, database_url, notifi
     st = Path(sys.executable).with_name("schemathesis")
     result = subprocess.run(
         [str(st), "run", f"{notifier.url}/openapi.json", "--max-examples", "60", "--seed", "1",
-         "--request-timeout", "40", "--no-color", "-H", "Authorization: Bearer fuzz-token"],
+         "--request-timeout", "40", "--no-color", "-H", f"Authorization: Bearer {token}"],
         cwd=tmp_path, capture_output=True, text=True, timeout=540)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-8000:]

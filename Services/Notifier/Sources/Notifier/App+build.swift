@@ -131,6 +131,9 @@ func buildRouter(
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.requireTokens(authentication, adminToken: adminToken, staffOnly: ["/status"])
-    NotifierController(operations: operations, adminToken: adminToken, partitionCount: partitionCount, metrics: metrics).addRoutes(to: router)
+    NotifierController(
+        operations: operations, adminToken: adminToken, partitionCount: partitionCount, metrics: metrics,
+        bearerAuthentication: authentication != nil
+    ).addRoutes(to: router)
     return router
 }

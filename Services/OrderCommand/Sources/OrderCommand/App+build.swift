@@ -82,7 +82,7 @@ func buildRouter(
     let router = Router(context: BasicRequestContext.self)
     router.requireTokens(authentication, adminToken: nil, staffOnly: ["/status"])
     CommandController(processor: executor, parser: parser, forwarder: forwarder, metrics: metrics).addRoutes(to: router)
-    OperationsController(processor: executor, metrics: metrics).addRoutes(to: router)
+    OperationsController(processor: executor, metrics: metrics, bearerAuthentication: authentication != nil).addRoutes(to: router)
     return router
 }
 

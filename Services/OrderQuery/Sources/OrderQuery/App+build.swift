@@ -91,7 +91,10 @@ func buildRouter(
     let router = Router(context: BasicRequestContext.self)
     router.requireTokens(authentication, adminToken: adminToken, staffOnly: ["/stats", "/projection"])
     QueryController(reader: reader, partitionCount: partitionCount).addRoutes(to: router)
-    OperationsController(operations: operations, partitionCount: partitionCount, adminToken: adminToken, metrics: metrics).addRoutes(to: router)
+    OperationsController(
+        operations: operations, partitionCount: partitionCount, adminToken: adminToken, metrics: metrics,
+        bearerAuthentication: authentication != nil
+    ).addRoutes(to: router)
     return router
 }
 

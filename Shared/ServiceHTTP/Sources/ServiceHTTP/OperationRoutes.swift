@@ -7,11 +7,13 @@ import Prometheus
 /// (Prometheus text) and `/openapi.json`, each answering 405 to other methods.
 public enum OperationRoutes {
     /// `notReady`: why the instance is not ready, nil when it is; `unavailable` makes the
-    /// service's own 503 problem of it.
+    /// service's own 503 problem of it. With `bearerAuthentication` the document declares the
+    /// bearer scheme and the 401 and 403 answers (`OpenAPIBearer`).
     public static func add(
-        to router: Router<BasicRequestContext>, openAPIDocument: String, metrics: PrometheusCollectorRegistry,
+        to router: Router<BasicRequestContext>, openAPIDocument: String, bearerAuthentication: Bool, metrics: PrometheusCollectorRegistry,
         notReady: @escaping @Sendable () async -> String?, unavailable: @escaping @Sendable (String) -> Response
     ) {
+        let openAPIDocument = bearerAuthentication ? OpenAPIBearer.document(openAPIDocument) : openAPIDocument
         // Fixed bodies, not encoded per request: probes call these often, and /health/live is
         // the benchmarks' peer (an answer with no work behind it).
         router.get("/health/live") { _, _ in fixedJSON(#"{"status":"live"}"#) }

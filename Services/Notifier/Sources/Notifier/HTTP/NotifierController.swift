@@ -12,6 +12,8 @@ struct NotifierController<Operations: NotifierOperations>: Sendable {
     let adminToken: String?
     let partitionCount: Int32
     let metrics: NotifierMetrics
+    /// Whether the routes require bearer tokens (the OpenAPI document says so).
+    var bearerAuthentication = false
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/orders/:id/notifications") { request, context in
@@ -55,7 +57,7 @@ struct NotifierController<Operations: NotifierOperations>: Sendable {
             }
         }
         OperationRoutes.add(
-            to: router, openAPIDocument: NotifierOpenAPIDocument.json, metrics: metrics.registry,
+            to: router, openAPIDocument: NotifierOpenAPIDocument.json, bearerAuthentication: bearerAuthentication, metrics: metrics.registry,
             notReady: { [operations] in await operations.notReadyReason }, unavailable: { NotifierProblem(.unavailable, $0).response })
         for path in ["/status", "/orders/:id/notifications"] {
             MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])

@@ -8,10 +8,12 @@ import NIOCore
 struct OperationsController<Executor: CommandExecutor>: Sendable {
     let processor: Executor
     let metrics: CommandMetrics
+    /// Whether the routes require bearer tokens (the OpenAPI document says so).
+    var bearerAuthentication = false
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         OperationRoutes.add(
-            to: router, openAPIDocument: OpenAPIDocument.json, metrics: metrics.registry,
+            to: router, openAPIDocument: OpenAPIDocument.json, bearerAuthentication: bearerAuthentication, metrics: metrics.registry,
             notReady: { [processor] in await Self.notReadyReason(processor) }, unavailable: { Problem(.unavailable, $0).response })
         router.get("/status") { _, _ in
             let status = StatusBody(ready: await processor.isReady, ownerMap: await processor.ownerMap, partitions: await processor.partitions)

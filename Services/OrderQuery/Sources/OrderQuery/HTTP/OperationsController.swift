@@ -14,10 +14,12 @@ struct OperationsController<Operations: ReadModelOperations>: Sendable {
     let partitionCount: Int32
     let adminToken: String?
     let metrics: QueryMetrics
+    /// Whether the routes require bearer tokens (the OpenAPI document says so).
+    var bearerAuthentication = false
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         OperationRoutes.add(
-            to: router, openAPIDocument: QueryOpenAPIDocument.json, metrics: metrics.registry,
+            to: router, openAPIDocument: QueryOpenAPIDocument.json, bearerAuthentication: bearerAuthentication, metrics: metrics.registry,
             notReady: { [operations] in await operations.notReadyReason }, unavailable: { QueryProblem(.unavailable, $0).response })
         router.get("/projection") { request, _ in
             await answer {

@@ -2,6 +2,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 
+/// The routes that need no token: probes, metrics, the API's own description.
+public enum OpenRoutes {
+    public static func contains(_ path: String) -> Bool {
+        path.hasPrefix("/health/") || path == "/metrics" || path == "/openapi.json"
+    }
+}
+
 /// Requires a verified bearer JWT on every route but the open ones (`/health/*`, `/metrics`,
 /// `/openapi.json`), and runs the handler with its `Principal.current`:
 /// - no token, or one that does not verify: 401 with `WWW-Authenticate: Bearer` and a problem;
@@ -21,13 +28,9 @@ public struct TokenAuthentication<Context: RequestContext>: RouterMiddleware {
         self.staffOnly = staffOnly
     }
 
-    public static func isOpen(_ path: String) -> Bool {
-        path.hasPrefix("/health/") || path == "/metrics" || path == "/openapi.json"
-    }
-
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if Self.isOpen(path) { return try await next(request, context) }
+        if OpenRoutes.contains(path) { return try await next(request, context) }
         let isAdminRoute = path.hasPrefix("/admin/")
         guard let token = request.headers.bearer?.token else { return Self.unauthorized(.missing) }
         if isAdminRoute, AdminAuthorization.isAdminToken(token, adminToken) { return try await next(request, context) }
