@@ -273,6 +273,7 @@ let package = Package(
             dependencies: [
                 "Events", "KafkaWire", "KafkaBroker", "KafkaEvents", "ServiceHTTP", "ServiceOptions", "SQLStore", "OrderCommand", "OrderQuery", "Notifier",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -246,3 +246,64 @@ def test_customers_see_and_command_their_own_orders_only_across_instances(broker
     assert reads.request("GET", "/admin/rebuild/1", headers=auth(staff)).status == 403
     assert reads.request("GET", "/admin/rebuild/1", headers=auth("admin-token")).status in (200, 404)
     assert reads.request("GET", "/admin/rebuild/1", headers=auth(keys.token("ada", ["admin"]))).status in (200, 404)
+
+
+@pytest.mark.timeout(300)
+def test_orders_up_auth_lets_a_newcomer_try_tokens_in_a_minute(tmp_path):
+    """`orders up --auth` runs the embedded stack with authentication on and prints a staff
+    token; `orders token --customer NAME` mints a customer's against the same key; the CLI sends
+    ORDERS_TOKEN; events name their actor in `orders events --json` and `orders history`."""
+    import signal
+    import subprocess
+
+    from helpers import free_port
+    from orders_cli import cli_env, describe, orders_bin, run_orders
+
+    data = tmp_path / "stack"
+    ports = {"command": free_port(), "query": free_port(), "notifier": free_port(), "kafka": free_port()}
+    addresses = {"ORDERS_COMMAND_URL": f"http://127.0.0.1:{ports['command']}", "ORDERS_QUERY_URL": f"http://127.0.0.1:{ports['query']}",
+                 "ORDERS_NOTIFIER_URL": f"http://127.0.0.1:{ports['notifier']}", "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['kafka']}",
+                 "ORDERS_DATA_DIR": str(data)}
+    log = open(tmp_path / "up.log", "w+")
+    up = subprocess.Popen([orders_bin(), "up", "--auth"], env=cli_env(addresses), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def printed() -> str:
+            log.flush()
+            return (tmp_path / "up.log").read_text()
+        wait_until(lambda: "export ORDERS_TOKEN=ey" in printed() or up.poll() is not None, "orders up --auth to print its staff token", 120,
+                   detail=lambda: "\n" + printed()[-3000:])
+        assert up.poll() is None, printed()
+        staff = printed().split("export ORDERS_TOKEN=", 1)[1].split()[0]
+        alice_proc = run_orders(["token", "--customer", "alice"], env=addresses)
+        bob_proc = run_orders(["token", "--customer", "bob"], env=addresses)
+        assert alice_proc.returncode == 0 and bob_proc.returncode == 0, describe(alice_proc) + describe(bob_proc)
+        alice, bob = alice_proc.stdout.strip(), bob_proc.stdout.strip()
+        assert jwt.decode(alice, options={"verify_signature": False})["roles"] == ["customer"]
+
+        anonymous = run_orders(["place", "--customer", "alice", "--currency", "EUR", "--item", "TEA:1:450"], env=addresses)
+        assert anonymous.returncode == 1 and "--token or ORDERS_TOKEN" in anonymous.stderr, describe(anonymous)
+        placed = run_orders(["place", "--customer", "alice", "--currency", "EUR", "--item", "TEA:1:450", "--json"],
+                            env={**addresses, "ORDERS_TOKEN": alice})
+        assert placed.returncode == 0, describe(placed)
+        order_id = json.loads(placed.stdout)["orderId"]
+        as_bob = run_orders(["get", order_id], env={**addresses, "ORDERS_TOKEN": bob})
+        assert as_bob.returncode == 1 and "No such order" in as_bob.stderr, describe(as_bob)
+        confirmed = run_orders(["confirm", order_id, "--token", staff], env=addresses)
+        assert confirmed.returncode == 0, describe(confirmed)
+
+        events = run_orders(["events", "--order", order_id, "--json"], env=addresses)
+        assert events.returncode == 0, describe(events)
+        assert [json.loads(line)["actor"] for line in events.stdout.splitlines()] == ["alice", "staff"], events.stdout
+        history = run_orders(["history", order_id], env=addresses)
+        assert history.returncode == 0 and "actor" in history.stdout and "alice" in history.stdout, describe(history)
+        read = run_orders(["get", order_id, "--json"], env={**addresses, "ORDERS_TOKEN": alice})
+        assert read.returncode == 0, describe(read)
+    finally:
+        if up.poll() is None:
+            up.send_signal(signal.SIGINT)
+            try:
+                up.wait(60)
+            except subprocess.TimeoutExpired:
+                up.kill()
+                up.wait(10)
+        log.close()

@@ -15,7 +15,7 @@ public struct OrdersCommand: AsyncParsableCommand {
         subcommands: [
             Place.self, AddItem.self, RemoveItem.self, Confirm.self, Ship.self, Deliver.self, Cancel.self,
             Get.self, List.self, Stats.self, Customer.self, Notifications.self,
-            Events.self, History.self, Replay.self, Rebuild.self, Lag.self, Up.self, Demo.self,
+            Events.self, History.self, Replay.self, Rebuild.self, Lag.self, Up.self, Demo.self, Token.self,
         ])
 
     public init() {}

@@ -27,6 +27,8 @@ public enum CLIError: Error, CustomStringConvertible {
             case "version-conflict":
                 let current = extensions["currentVersion"].flatMap { if case .integer(let version) = $0 { version } else { nil } }
                 return "version conflict: \(detail)" + (current.map { " (retry with --expected-version \($0) if the change still makes sense)" } ?? "")
+            case "unauthorized":
+                return "\(title): \(detail) (the services require a token: give one with --token or ORDERS_TOKEN)"
             default:
                 return "\(title): \(detail)"
             }

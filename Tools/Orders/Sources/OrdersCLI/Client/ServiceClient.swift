@@ -14,13 +14,17 @@ public struct ServiceClient: Sendable {
     /// Which flag and variable set the address, for the "not reachable" hint.
     public var setting: String
     public var adminToken: String?
+    /// The bearer token of every request (`--token` / ORDERS_TOKEN), when the services
+    /// require one; admin requests carry `adminToken` instead when it is set.
+    public var token: String?
     public var retries503 = 4
 
-    public init(name: String, baseURL: String, setting: String, adminToken: String? = nil) {
+    public init(name: String, baseURL: String, setting: String, adminToken: String? = nil, token: String? = nil) {
         self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.setting = setting
         self.adminToken = adminToken
+        self.token = token
     }
 
     public struct Answer: Sendable {
@@ -53,7 +57,7 @@ public struct ServiceClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         for (name, value) in extra { request.headers.add(name: name, value: value) }
-        if admin, let adminToken { request.headers.add(name: "Authorization", value: "Bearer \(adminToken)") }
+        if let bearer = admin ? adminToken ?? token : token { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         // AsyncHTTPClient retries a refused connection until the request's deadline (40 s, for
         // queries that wait): a quick probe first says at once that nothing listens there.
         try await probe()

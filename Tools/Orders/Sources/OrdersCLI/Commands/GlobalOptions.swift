@@ -28,19 +28,28 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     /// The flag, else the environment: read here, not as a default, so `--help` never shows it.
     var adminToken: String { adminTokenFlag ?? env("ADMIN_TOKEN") ?? "" }
 
+    @Option(name: .customLong("token"), help: "Bearer token (a JWT) of every request, when the services require one (env ORDERS_TOKEN)")
+    var bearerTokenFlag: String?
+
+    /// The flag, else the environment, nil when neither is set (never shown by `--help`).
+    var bearerToken: String? {
+        let token = bearerTokenFlag ?? env("ORDERS_TOKEN") ?? ""
+        return token.isEmpty ? nil : token
+    }
+
     @Flag(help: "Print JSON (JSON lines where the output is a stream) instead of text")
     var json = false
 
     public init() {}
 
     var command: ServiceClient {
-        ServiceClient(name: "OrderCommand", baseURL: commandURL, setting: "--command-url / ORDERS_COMMAND_URL")
+        ServiceClient(name: "OrderCommand", baseURL: commandURL, setting: "--command-url / ORDERS_COMMAND_URL", token: bearerToken)
     }
     var query: ServiceClient {
-        ServiceClient(name: "OrderQuery", baseURL: queryURL, setting: "--query-url / ORDERS_QUERY_URL", adminToken: token)
+        ServiceClient(name: "OrderQuery", baseURL: queryURL, setting: "--query-url / ORDERS_QUERY_URL", adminToken: token, token: bearerToken)
     }
     var notifier: ServiceClient {
-        ServiceClient(name: "Notifier", baseURL: notifierURL, setting: "--notifier-url / ORDERS_NOTIFIER_URL", adminToken: token)
+        ServiceClient(name: "Notifier", baseURL: notifierURL, setting: "--notifier-url / ORDERS_NOTIFIER_URL", adminToken: token, token: bearerToken)
     }
     var token: String? { adminToken.isEmpty ? nil : adminToken }
 

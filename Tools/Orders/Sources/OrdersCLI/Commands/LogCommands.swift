@@ -14,6 +14,8 @@ struct LoggedEvent: Encodable {
     var version: Int64?
     var eventType: String?
     var eventId: String?
+    /// Who asked for the event (absent on events written before actors were recorded).
+    var actor: String?
     /// In effect by the fold rule; void events are printed and marked.
     var inEffect: Bool
     var void: String?
@@ -29,6 +31,7 @@ struct LoggedEvent: Encodable {
         version = event.header(EventHeader.aggregateVersion).flatMap { Int64($0) }
         eventType = event.header(EventHeader.eventType)
         eventId = event.header(EventHeader.eventId)
+        actor = event.header(EventHeader.actor)
         data = event.value.map { JSONValue(jsonText: String(decoding: $0, as: UTF8.self)) }
         switch verdict {
         case .inEffect: inEffect = true
@@ -40,6 +43,7 @@ struct LoggedEvent: Encodable {
     var text: String {
         let time = Timestamp(millisecondsSinceEpoch: timestamp).rfc3339
         let head = "\(partition):\(offset)  \(time)  \(orderId ?? "-")  v\(version.map(String.init) ?? "?")  \(eventType ?? "?")"
+            + (actor.map { "  by \($0)" } ?? "")
         let body = data.map { value -> String in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -144,6 +148,8 @@ struct History: AsyncParsableCommand {
         var eventType: String
         var status: String
         var occurredAt: String
+        /// Who asked for it; absent for events written before actors were recorded.
+        var actor: String?
     }
 
     struct Answer: Encodable {
@@ -173,7 +179,7 @@ struct History: AsyncParsableCommand {
             steps.append(Step(
                 position: "\(partition):\(record.offset)", version: recorded.envelope.aggregateVersion,
                 eventType: recorded.envelope.eventType.rawValue, status: fold.state(of: order).status.rawValue,
-                occurredAt: recorded.envelope.occurredAt.rfc3339))
+                occurredAt: recorded.envelope.occurredAt.rfc3339, actor: recorded.envelope.actor))
         }
         let state = fold.state(of: order)
         let answer = Answer(
@@ -188,8 +194,8 @@ struct History: AsyncParsableCommand {
                       + Terminal.dim("partition \(partition)" + (atOffset.map { ", as of offset \($0)" } ?? ", as of now")))
         Terminal.line("customer  \(state.customerId)   total \(Terminal.money(answer.total, state.currency))   "
                       + state.items.map { "\($0.quantity) x \($0.sku)" }.joined(separator: ", "))
-        Terminal.table(["position", "version", "event", "status after", "occurred at"], steps.map {
-            [$0.position, String($0.version), $0.eventType, $0.status, $0.occurredAt]
+        Terminal.table(["position", "version", "event", "status after", "occurred at", "actor"], steps.map {
+            [$0.position, String($0.version), $0.eventType, $0.status, $0.occurredAt, $0.actor ?? "-"]
         })
     }
 }

@@ -39,20 +39,28 @@ struct Up: AsyncParsableCommand {
             """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stackOptions: StackOptions
+    @Flag(help: "Require bearer tokens (JWT) on the services, signed with a key kept in --data-dir; prints a staff token, and orders token mints others")
+    var auth = false
 
     func run() async throws {
         bootstrapServiceLogging(level: stackOptions.logLevel)
-        let stack = try stackOptions.stack(adminToken: global.token ?? "orders-local-admin", at: global)
+        var stack = try stackOptions.stack(adminToken: global.token ?? "orders-local-admin", at: global)
+        var staffToken: String?
+        if auth {
+            let key = try LocalSigningKey.ensure(in: stackOptions.dataDir)
+            stack.authentication = try key.settings
+            staffToken = try await key.token(subject: "staff", roles: [.staff], lifetime: .seconds(12 * 3600))
+        }
         let token = global.token
-        try await stack.run {
-            Banner.print(stack, tokenWasGiven: token != nil)
+        try await stack.run { [stack, staffToken] in
+            Banner.print(stack, tokenWasGiven: token != nil, staffToken: staffToken)
             return false
         }
     }
 }
 
 enum Banner {
-    static func print(_ stack: EmbeddedStack, tokenWasGiven: Bool) {
+    static func print(_ stack: EmbeddedStack, tokenWasGiven: Bool, staffToken: String? = nil) {
         let token = stack.adminToken ?? ""
         Terminal.line("""
 
@@ -69,5 +77,14 @@ enum Banner {
               orders events --follow                                            # the log itself, as it grows
               orders demo                                                       # a guided tour against this stack
             """)
+        if let staffToken {
+            Terminal.line("""
+                Authentication is on: every request needs a bearer token (health, metrics and /openapi.json excepted).
+                  staff token (12 h)  export ORDERS_TOKEN=\(staffToken)
+                  a customer's        export ORDERS_TOKEN=$(orders token --customer alice --data-dir \(stack.dataDirectory))
+                                      (alice places, commands and reads her own orders only; her events name her as actor)
+
+                """)
+        }
     }
 }

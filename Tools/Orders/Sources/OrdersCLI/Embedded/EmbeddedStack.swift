@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import ServiceHTTP
 import KafkaBroker
 import KafkaWire
 import Logging
@@ -20,6 +21,8 @@ public struct EmbeddedStack: Sendable {
     public var queryPort = 8082
     public var notifierPort = 8083
     public var adminToken: String?
+    /// Bearer-token authentication of the three services (`orders up --auth`); nil: off.
+    public var authentication: AuthenticationSettings?
     public var logger: Logger
 
     public init(dataDirectory: String, adminToken: String?, logger: Logger) {
@@ -75,6 +78,7 @@ public struct EmbeddedStack: Sendable {
         configuration.bootstrapServers = [bootstrap]
         configuration.httpHost = host
         configuration.httpPort = commandPort
+        configuration.authentication = authentication
         return configuration
     }
 
@@ -85,6 +89,7 @@ public struct EmbeddedStack: Sendable {
         configuration.httpPort = queryPort
         configuration.database = .sqlite(path: path("order-query.sqlite"))
         configuration.adminToken = adminToken
+        configuration.authentication = authentication
         configuration.retireGrace = .seconds(5)
         return configuration
     }
@@ -97,6 +102,7 @@ public struct EmbeddedStack: Sendable {
         configuration.database = .sqlite(path: path("notifier.sqlite"))
         configuration.sinks = [.log, .file(path: notificationsFile)]
         configuration.adminToken = adminToken
+        configuration.authentication = authentication
         return configuration
     }
 }
