@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 @testable import Notifier
 import RouterTestSupport
+import ServiceHTTP
 import Testing
 
 /// Every route of the notifier through its real router (`buildRouter`), over its operations in
@@ -14,8 +15,12 @@ import Testing
     static let adminToken = "n0tifier-token"
     static let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
 
-    func withRouter(_ notifier: MemoryNotifier, adminToken: String? = Self.adminToken, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = buildRouter(operations: notifier, adminToken: adminToken, partitionCount: 3, metrics: NotifierMetrics())
+    func withRouter(
+        _ notifier: MemoryNotifier, adminToken: String? = Self.adminToken, authentication: TokenVerifier? = nil,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let router = buildRouter(
+            operations: notifier, adminToken: adminToken, partitionCount: 3, metrics: NotifierMetrics(), authentication: authentication)
         try await Application(router: router).test(.router, body)
     }
 
@@ -46,6 +51,34 @@ import Testing
                 let notifications = try jsonObject(response)["notifications"] as? [Any]
                 #expect(notifications?.isEmpty == true)
             }
+        }
+    }
+
+    /// With authentication on: a customer's token sees its own orders' notifications only
+    /// (another's order answers as one without any, as an unknown order does); /status is staff's;
+    /// the admin routes take the role admin as well as ADMIN_TOKEN.
+    @Test func aCustomerSeesItsOwnOrdersNotificationsOnly() async throws {
+        let tokens = try await TestTokens()
+        let notifier = MemoryNotifier()
+        await notifier.add(Self.notification("o-1", version: 1, kind: "order-placed"))
+        try await withRouter(notifier, authentication: try await tokens.verifier()) { client in
+            let alice: HTTPFields = [.authorization: TestTokens.bearer(try await tokens.token("alice", roles: ["customer"]))]
+            let bob: HTTPFields = [.authorization: TestTokens.bearer(try await tokens.token("bob", roles: ["customer"]))]
+            let admin: HTTPFields = [.authorization: TestTokens.bearer(try await tokens.token("ada", roles: ["admin"]))]
+            try await client.execute(uri: "/orders/o-1/notifications", method: .get) { _ = try expectProblem($0, .unauthorized, "unauthorized") }
+            try await client.execute(uri: "/orders/o-1/notifications", method: .get, headers: alice) { response in
+                let notifications = try jsonObject(response)["notifications"] as? [Any]
+                #expect(notifications?.count == 1)
+            }
+            try await client.execute(uri: "/orders/o-1/notifications", method: .get, headers: bob) { response in
+                #expect(response.status == .ok)
+                let notifications = try jsonObject(response)["notifications"] as? [Any]
+                #expect(notifications?.isEmpty == true)
+            }
+            try await client.execute(uri: "/status", method: .get, headers: alice) { _ = try expectProblem($0, .forbidden, "forbidden") }
+            try await client.execute(uri: "/admin/dlq/redrive", method: .post, headers: admin) { #expect($0.status == .accepted) }
+            try await client.execute(uri: "/admin/dlq/redrive", method: .post, headers: Self.auth) { #expect($0.status == .accepted) }
+            try await client.execute(uri: "/admin/dlq/redrive", method: .post, headers: alice) { _ = try expectProblem($0, .forbidden, "forbidden") }
         }
     }
 

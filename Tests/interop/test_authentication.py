@@ -230,6 +230,10 @@ def test_customers_see_and_command_their_own_orders_only_across_instances(broker
     wait_until(lambda: reads.request("GET", f"/orders/{last}", headers=auth(staff)).body.get("status") == "shipped",
                "the read model to show the shipped orders", 120)
     assert reads.request("GET", f"/orders/{last}", headers=auth(alice)).status == 200
+    # Who did what: the read model keeps each event's actor.
+    history = reads.request("GET", f"/orders/{last}/history", headers=auth(alice)).body["events"]
+    assert [(e["eventType"], e.get("actor")) for e in history] == [
+        ("OrderPlaced", "alice"), ("OrderConfirmed", "alice"), ("OrderShipped", "sam")], history
     for path in (f"/orders/{last}", f"/orders/{last}/history", "/customers/alice"):
         reply = reads.request("GET", path, headers=auth(bob))
         assert reply.status == 404, (path, reply.status, reply.body)
