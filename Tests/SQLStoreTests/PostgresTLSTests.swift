@@ -130,6 +130,25 @@ struct PostgresTLSConnectionTests {
         #expect(user == "test-client")
     }
 
+    /// The role "test-client" may log in over TLS only (`hostssl` in pg_hba.conf): without TLS,
+    /// the server's refusal stops the open, in the server's words.
+    @Test func withoutTLSAServerThatRequiresItRefusesAndTheOpenSaysSo() async throws {
+        await #expect {
+            _ = try await DatabaseURL(Self.url(user: "test-client", "sslmode=disable")).open(logger: Logger(label: "test"))
+        } throws: { error in
+            guard case DatabaseError.refused(let reason) = error else { return false }
+            return reason.contains("pg_hba.conf") && reason.contains("no encryption")
+        }
+        // And a database that does not exist.
+        await #expect {
+            _ = try await DatabaseURL(Self.url("sslmode=disable").replacingOccurrences(of: "/postgres?", with: "/no_such_db?"))
+                .open(logger: Logger(label: "test"))
+        } throws: { error in
+            guard case DatabaseError.refused(let reason) = error else { return false }
+            return reason.contains("no_such_db")
+        }
+    }
+
     @Test func aMissingFileIsRefusedNamingTheParameter() async throws {
         await #expect {
             _ = try await DatabaseURL(Self.url("sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem")).open(logger: Logger(label: "test"))

@@ -84,12 +84,15 @@ def test_services_on_verify_full_fold_serve_and_every_connection_is_encrypted(br
     ("sslmode=verify-ca&sslrootcert={certs}/other-ca.pem", "localhost", "handshake failed"),
     ("sslmode=verify-full", "localhost", "needs a root certificate"),
     ("sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem", "localhost", "sslrootcert=/nonexistent/ca.pem cannot be used"),
-], ids=["name-not-in-certificate", "unrelated-ca", "no-root-certificate", "missing-root-file"])
+    # The server requires TLS of this role (hostssl only): its refusal, in its words.
+    ("sslmode=disable", "localhost", "pg_hba.conf rejects connection"),
+], ids=["name-not-in-certificate", "unrelated-ca", "no-root-certificate", "missing-root-file", "plaintext-refused"])
 def test_a_database_tls_setting_that_cannot_work_stops_each_service_at_start(query, host, says):
     from service_process import service_bin
     password = f"pw-{secrets.token_hex(6)}"
     _, port = server()
-    url = f"postgres://postgres:{password}@{host}:{port}/postgres?{query.format(certs=CERTS)}"
+    user = "test-client" if "disable" in query else "postgres"
+    url = f"postgres://{user}:{password}@{host}:{port}/postgres?{query.format(certs=CERTS)}"
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}", "DATABASE_URL": url, "HTTP_LISTEN": f"127.0.0.1:{free_port()}"}
     for name, variable in [("order-query", "ORDER_QUERY_BIN"), ("notifier", "NOTIFIER_BIN")]:
         proc = subprocess.run([service_bin(name, variable)], env=env, capture_output=True, timeout=60)

@@ -11,8 +11,10 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// Connects once first: a TLS setting that cannot work (a certificate that does not
     /// verify, a server without TLS under `sslmode=require`) stops the service at start with
-    /// `DatabaseError.tls`, rather than hiding in the pool's reconnects. Any other failure (the
-    /// server not up yet) is left to the pool, which keeps trying, as before.
+    /// `DatabaseError.tls`, and the server refusing the connection (pg_hba.conf, a wrong
+    /// password, no such database) with `DatabaseError.refused` and the server's own words,
+    /// rather than hiding in the pool's reconnects. A server not reachable yet is left to the
+    /// pool, which keeps trying, as before.
     public static func open(url: DatabaseURL.Postgres, logger: Logger) async throws -> PostgresDatabase {
         let tls = try url.tls.clientTLS()
         let probe = PostgresConnection.Configuration(
@@ -23,6 +25,13 @@ public final class PostgresDatabase: SQLDatabase {
             try? await connection.close()
         } catch {
             if let reason = PostgresTLS.failure(error, mode: url.tls.mode) { throw DatabaseError.tls("\(reason) (\(DatabaseURL.postgres(url)))") }
+            // Class 28 (pg_hba.conf, password) and 3D000 (no such database) are final; others
+            // (57P03, the server still starting) pass, as a server not up yet does.
+            if let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState],
+               state.hasPrefix("28") || state == "3D000" {
+                let message = error.serverInfo?[.message] ?? "no message"
+                throw DatabaseError.refused("\(message) (\(DatabaseURL.postgres(url)))")
+            }
             logger.warning("PostgreSQL is not reachable yet; the pool keeps trying", metadata: ["error": "\(String(reflecting: error))"])
         }
         return PostgresDatabase(url: url, tls: tls, logger: logger)

@@ -48,6 +48,9 @@ public enum DatabaseError: Error, CustomStringConvertible {
     /// The TLS connection to PostgreSQL cannot be made as configured (a certificate that does
     /// not verify, a server without TLS under `sslmode=require`): not retried.
     case tls(String)
+    /// The server refused the connection at start (pg_hba.conf, authentication, no such
+    /// database), in its own words: not retried.
+    case refused(String)
     case closed
     /// What PostgreSQL answered.
     case postgres(String)
@@ -59,6 +62,7 @@ public enum DatabaseError: Error, CustomStringConvertible {
         case .unexpectedValue(let column, let found): "unexpected value \(found) in column \(column)"
         case .badURL(let reason): "DATABASE_URL: \(reason)"
         case .tls(let reason): "TLS to PostgreSQL: \(reason)"
+        case .refused(let reason): "PostgreSQL refused the connection: \(reason)"
         case .closed: "the database is closed"
         case .postgres(let message): "PostgreSQL: \(message)"
         case .unsupported(let what): "not supported by this database: \(what)"
