@@ -61,7 +61,7 @@ class Stack:
         return self.clis[0]
 
 
-@pytest.fixture(params=["loopback", "loopback-sasl-ssl", "compose"])
+@pytest.fixture(params=["loopback", "loopback-sasl-ssl", "loopback-auth-tls", "compose"])
 def stack(request, tmp_path) -> Stack:
     """The services, each its own OS process, and the CLI pointed at them.
 
@@ -71,6 +71,9 @@ def stack(request, tmp_path) -> Stack:
       the services and the CLI, each configured only through the KAFKA_SECURITY_PROTOCOL,
       KAFKA_SASL_* and KAFKA_SSL_* variables (the test's own log readers use a second, plaintext
       listener, as tools on the broker's host would).
+    - loopback-auth-tls: the loopback stack with bearer-token authentication on (a staff token
+      in ORDERS_TOKEN, minted by PyJWT; the admin routes by ADMIN_TOKEN) and PostgreSQL reached
+      over TLS with sslmode=verify-full (the test server's CA, its host name localhost).
     - compose: docker-compose.yml's topology and environment (compose_environment.py): two
       order-command instances, order-query and the notifier sharing the compose database,
       every address a compose host name (kafka1:9092, postgres:5432, order-command-1:8081, ...)
@@ -88,10 +91,42 @@ def stack(request, tmp_path) -> Stack:
                          "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "ADMIN_TOKEN": TOKEN})
         yield Stack(broker, [oc], oq, nt, sink, [cli])
         return
+    if request.param == "loopback-auth-tls":
+        yield from auth_tls_stack(request, tmp_path, sink)
+        return
     if request.param == "loopback-sasl-ssl":
         yield from sasl_ssl_stack(request, tmp_path, sink)
         return
     yield from compose_stack(request, tmp_path, sink)
+
+
+def auth_tls_stack(request, tmp_path, sink):
+    """The loopback stack with authentication on and PostgreSQL over verify-full."""
+    import os
+    from auth_tokens import hs256_authentication
+    certs = os.environ.get("ORDERS_TEST_PG_CERTS")
+    if not certs:
+        pytest.fail("needs the test PostgreSQL with TLS (scripts/test starts it with start_test_postgres --tls)", pytrace=False)
+    name = re.sub(r"\W", "_", request.node.name.lower())[-40:]
+
+    def verify_full(url: str) -> str:
+        return url.replace("@127.0.0.1:", "@localhost:") + f"?sslmode=verify-full&sslrootcert={certs}/ca.pem"
+
+    auth_env, token = hs256_authentication(tmp_path, subject="cli-staff", roles=("staff",))
+    broker = request.getfixturevalue("broker")
+    oc = request.getfixturevalue("order_commands")(broker, env=auth_env)
+    oq = request.getfixturevalue("order_queries")(broker, verify_full(fresh_postgres_database(f"oq_{name}")), env={**auth_env, "ADMIN_TOKEN": TOKEN})
+    nt = request.getfixturevalue("notifiers")(broker, verify_full(fresh_postgres_database(f"nt_{name}")),
+                                              env={**auth_env, "NOTIFIER_SINKS": f"file:{sink}", "ADMIN_TOKEN": TOKEN})
+    for service in (oc, oq, nt):
+        service.bearer = token
+    cli = OrdersCLI({"ORDERS_COMMAND_URL": oc.url, "ORDERS_QUERY_URL": oq.url, "ORDERS_NOTIFIER_URL": nt.url,
+                     "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "ADMIN_TOKEN": TOKEN, "ORDERS_TOKEN": token})
+    # Without the token the services refuse the CLI, saying how to give one.
+    anonymous = OrdersCLI({"ORDERS_COMMAND_URL": oc.url, "ORDERS_QUERY_URL": oq.url, "ORDERS_NOTIFIER_URL": nt.url,
+                           "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap})
+    assert "ORDERS_TOKEN" in anonymous.fails("list", code=1)
+    yield Stack(broker, [oc], oq, nt, sink, [cli])
 
 
 KAFKA_PASSWORD = "scram-secret-for-the-cli-test"
