@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 import RouterTestSupport
 import ServiceHTTP
 import Testing
@@ -37,6 +38,19 @@ struct TokenVerifierTests {
         await #expect(throws: AuthenticationError.notYetValid) {
             try await verifier.verify(try await tokens.token("a", roles: ["staff"], expires: Self.now + 600, notBefore: Self.now + 31))
         }
+    }
+
+    /// A token verified once is taken from the cache the next time, but its times are checked
+    /// again: the same token expires while cached.
+    @Test func aCachedTokenStillExpires() async throws {
+        let tokens = try await TestTokens()
+        let clock = NIOLockedValueBox(Self.now)
+        let verifier = try await tokens.verifier(now: { clock.withLockedValue { $0 } })
+        let token = try await tokens.token("a", roles: ["staff"], expires: Self.now + 60)
+        #expect(try await verifier.verify(token).subject == "a")
+        #expect(try await verifier.verify(token).subject == "a")
+        clock.withLockedValue { $0 = Self.now + 91 }
+        await #expect(throws: AuthenticationError.expired) { try await verifier.verify(token) }
     }
 
     @Test func issuerAndAudienceAreCheckedWhenConfigured() async throws {

@@ -23,6 +23,9 @@ public struct TokenVerifier: Sendable {
     private let algorithms: Set<String>
     private let settings: AuthenticationSettings
     private let now: @Sendable () -> Date
+    /// Tokens already verified: the same bytes verify the same way, so only the times are
+    /// checked again on a repeat (a client sends its token with every request).
+    private let verified = VerifiedTokens(capacity: 4096)
 
     public init(_ settings: AuthenticationSettings, now: @escaping @Sendable () -> Date = { Date() }) async throws {
         let keys = JWTKeyCollection()
@@ -40,6 +43,10 @@ public struct TokenVerifier: Sendable {
     }
 
     public func verify(_ token: String) async throws(AuthenticationError) -> Principal {
+        if let known = verified.entry(token) {
+            try checkTimes(expires: known.expires, notBefore: known.notBefore)
+            return known.principal
+        }
         let bytes = Array(token.utf8)
         let header: JWTHeader
         do {
@@ -59,14 +66,21 @@ public struct TokenVerifier: Sendable {
         } catch {
             throw .malformed(Self.reason(error))
         }
-        let now = self.now()
-        let leeway = TimeInterval(settings.leeway.components.seconds)
-        guard claims.exp.value.timeIntervalSince(now) > -leeway else { throw .expired }
-        if let nbf = claims.nbf, nbf.value.timeIntervalSince(now) > leeway { throw .notYetValid }
+        try checkTimes(expires: claims.exp.value, notBefore: claims.nbf?.value)
         if let issuer = settings.issuer, claims.iss?.value != issuer { throw .wrongIssuer }
         if let audience = settings.audience, !(claims.aud?.value.contains(audience) ?? false) { throw .wrongAudience }
         guard !claims.sub.value.isEmpty else { throw .malformed("sub is empty") }
-        return Principal(subject: claims.sub.value, roles: Set((claims.roles ?? []).compactMap(Principal.Role.init(rawValue:))))
+        let principal = Principal(subject: claims.sub.value, roles: Set((claims.roles ?? []).compactMap(Principal.Role.init(rawValue:))))
+        verified.insert(token, VerifiedTokens.Entry(principal: principal, expires: claims.exp.value, notBefore: claims.nbf?.value))
+        return principal
+    }
+
+    /// `exp` and `nbf` against the clock, with the leeway.
+    private func checkTimes(expires: Date, notBefore: Date?) throws(AuthenticationError) {
+        let now = self.now()
+        let leeway = TimeInterval(settings.leeway.components.seconds)
+        guard expires.timeIntervalSince(now) > -leeway else { throw .expired }
+        if let notBefore, notBefore.timeIntervalSince(now) > leeway { throw .notYetValid }
     }
 
     private static func reason(_ error: any Error) -> String {
