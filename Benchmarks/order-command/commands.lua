@@ -39,6 +39,8 @@ placed, finished, cancelled_orders, non2xx, unknown = 0, 0, 0, 0, 0
 
 function init(args)
    if args[1] then prefix = args[1] end
+   -- A bearer token (run.sh's auth phase): every command carries it.
+   if args[2] then headers["Authorization"] = "Bearer " .. args[2] end
 end
 
 local full = { "place", "add", "add", "confirm", "ship", "deliver" }

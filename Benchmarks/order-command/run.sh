@@ -2,7 +2,7 @@
 # OrderCommand benchmarks: commands over HTTP, latency at a constant rate, rebuild at start.
 #
 #   Benchmarks/order-command/run.sh [--runs 3] [--duration 15] [--threads 2] [--connections 64]
-#                                   [--rate-duration 20] [--orders 100000] [--phases "http rebuild"]
+#                                   [--rate-duration 20] [--orders 100000] [--phases "http rebuild auth"]
 #                                   [--skip-build] [--keep DIR]
 #
 # Builds order-command and kafkawire in release (under flock /tmp/swift-build.lock), starts one
@@ -17,6 +17,10 @@
 #            `kafkawire perf consume` of rebuild.events, and an order-command taking each topic
 #            over (measure_start.py: launch -> ready with the partition folded, RSS).
 #            Fold time = ready time minus the empty topic's.
+#   auth     two order-commands on topics of their own, one with authentication on (a JWKS of an
+#            RS256 key, make_token.py), one without; per run, alternating which goes first: wrk
+#            with commands.lua against each, the first with a staff token (RS256) on every
+#            command. Ratio: commands/s with tokens / without.
 # Prints a Markdown summary (medians, min-max) and keeps every raw result line in
 # $WORK/results.jsonl. Every process it starts is stopped on exit.
 set -euo pipefail
@@ -31,7 +35,7 @@ THREADS=2
 CONNECTIONS=64
 RATE_DURATION=20
 ORDERS=100000
-PHASES="http rebuild"
+PHASES="http rebuild auth"
 SKIP_BUILD=0
 KEEP=""
 SWIFT_BUILD_LOCK="${SWIFT_BUILD_LOCK-/tmp/swift-build.lock}"
@@ -74,7 +78,7 @@ fi
     || die "release binaries not found in $ROOT/.build/release (build first, or drop --skip-build)"
 
 VENV="$ROOT/.build/interop-venv"
-if [[ " $PHASES " == *" rebuild "* ]] && ! "$VENV/bin/python" -c 'import confluent_kafka' 2>/dev/null; then
+if [[ " $PHASES " == *" rebuild "* || " $PHASES " == *" auth "* ]] && ! "$VENV/bin/python" -c 'import confluent_kafka, jwt' 2>/dev/null; then
     log "creating $VENV (confluent-kafka for generate_events.py)"
     python3 -m venv "$VENV" >&2
     "$VENV/bin/pip" install -q -r "$ROOT/Tests/interop/requirements.txt" >&2
@@ -178,6 +182,54 @@ EOF
         log "  $line"
     done
     stop_pid "$SERVER_PID"
+fi
+
+# ---------------------------------------------------------------------------------------------
+if [[ " $PHASES " == *" auth "* ]]; then
+    TOKEN="$("$VENV/bin/python" "$HERE/make_token.py" --dir "$WORK")" || die "make_token.py failed"
+    start_instance() {  # variant -> sets INSTANCE_PID, INSTANCE_URL
+        local variant="$1" port extra=()
+        port="$(free_port)"
+        [ "$variant" = bearer ] && extra=(--auth-jwks-file "$WORK/jwks.json")
+        "$BIN/order-command" --kafka-bootstrap-servers "$BROKER" --http-listen "127.0.0.1:$port" \
+            --orders-topic "bench.auth.$variant" --group-id "bench-auth-$variant" "${extra[@]}" \
+            </dev/null >"$WORK/order-command-auth-$variant.log" 2>&1 &
+        INSTANCE_PID=$!
+        PIDS+=("$INSTANCE_PID")
+        INSTANCE_URL="http://127.0.0.1:$port"
+        for _ in $(seq 600); do
+            kill -0 "$INSTANCE_PID" 2>/dev/null || die "order-command ($variant) exited (see $WORK/order-command-auth-$variant.log)"
+            [ "$(curl -s -o /dev/null -w '%{http_code}' "$INSTANCE_URL/health/ready")" = 200 ] && return 0
+            sleep 0.1
+        done
+        die "order-command ($variant) not ready"
+    }
+    start_instance plain; PLAIN_PID="$INSTANCE_PID"; PLAIN_URL="$INSTANCE_URL"
+    start_instance bearer; BEARER_PID="$INSTANCE_PID"; BEARER_URL="$INSTANCE_URL"
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BEARER_URL/orders" -d '{}')" = 401 ] \
+        || die "the bearer instance answers without a token"
+    auth_run() {  # variant run
+        local variant="$1" run="$2" pid url token=() s0 s1 out line
+        if [ "$variant" = bearer ]; then pid="$BEARER_PID"; url="$BEARER_URL"; token=("$TOKEN"); else pid="$PLAIN_PID"; url="$PLAIN_URL"; fi
+        s0="$(cpu_of "$pid")"
+        out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$HERE/commands.lua" "$url" -- "a$run-$variant-$RANDOM" "${token[@]}")" \
+            || die "wrk ($variant) failed: $out"
+        s1="$(cpu_of "$pid")"
+        line="$(sed -n 's/^RESULT //p' <<<"$out")"
+        [ -n "$line" ] || die "wrk ($variant) printed no result: $out"
+        printf '{"phase":"auth","variant":"%s","run":%d,"server_cpu_s":%s,"result":%s}\n' "$variant" "$run" "$(minus "$s0" "$s1")" "$line" >>"$RESULTS"
+        log "  run $run $variant: $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(r["ok_per_s"], "ok/s,", r["non2xx"], "non-2xx, p50", r["p50_ms"], "ms")' "$line")"
+    }
+    log "warm-up: commands for 5 s on each"
+    for url in "$PLAIN_URL" "$BEARER_URL"; do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d5s --timeout 10s -s "$HERE/commands.lua" "$url" -- "warm-$RANDOM" "$TOKEN" >/dev/null
+    done
+    for run in $(seq "$RUNS"); do
+        if [ $((run % 2)) -eq 1 ]; then order="bearer plain"; else order="plain bearer"; fi
+        log "run $run/$RUNS: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s ($order)"
+        for variant in $order; do auth_run "$variant" "$run"; done
+    done
+    stop_pid "$PLAIN_PID"; stop_pid "$BEARER_PID"
 fi
 
 # ---------------------------------------------------------------------------------------------

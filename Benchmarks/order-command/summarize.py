@@ -61,6 +61,25 @@ def main():
         print("Orders placed per run: %s; completed lifecycles: %s." % (
             spread([c["orders_placed"] for c in commands]), spread([c["orders_finished"] for c in commands])))
 
+    auth = [r for r in rows if r["phase"] == "auth"]
+    if auth:
+        runs = sorted({r["run"] for r in auth})
+        by = {(r["run"], r["variant"]): r for r in auth}
+        print("\nAuthentication: two order-commands, one requiring a bearer JWT (RS256, a JWKS), the same wrk")
+        print("command mix against each, alternating; medians of %d runs (min-max):\n" % len(runs))
+        print("| variant | 2xx req/s | non-2xx | wrk p50 ms | wrk p99 ms | server CPU s |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for variant, name in (("plain", "no authentication"), ("bearer", "RS256 bearer token on every command")):
+            rs = [by[(n, variant)] for n in runs if (n, variant) in by]
+            print("| %s | %s | %d | %s | %s | %s |" % (
+                name, spread([r["result"]["ok_per_s"] for r in rs]), sum(r["result"]["non2xx"] + r["result"]["socket_errors"] for r in rs),
+                spread([r["result"]["p50_ms"] for r in rs], "{:.2f}"), spread([r["result"]["p99_ms"] for r in rs], "{:.2f}"),
+                spread([r["server_cpu_s"] for r in rs], "{:.1f}")))
+        ratios = [by[(n, "bearer")]["result"]["ok_per_s"] / by[(n, "plain")]["result"]["ok_per_s"]
+                  for n in runs if (n, "bearer") in by and (n, "plain") in by]
+        print("\nCommands/s with tokens ÷ without, per run: %s; median **%.2f** (goal ≥ 0.9)." % (
+            ", ".join("%.2f" % x for x in ratios), med(ratios)))
+
     rate = [r for r in rows if r["phase"] == "rate"]
     if rate:
         res = [r["result"] for r in rate]
