@@ -95,6 +95,6 @@ def test_asyncapi_names_every_event_with_its_current_schema():
         assert (EVENTS / ref).is_file()
     header_names = set(doc["components"]["schemas"]["EnvelopeHeaders"]["properties"])
     assert header_names == {"event-type", "event-id", "schema-version", "aggregate-version", "command-id",
-                            "occurred-at", "content-type", "traceparent"}
+                            "occurred-at", "content-type", "traceparent", "actor"}
     addresses = {c["address"] for c in doc["channels"].values()}
     assert addresses == {"orders.events", "orders.notifications", "orders.notifications.dlq"}
