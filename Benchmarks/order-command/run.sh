@@ -3,7 +3,7 @@
 #
 #   Benchmarks/order-command/run.sh [--runs 3] [--duration 15] [--threads 2] [--connections 64]
 #                                   [--rate-duration 20] [--orders 100000] [--phases "http rebuild auth"]
-#                                   [--skip-build] [--keep DIR]
+#                                   [--auth-control] [--skip-build] [--keep DIR]
 #
 # Builds order-command and kafkawire in release (under flock /tmp/swift-build.lock), starts one
 # dev broker (kafkawire broker, fresh data dir under /tmp) and then:
@@ -21,6 +21,8 @@
 #            RS256 key, make_token.py), one without; per run, alternating which goes first: wrk
 #            with commands.lua against each, the first with a staff token (RS256) on every
 #            command. Ratio: commands/s with tokens / without.
+#            --auth-control runs the same phase with neither instance requiring a token (an A/A
+#            control): its ratio shows how far two identical instances differ on this machine.
 # Prints a Markdown summary (medians, min-max) and keeps every raw result line in
 # $WORK/results.jsonl. Every process it starts is stopped on exit.
 set -euo pipefail
@@ -37,6 +39,7 @@ RATE_DURATION=20
 ORDERS=100000
 PHASES="http rebuild auth"
 SKIP_BUILD=0
+AUTH_CONTROL=0
 KEEP=""
 SWIFT_BUILD_LOCK="${SWIFT_BUILD_LOCK-/tmp/swift-build.lock}"
 
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
         --orders) ORDERS="$2"; shift 2 ;;
         --phases) PHASES="$2"; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
+        --auth-control) AUTH_CONTROL=1; shift ;;
         --keep) KEEP="$2"; shift 2 ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown argument $1" >&2; usage ;;
@@ -190,7 +194,7 @@ if [[ " $PHASES " == *" auth "* ]]; then
     start_instance() {  # variant -> sets INSTANCE_PID, INSTANCE_URL
         local variant="$1" port extra=()
         port="$(free_port)"
-        [ "$variant" = bearer ] && extra=(--auth-jwks-file "$WORK/jwks.json")
+        [ "$variant" = bearer ] && [ "$AUTH_CONTROL" = 0 ] && extra=(--auth-jwks-file "$WORK/jwks.json")
         "$BIN/order-command" --kafka-bootstrap-servers "$BROKER" --http-listen "127.0.0.1:$port" \
             --orders-topic "bench.auth.$variant" --group-id "bench-auth-$variant" "${extra[@]}" \
             </dev/null >"$WORK/order-command-auth-$variant.log" 2>&1 &
@@ -206,18 +210,19 @@ if [[ " $PHASES " == *" auth "* ]]; then
     }
     start_instance plain; PLAIN_PID="$INSTANCE_PID"; PLAIN_URL="$INSTANCE_URL"
     start_instance bearer; BEARER_PID="$INSTANCE_PID"; BEARER_URL="$INSTANCE_URL"
-    [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BEARER_URL/orders" -d '{}')" = 401 ] \
+    AUTH_PHASE=auth; [ "$AUTH_CONTROL" = 1 ] && AUTH_PHASE=auth-control
+    [ "$AUTH_CONTROL" = 1 ] || [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BEARER_URL/orders" -d '{}')" = 401 ] \
         || die "the bearer instance answers without a token"
     auth_run() {  # variant run
         local variant="$1" run="$2" pid url token=() s0 s1 out line
-        if [ "$variant" = bearer ]; then pid="$BEARER_PID"; url="$BEARER_URL"; token=("$TOKEN"); else pid="$PLAIN_PID"; url="$PLAIN_URL"; fi
+        if [ "$variant" = bearer ]; then pid="$BEARER_PID"; url="$BEARER_URL"; [ "$AUTH_CONTROL" = 1 ] || token=("$TOKEN"); else pid="$PLAIN_PID"; url="$PLAIN_URL"; fi
         s0="$(cpu_of "$pid")"
         out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$HERE/commands.lua" "$url" -- "a$run-$variant-$RANDOM" "${token[@]}")" \
             || die "wrk ($variant) failed: $out"
         s1="$(cpu_of "$pid")"
         line="$(sed -n 's/^RESULT //p' <<<"$out")"
         [ -n "$line" ] || die "wrk ($variant) printed no result: $out"
-        printf '{"phase":"auth","variant":"%s","run":%d,"server_cpu_s":%s,"result":%s}\n' "$variant" "$run" "$(minus "$s0" "$s1")" "$line" >>"$RESULTS"
+        printf '{"phase":"%s","variant":"%s","run":%d,"server_cpu_s":%s,"result":%s}\n' "$AUTH_PHASE" "$variant" "$run" "$(minus "$s0" "$s1")" "$line" >>"$RESULTS"
         log "  run $run $variant: $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(r["ok_per_s"], "ok/s,", r["non2xx"], "non-2xx, p50", r["p50_ms"], "ms")' "$line")"
     }
     log "warm-up: commands for 5 s on each"
