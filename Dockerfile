@@ -1,4 +1,4 @@
-# The system's one image: every executable (order-command, order-query, notifier, orders,
+# The system's one image: every executable (order-command, order-query, notifier, console, orders,
 # kafkawire) in a slim Debian runtime, run as a non-root user. docker-compose.yml chooses each
 # container's command.
 #
@@ -30,7 +30,7 @@ COPY Tools Tools
 COPY Tests Tests
 RUN swift build -c release --static-swift-stdlib \
     && mkdir /out \
-    && for product in order-command order-query notifier orders kafkawire; do \
+    && for product in order-command order-query notifier console orders kafkawire; do \
            cp "$(swift build -c release --show-bin-path)/$product" /out/; \
        done
 

@@ -2,12 +2,13 @@
 import PackageDescription
 
 // Layout (docs/architecture.md, "Where the code is"): shared libraries under Shared/, the
-// three services under Services/ (each a library and a thin executable), the orders CLI
+// services under Services/ (each a library and a thin executable), the orders CLI
 // under Tools/, tests under Tests/.
 let kafkaWire = "Shared/KafkaWire"
 let orderCommand = "Services/OrderCommand"
 let orderQuery = "Services/OrderQuery"
 let notifier = "Services/Notifier"
+let console = "Services/Console"
 
 let package = Package(
     name: "orders",
@@ -24,6 +25,8 @@ let package = Package(
         .executable(name: "order-query", targets: ["order-query"]),
         .library(name: "Notifier", targets: ["Notifier"]),
         .executable(name: "notifier", targets: ["notifier"]),
+        .library(name: "Console", targets: ["Console"]),
+        .executable(name: "console", targets: ["console"]),
         .library(name: "OrdersCLI", targets: ["OrdersCLI"]),
         .executable(name: "orders", targets: ["orders"]),
     ],
@@ -268,11 +271,51 @@ let package = Package(
             path: "\(notifier)/Sources/notifier"
         ),
 
+        // Console: a web console over the order log (the live log, as Server-Sent Events).
+        .target(
+            name: "Console",
+            dependencies: [
+                "Events", "KafkaWire", "KafkaEvents", "OrderLog", "ServiceHTTP", "ServiceOptions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "\(console)/Sources/Console"
+        ),
+        .executableTarget(
+            name: "console",
+            dependencies: [
+                "Console", "ServiceOptions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "\(console)/Sources/console"
+        ),
+
+        // Reading the order log straight from Kafka, each record with the fold rule's verdict:
+        // where to start (offsets, times), the reader. `orders events` and the console use it.
+        .target(
+            name: "OrderLog",
+            dependencies: [
+                "Events", "KafkaWire", "KafkaEvents", "ServiceHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/OrderLog/Sources/OrderLog"
+        ),
+
         // The orders CLI and the embedded stack (`orders up`, `orders demo`).
         .target(
             name: "OrdersCLI",
             dependencies: [
-                "Events", "KafkaWire", "KafkaBroker", "KafkaEvents", "ServiceHTTP", "ServiceOptions", "SQLStore", "OrderCommand", "OrderQuery", "Notifier",
+                "Events", "KafkaWire", "KafkaBroker", "KafkaEvents", "OrderLog", "ServiceHTTP", "ServiceOptions", "SQLStore", "OrderCommand", "OrderQuery", "Notifier",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -390,9 +433,26 @@ let package = Package(
             path: "Tests/NotifierTests"
         ),
         .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "OrderLog", "Events", "KafkaWire", "KafkaEvents", "ServiceHTTP", "TestSupport", "RouterTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/ConsoleTests"
+        ),
+        .testTarget(
+            name: "OrderLogTests",
+            dependencies: ["OrderLog", "Events", "KafkaWire", "KafkaEvents", "TestSupport"],
+            path: "Tests/OrderLogTests"
+        ),
+        .testTarget(
             name: "OrdersCLITests",
             dependencies: [
-                "OrdersCLI", "KafkaEvents", "ServiceHTTP", "ServiceOptions",
+                "OrdersCLI", "OrderLog", "KafkaEvents", "ServiceHTTP", "ServiceOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/OrdersCLITests"

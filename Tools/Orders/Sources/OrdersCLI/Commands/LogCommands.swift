@@ -3,43 +3,11 @@ import Events
 import Foundation
 import KafkaWire
 import KafkaEvents
+import OrderLog
 import ServiceHTTP
 
-/// One record of the log as `orders events` prints it.
-struct LoggedEvent: Encodable {
-    var partition: Int32
-    var offset: Int64
-    var timestamp: Int64
-    var orderId: String?
-    var version: Int64?
-    var eventType: String?
-    var eventId: String?
-    /// Who asked for the event (absent on events written before actors were recorded).
-    var actor: String?
-    /// In effect by the fold rule; void events are printed and marked.
-    var inEffect: Bool
-    var void: String?
-    var unreadable: String?
-    var data: JSONValue?
-
-    init(_ record: ConsumerRecord, verdict: FoldVerdict) {
-        let event = EventRecord(record)
-        partition = record.partition
-        offset = record.offset
-        timestamp = record.timestamp
-        orderId = event.keyString
-        version = event.header(EventHeader.aggregateVersion).flatMap { Int64($0) }
-        eventType = event.header(EventHeader.eventType)
-        eventId = event.header(EventHeader.eventId)
-        actor = event.header(EventHeader.actor)
-        data = event.value.map { JSONValue(jsonText: String(decoding: $0, as: UTF8.self)) }
-        switch verdict {
-        case .inEffect: inEffect = true
-        case .void(let reason): inEffect = false; void = "\(reason)"
-        case .unreadable(let error): inEffect = false; unreadable = "\(error)"
-        }
-    }
-
+/// How `orders events` prints a record without --json.
+extension LoggedEvent {
     var text: String {
         let time = Timestamp(millisecondsSinceEpoch: timestamp).rfc3339
         let head = "\(partition):\(offset)  \(time)  \(orderId ?? "-")  v\(version.map(String.init) ?? "?")  \(eventType ?? "?")"
@@ -88,7 +56,7 @@ struct Events: AsyncParsableCommand {
 
     func run() async throws {
         let reader = LogReader(client: try global.kafkaClient(), topic: global.ordersTopic)
-        let topic = try await reader.describe()
+        let topic = try await reader.describeForCLI()
         if let bad = partitions.first(where: { $0 >= topic.partitionCount }) {
             throw CLIError.usage("--partition \(bad): \(global.ordersTopic) has partitions 0 to \(topic.partitionCount - 1)")
         }
@@ -100,27 +68,20 @@ struct Events: AsyncParsableCommand {
             }
             selected = [home]
         }
-        var from: [Int32: Int64] = [:]
-        switch try start() {
-        case .beginning: break
-        case .offset(let value): for partition in selected { from[partition] = value }
-        case .timestamp(let ms): from = try await reader.offsets(at: ms, partitions: selected)
-        case .end: from = try await reader.offsets(at: nil, partitions: selected)
-        }
+        let from = try await reader.startOffsets(try start(), partitions: selected)
         var folds = Dictionary(uniqueKeysWithValues: selected.map { ($0, PartitionFold(partition: $0, partitionOf: topic.partitionOf)) })
         var backlog: [LoggedEvent] = []
         var caughtUp = false
         let json = global.json
         let emit = { (event: LoggedEvent) in json ? Terminal.json(event) : Terminal.line(event.text) }
-        try await reader.read(selected, follow: follow, atEnd: {
+        try await reader.read(selected, follow: follow, stopsOnSignals: true, atEnd: {
             // Several partitions print merged by timestamp (then partition and offset).
             for event in backlog.sorted(by: { ($0.timestamp, $0.partition, $0.offset) < ($1.timestamp, $1.partition, $1.offset) }) { emit(event) }
             backlog = []
             caughtUp = true
         }) { record in
-            guard var fold = folds[record.partition] else { return }
-            let verdict = fold.fold(EventRecord(record))
-            folds[record.partition] = fold
+            // Folded in place: a copy taken out and put back would copy every order's state.
+            guard let verdict = folds[record.partition]?.fold(EventRecord(record)) else { return }
             guard record.offset >= from[record.partition] ?? 0 else { return }
             let event = LoggedEvent(record, verdict: verdict)
             if let order, event.orderId != order { return }
@@ -168,12 +129,12 @@ struct History: AsyncParsableCommand {
 
     func run() async throws {
         let reader = LogReader(client: try global.kafkaClient(), topic: global.ordersTopic)
-        let topic = try await reader.describe()
+        let topic = try await reader.describeForCLI()
         let partition = topic.partitionOf(order)
         var fold = PartitionFold(partition: partition, partitionOf: topic.partitionOf)
         var steps: [Step] = []
         let order = self.order
-        try await reader.read([partition], stopAt: atOffset.map { [partition: $0 + 1] }) { record in
+        try await reader.read([partition], stopAt: atOffset.map { [partition: $0 + 1] }, stopsOnSignals: true) { record in
             let verdict = fold.fold(EventRecord(record))
             guard case .inEffect(let recorded) = verdict, recorded.envelope.orderId == order else { return }
             steps.append(Step(

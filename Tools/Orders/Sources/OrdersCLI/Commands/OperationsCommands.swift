@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOHTTP1
+import OrderLog
 import ServiceHTTP
 
 struct Replay: AsyncParsableCommand {

@@ -1,7 +1,7 @@
-/// Where in the log a command starts (`orders events --offset`, `orders replay --offset`), and
-/// the times those options take. Pure parsing, no I/O: the commands turn a `.timestamp` into
-/// offsets by asking Kafka (ListOffsets) or the notifier.
-enum LogPosition: Equatable, Sendable {
+/// Where in the log a reading starts (`orders events --offset`, `orders replay --offset`, the
+/// console's live log), and the times those take. Pure parsing, no I/O: the callers turn a
+/// `.timestamp` into offsets by asking Kafka (ListOffsets, `LogReader.offsets`) or the notifier.
+public enum LogPosition: Equatable, Sendable {
     case beginning
     case end
     /// An offset, applied to each selected partition.
@@ -10,11 +10,11 @@ enum LogPosition: Equatable, Sendable {
     case timestamp(Int64)
 
     /// What the help texts call a time after `@`.
-    static let timeForms = "@TIMESTAMP_MS or @ISO-8601 time with a zone, as @1767225600000 or @2026-01-01T00:00:00Z"
+    public static let timeForms = "@TIMESTAMP_MS or @ISO-8601 time with a zone, as @1767225600000 or @2026-01-01T00:00:00Z"
 
     /// `beginning`, `end` (when `ends` allows them), a non-negative offset, or `@TIME` (see
     /// `TimeArgument.milliseconds`). `option` names the option in the errors.
-    static func parse(_ text: String, option: String, ends: Bool) throws(ArgumentProblem) -> LogPosition {
+    public static func parse(_ text: String, option: String, ends: Bool) throws(ArgumentProblem) -> LogPosition {
         if ends, text == "beginning" { return .beginning }
         if ends, text == "end" { return .end }
         if text.hasPrefix("@") {
@@ -32,14 +32,14 @@ enum LogPosition: Equatable, Sendable {
 
 /// Why an option's value was refused, in one line. `LogPosition.parse` names the option and the
 /// value; `TimeArgument` only says what is wrong, and its callers name them.
-struct ArgumentProblem: Error, Equatable, CustomStringConvertible {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
+public struct ArgumentProblem: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// A point in time as the CLI's options take it, in Kafka's unit: milliseconds since the epoch.
-enum TimeArgument {
+public enum TimeArgument {
     /// `1767225600000` (milliseconds since the epoch), or an ISO-8601 / RFC 3339 date-time with
     /// a zone: `2026-12-06T00:00:00Z`, `2026-12-06T01:00:00+01:00`, `2026-12-06T01:00:00+0100`,
     /// with or without a fraction of a second (`2026-12-06T00:00:00.250Z`). A time without a
@@ -47,7 +47,7 @@ enum TimeArgument {
     /// wrong somewhere). Kafka's timestamps are whole milliseconds: a finer fraction rounds up,
     /// to the first millisecond at or after the time. Times before the epoch are refused. The
     /// error says what is wrong; the caller adds which option and value.
-    static func milliseconds(_ text: some StringProtocol) throws(ArgumentProblem) -> Int64 {
+    public static func milliseconds(_ text: some StringProtocol) throws(ArgumentProblem) -> Int64 {
         let text = String(text)
         if !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             guard let value = Int64(text) else { throw ArgumentProblem("milliseconds out of range") }

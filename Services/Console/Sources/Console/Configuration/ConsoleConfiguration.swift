@@ -1,0 +1,37 @@
+import KafkaWire
+import ServiceOptions
+
+/// Everything a console instance needs, with the contract's defaults.
+public struct ConsoleConfiguration: Sendable, KafkaServiceConfiguration {
+    public var bootstrapServers: [BrokerAddress] = [BrokerAddress(host: "127.0.0.1", port: 9092)]
+    /// TLS and SASL towards Kafka (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*).
+    public var kafkaSecurity = KafkaSecurityConfiguration.plaintext
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8080
+    public var topic = "orders.events"
+    /// The console reads the log without a consumer group (each page reads it from the
+    /// beginning, for the fold rule's verdicts): these three are the shared options' fields,
+    /// unused by the live log.
+    public var groupID = "console"
+    public var sessionTimeout: Duration = .seconds(10)
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// Events a live-log client may have waiting to be written before it is dropped (it
+    /// reconnects from its last event with `Last-Event-ID`).
+    public var clientBuffer = 2_000
+    /// How often an idle live-log stream sends a comment, so a gone client is noticed and
+    /// proxies keep the connection.
+    public var keepAlive: Duration = .seconds(15)
+
+    public init() {}
+
+    /// The effective configuration for the start-up log line.
+    public var summary: [String: String] {
+        [
+            "kafka.bootstrap_servers": bootstrapServers.map(\.description).joined(separator: ","),
+            "kafka.security": kafkaSecurity.description,
+            "http.listen": "\(httpHost):\(httpPort)",
+            "kafka.topic": topic,
+            "client_buffer": "\(clientBuffer)",
+        ]
+    }
+}
