@@ -83,9 +83,9 @@ struct WatermarkBrokerTests {
                     // they come, never through next(), until all are in (or a generous deadline).
                     try await waitUntil { partitions.allSatisfy { consumer.highWatermark(of: $0) == 5 } }
                     var batch = [first]
-                    let deadline = ContinuousClock.now + .seconds(30)
-                    while batch.count < 15, ContinuousClock.now < deadline {
-                        if let record = iterator.nextIfBuffered() { batch.append(record) } else { try await Task.sleep(for: .milliseconds(5)) }
+                    try await waitUntil("15 records buffered", timeout: .seconds(30)) {
+                        while let record = iterator.nextIfBuffered() { batch.append(record) }
+                        return batch.count >= 15
                     }
                     #expect(batch.count == 15)
                     #expect(Set(batch.map(\.partition)) == [0, 1, 2])

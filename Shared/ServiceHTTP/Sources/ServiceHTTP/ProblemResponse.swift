@@ -48,3 +48,8 @@ public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = 
     headers.append(contentsOf: extra)
     return Response(status: status, headers: headers, body: .init(byteBuffer: jsonBuffer(value)))
 }
+
+/// A client's value echoed in a problem's detail: quoted, and cut at 80 characters.
+public func quoted(_ text: String) -> String {
+    text.count > 80 ? "\"\(text.prefix(80))…\"" : "\"\(text)\""
+}

@@ -1,5 +1,6 @@
 import Events
 import OrderLog
+import ServiceHTTP
 
 /// What a live-log stream shows: from where, and which events. Read from the query
 /// (`from`, `partition` (repeatable), `order`, `type` (repeatable)) and `Last-Event-ID`; the
@@ -36,7 +37,7 @@ struct LiveLogQuery: Equatable, Sendable {
                 }
             case "partition":
                 guard let partition = Int32(value), partition >= 0 else {
-                    throw Refusal(detail: "partition must be a number from 0, not \(Self.quoted(value))")
+                    throw Refusal(detail: "partition must be a number from 0, not \(quoted(value))")
                 }
                 guard partition < partitionCount else {
                     throw Refusal(detail: "partition \(partition): the topic has partitions 0 to \(partitionCount - 1)")
@@ -44,16 +45,16 @@ struct LiveLogQuery: Equatable, Sendable {
                 partitions.insert(partition)
             case "order":
                 guard FieldLimits.isValidIdentifier(value) else {
-                    throw Refusal(detail: "order must be 1 to 64 characters of A-Z a-z 0-9 . _ : -, not \(Self.quoted(value))")
+                    throw Refusal(detail: "order must be 1 to 64 characters of A-Z a-z 0-9 . _ : -, not \(quoted(value))")
                 }
                 order = value
             case "type":
                 guard let type = EventType(rawValue: value) else {
-                    throw Refusal(detail: "type must be one of \(EventType.allCases.map(\.rawValue).joined(separator: ", ")), not \(Self.quoted(value))")
+                    throw Refusal(detail: "type must be one of \(EventType.allCases.map(\.rawValue).joined(separator: ", ")), not \(quoted(value))")
                 }
                 types.insert(type)
             default:
-                throw Refusal(detail: "unknown query parameter \(Self.quoted(name)); this route takes \(Self.parameterNames.sorted().joined(separator: ", "))")
+                throw Refusal(detail: "unknown query parameter \(quoted(name)); this route takes \(Self.parameterNames.sorted().joined(separator: ", "))")
             }
         }
         if let lastEventID {
@@ -91,9 +92,5 @@ struct LiveLogQuery: Equatable, Sendable {
             guard let name = event.eventType, let type = EventType(rawValue: name), types.contains(type) else { return false }
         }
         return true
-    }
-
-    private static func quoted(_ text: String) -> String {
-        text.count > 80 ? "\"\(text.prefix(80))…\"" : "\"\(text)\""
     }
 }

@@ -74,8 +74,3 @@ func refuseQuery(_ request: Request) throws(NotifierProblem) {
         throw NotifierProblem(.validation, "unknown query parameter \(quoted(String(name))); this route takes none")
     }
 }
-
-/// A value echoed in a problem, bounded.
-func quoted(_ text: String) -> String {
-    text.count > 80 ? "\"\(text.prefix(80))…\"" : "\"\(text)\""
-}

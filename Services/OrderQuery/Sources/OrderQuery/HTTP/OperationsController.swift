@@ -75,7 +75,7 @@ enum RebuildRequest {
             throw QueryProblem(.validation, "the body must be a JSON object: {}, {\"upTo\": {\"0\": 123}} or {\"upToTimestamp\": 1700000000000}")
         }
         if let unknown = object.keys.sorted().first(where: { $0 != "upTo" && $0 != "upToTimestamp" }) {
-            throw QueryProblem(.validation, "unknown field \(ReadParameters.quoted(unknown)); expected upTo or upToTimestamp")
+            throw QueryProblem(.validation, "unknown field \(quoted(unknown)); expected upTo or upToTimestamp")
         }
         switch (object["upTo"], object["upToTimestamp"]) {
         case (nil, nil):
@@ -87,7 +87,7 @@ enum RebuildRequest {
             var result: [Int32: Int64] = [:]
             for (key, value) in positions {
                 guard let partition = ReadParameters.integer(key), partition < Int64(partitionCount) else {
-                    throw QueryProblem(.validation, "upTo names partition \(ReadParameters.quoted(key)); the topic has partitions 0 to \(partitionCount - 1)")
+                    throw QueryProblem(.validation, "upTo names partition \(quoted(key)); the topic has partitions 0 to \(partitionCount - 1)")
                 }
                 guard case .integer(let offset) = value, (0...maxWhole).contains(offset) else {
                     throw QueryProblem(.validation, "upTo's offset for partition \(partition) must be a whole number of at least 0")

@@ -87,7 +87,7 @@ struct QueryController<Reader: ReadModelReader>: Sendable {
 func identifier(_ context: BasicRequestContext, _ name: String, what: String) throws(QueryProblem) -> String {
     let value = context.parameters.get(name) ?? ""
     guard FieldLimits.isValidIdentifier(value) else {
-        throw QueryProblem(.validation, "\(what) must be 1-64 of A-Z a-z 0-9 . _ : -, got \(ReadParameters.quoted(value))")
+        throw QueryProblem(.validation, "\(what) must be 1-64 of A-Z a-z 0-9 . _ : -, got \(quoted(value))")
     }
     return value
 }

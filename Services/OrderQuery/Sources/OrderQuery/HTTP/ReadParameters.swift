@@ -1,3 +1,4 @@
+import ServiceHTTP
 import SQLStore
 import Events
 
@@ -46,41 +47,41 @@ public struct ReadParameters: Sendable, Hashable {
             case "minVersion" where route.contains(.minVersion):
                 guard condition == nil else { throw QueryProblem(.validation, "give position or minVersion, not both") }
                 guard let version = Self.integer(value), version >= 1 else {
-                    throw QueryProblem(.validation, "minVersion must be a whole number of at least 1, got \(Self.quoted(value))")
+                    throw QueryProblem(.validation, "minVersion must be a whole number of at least 1, got \(quoted(value))")
                 }
                 condition = .minVersion(version)
             case "waitMs":
                 guard let ms = Self.integer(value), (0...Self.maxWaitMs).contains(ms) else {
-                    throw QueryProblem(.validation, "waitMs must be a whole number from 0 to \(Self.maxWaitMs), got \(Self.quoted(value))")
+                    throw QueryProblem(.validation, "waitMs must be a whole number from 0 to \(Self.maxWaitMs), got \(quoted(value))")
                 }
                 wait = .milliseconds(ms)
             case "generation":
                 guard let generation = Self.integer(value), generation >= 1 else {
-                    throw QueryProblem(.validation, "generation must be a whole number of at least 1, got \(Self.quoted(value))")
+                    throw QueryProblem(.validation, "generation must be a whole number of at least 1, got \(quoted(value))")
                 }
                 self.generation = generation
             case "status" where route.contains(.list):
                 guard let status = OrderStatus(rawValue: value) else {
-                    throw QueryProblem(.validation, "status must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")), got \(Self.quoted(value))")
+                    throw QueryProblem(.validation, "status must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")), got \(quoted(value))")
                 }
                 self.status = status
             case "customerId" where route.contains(.list):
                 guard FieldLimits.isValidIdentifier(value) else {
-                    throw QueryProblem(.validation, "customerId must be 1-64 of A-Z a-z 0-9 . _ : -, got \(Self.quoted(value))")
+                    throw QueryProblem(.validation, "customerId must be 1-64 of A-Z a-z 0-9 . _ : -, got \(quoted(value))")
                 }
                 customerId = value
             case "limit" where route.contains(.list):
                 guard let limit = Self.integer(value), (1...Int64(Self.maxLimit)).contains(limit) else {
-                    throw QueryProblem(.validation, "limit must be a whole number from 1 to \(Self.maxLimit), got \(Self.quoted(value))")
+                    throw QueryProblem(.validation, "limit must be a whole number from 1 to \(Self.maxLimit), got \(quoted(value))")
                 }
                 self.limit = Int(limit)
             case "cursor" where route.contains(.list):
                 guard let cursor = ListCursor(token: value) else {
-                    throw QueryProblem(.validation, "cursor is not one this service gave out: \(Self.quoted(value))")
+                    throw QueryProblem(.validation, "cursor is not one this service gave out: \(quoted(value))")
                 }
                 self.cursor = cursor
             default:
-                throw QueryProblem(.validation, "unknown parameter \(Self.quoted(name)) for this route")
+                throw QueryProblem(.validation, "unknown parameter \(quoted(name)) for this route")
             }
         }
     }
@@ -101,10 +102,5 @@ public struct ReadParameters: Sendable, Hashable {
     static func integer(_ text: String) -> Int64? {
         guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return Int64(text)
-    }
-
-    /// A value echoed in a problem, bounded.
-    static func quoted(_ text: String) -> String {
-        text.count > 80 ? "\"\(text.prefix(80))…\"" : "\"\(text)\""
     }
 }
