@@ -277,6 +277,7 @@ let package = Package(
             dependencies: [
                 "Events", "KafkaWire", "KafkaEvents", "OrderLog", "ServiceHTTP", "ServiceOptions",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -11,8 +11,10 @@ import Testing
 /// Every route of the console through its real router (`buildRouter`), over a log in memory:
 /// the page, the stream, the problems and the operations routes, without Kafka.
 @Suite struct ConsoleRouterTests {
-    func withRouter(_ source: MemoryLogSource, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = buildRouter(source: source, topic: "orders.events", clientBuffer: 100, keepAlive: .seconds(3600), metrics: ConsoleMetrics())
+    func withRouter(
+        _ source: MemoryLogSource, api: MemoryServiceAPI = MemoryServiceAPI(), _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let router = buildRouter(source: source, api: api, topic: "orders.events", clientBuffer: 100, keepAlive: .seconds(3600), metrics: ConsoleMetrics())
         try await Application(router: router).test(.router, body)
     }
 

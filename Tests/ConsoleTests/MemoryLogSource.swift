@@ -1,3 +1,4 @@
+import Events
 import NIOConcurrencyHelpers
 import OrderLog
 
@@ -103,6 +104,41 @@ final class MemoryLogSource: LogSource, Sendable {
             }
             try await waitForMore(than: handled)
         }
+    }
+
+    /// The order's events, each in effect moving it one version on with its type's status.
+    func timeline(of orderId: String) async throws -> OrderTimeline {
+        if let reason = state.withLockedValue({ $0.unavailable }) { throw Failure(description: reason) }
+        let partition = Self.partition(of: orderId, count: partitionCount)
+        var state = OrderState()
+        var steps: [OrderTimeline.Step] = []
+        for event in self.state.withLockedValue({ $0.events }) where event.orderId == orderId {
+            if event.inEffect {
+                state.version = event.version ?? state.version + 1
+                state.customerId = "alice"
+                state.currency = "EUR"
+                state.status = Self.status(after: event.eventType ?? "") ?? state.status
+            }
+            steps.append(OrderTimeline.Step(event: event, state: state))
+        }
+        return OrderTimeline(orderId: orderId, partition: partition, steps: steps)
+    }
+
+    static func status(after eventType: String) -> OrderStatus? {
+        switch eventType {
+        case "OrderPlaced": .placed
+        case "OrderConfirmed": .confirmed
+        case "OrderShipped": .shipped
+        case "OrderDelivered": .delivered
+        case "OrderCancelled": .cancelled
+        default: nil
+        }
+    }
+
+    func endOffsets() async throws -> [Int32: Int64] {
+        if let reason = state.withLockedValue({ $0.unavailable }) { throw Failure(description: reason) }
+        let events = state.withLockedValue { $0.events }
+        return Dictionary(uniqueKeysWithValues: (0..<partitionCount).map { p in (p, Int64(events.filter { $0.partition == p }.count)) })
     }
 
     /// Returns once there are more than `count` events; throws when the task is cancelled.

@@ -21,6 +21,15 @@ public struct ConsoleConfiguration: Sendable, KafkaServiceConfiguration {
     /// How often an idle live-log stream sends a comment, so a gone client is noticed and
     /// proxies keep the connection.
     public var keepAlive: Duration = .seconds(15)
+    /// Where the other services are (the CLI's `ORDERS_*_URL`): the order, system and try
+    /// pages ask them.
+    public var commandURL = "http://127.0.0.1:8081"
+    public var queryURL = "http://127.0.0.1:8082"
+    public var notifierURL = "http://127.0.0.1:8083"
+
+    var serviceURLs: [UpstreamService: String] {
+        [.orderCommand: commandURL, .orderQuery: queryURL, .notifier: notifierURL]
+    }
 
     public init() {}
 
@@ -32,6 +41,9 @@ public struct ConsoleConfiguration: Sendable, KafkaServiceConfiguration {
             "http.listen": "\(httpHost):\(httpPort)",
             "kafka.topic": topic,
             "client_buffer": "\(clientBuffer)",
+            "order_command.url": commandURL,
+            "order_query.url": queryURL,
+            "notifier.url": notifierURL,
         ]
     }
 }

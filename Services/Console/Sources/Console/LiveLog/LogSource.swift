@@ -23,6 +23,12 @@ protocol LogSource: Sendable {
         _ partitions: [Int32], from: [Int32: Int64],
         caughtUp: () async throws -> Void, handle: (LoggedEvent) async throws -> Void
     ) async throws
+
+    /// One order's records as its partition has them now, folded (the order page).
+    func timeline(of orderId: String) async throws -> OrderTimeline
+
+    /// Every partition's end offset now (the system page).
+    func endOffsets() async throws -> [Int32: Int64]
 }
 
 /// The log in Kafka, read with `LogReader`: every stream its own consumer, without a group.
@@ -61,5 +67,14 @@ struct KafkaLogSource: LogSource {
             guard record.offset >= from[record.partition] ?? 0 else { return }
             try await handle(LoggedEvent(record, verdict: verdict))
         }
+    }
+
+    func timeline(of orderId: String) async throws -> OrderTimeline {
+        try await OrderTimeline.read(orderId, from: reader, topic: try await topic())
+    }
+
+    func endOffsets() async throws -> [Int32: Int64] {
+        let count = try await topic().partitionCount
+        return try await reader.offsets(at: nil, partitions: Array(0..<count))
     }
 }

@@ -8,10 +8,7 @@ struct LogPage: Sendable {
     private let library: MustacheLibrary
 
     init() {
-        var library = MustacheLibrary()
-        // A fixed template of our own: it parses, or no test of the page would pass.
-        try! library.register(Self.template, named: "log")
-        self.library = library
+        library = PageLayout.library(["log": Self.template])
     }
 
     /// What the page shows; `streamPath` is `/log/events` with the filters' query.
@@ -31,8 +28,9 @@ struct LogPage: Sendable {
         let types: [[String: Any]] = EventType.allCases.map {
             ["name": $0.rawValue, "selected": context.query.types.contains($0)]
         }
-        let values: [String: Any] = [
-            "topic": context.topic,
+        var values: [String: Any] = [
+            "title": "Live log · \(context.topic)",
+            "heading": "Live log · \(context.topic)",
             "partitions": partitions,
             "types": types,
             "order": context.query.order ?? "",
@@ -40,47 +38,13 @@ struct LogPage: Sendable {
             "stream": context.streamPath,
             "problem": context.problem ?? false,
         ]
+        values.merge(PageLayout.navigation(.log)) { $1 }
         return library.render(values, withTemplate: "log") ?? ""
     }
 
     static let template = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Live log · {{topic}} · orders console</title>
-        <style>
-        :root { color-scheme: light; --ink: #1a1a1a; --muted: #545454; --line: #d0d0d0; --accent: #0b57d0; --void-bg: #f4f4f4; }
-        * { box-sizing: border-box; }
-        body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #fff; }
-        header { padding: 0.75rem 1rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: baseline; }
-        header h1 { font-size: 1.2rem; margin: 0; }
-        nav a { color: var(--accent); margin-right: 1rem; }
-        main { padding: 1rem; }
-        form { display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; align-items: flex-end; margin-bottom: 0.75rem; }
-        label { display: flex; flex-direction: column; font-size: 0.85rem; color: var(--muted); gap: 0.2rem; }
-        input, select, button { font: inherit; padding: 0.3rem 0.5rem; border: 1px solid #767676; border-radius: 4px; background: #fff; color: var(--ink); }
-        button { cursor: pointer; background: var(--accent); color: #fff; border-color: var(--accent); }
-        button.secondary { background: #fff; color: var(--accent); }
-        .problem { border: 1px solid #b3261e; color: #8c1d18; background: #fdecea; padding: 0.5rem 0.75rem; border-radius: 4px; }
-        .bar { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin: 0.5rem 0; }
-        #status { font-weight: 600; }
-        .scroll { overflow-x: auto; }
-        table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-        caption { text-align: left; color: var(--muted); padding-bottom: 0.25rem; }
-        th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
-        th { font-size: 0.85rem; color: var(--muted); }
-        tr.void td { background: var(--void-bg); color: var(--muted); }
-        td.position { font-family: ui-monospace, monospace; }
-        @media (max-width: 600px) { th.optional, td.optional { display: none; } main { padding: 0.5rem; } }
-        </style>
-        </head>
-        <body>
-        <header>
-        <h1>Live log <span aria-hidden="true">·</span> {{topic}}</h1>
-        <nav aria-label="Console"><a href="/log" aria-current="page">Log</a></nav>
-        </header>
+        {{> head}}
+        {{> header}}
         <main id="live-log" data-stream="{{stream}}">
         {{#problem}}<p class="problem" role="alert">{{problem}}</p>{{/problem}}
         <form method="get" action="/log">

@@ -130,19 +130,17 @@ struct History: AsyncParsableCommand {
     func run() async throws {
         let reader = LogReader(client: try global.kafkaClient(), topic: global.ordersTopic)
         let topic = try await reader.describeForCLI()
-        let partition = topic.partitionOf(order)
-        var fold = PartitionFold(partition: partition, partitionOf: topic.partitionOf)
-        var steps: [Step] = []
-        let order = self.order
-        try await reader.read([partition], stopAt: atOffset.map { [partition: $0 + 1] }, stopsOnSignals: true) { record in
-            let verdict = fold.fold(EventRecord(record))
-            guard case .inEffect(let recorded) = verdict, recorded.envelope.orderId == order else { return }
-            steps.append(Step(
-                position: "\(partition):\(record.offset)", version: recorded.envelope.aggregateVersion,
-                eventType: recorded.envelope.eventType.rawValue, status: fold.state(of: order).status.rawValue,
-                occurredAt: recorded.envelope.occurredAt.rfc3339, actor: recorded.envelope.actor))
+        let timeline = try await OrderTimeline.read(order, from: reader, topic: topic, atOffset: atOffset, stopsOnSignals: true)
+        let partition = timeline.partition
+        let steps = timeline.steps.compactMap { step in
+            step.recorded.map {
+                Step(
+                    position: "\(partition):\(step.event.offset)", version: $0.envelope.aggregateVersion,
+                    eventType: $0.envelope.eventType.rawValue, status: step.state.status.rawValue,
+                    occurredAt: $0.envelope.occurredAt.rfc3339, actor: $0.envelope.actor)
+            }
         }
-        let state = fold.state(of: order)
+        let state = timeline.state()
         let answer = Answer(
             orderId: order, partition: partition, asOfOffset: atOffset, exists: state.exists, version: state.version,
             status: state.exists ? state.status.rawValue : nil, customerId: state.exists ? state.customerId : nil,
