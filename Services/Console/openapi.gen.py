@@ -34,6 +34,43 @@ def ok(schema, description="OK"):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def html(description):
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def relay(what, body=False, parameters=None):
+    """A call relayed to a service with the caller's token and Idempotency-Key: answered as the service answered."""
+    headers = [{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}]
+    op = {"summary": f"Relays {what}, with the caller's token and Idempotency-Key, and answers as it answered",
+          "parameters": (parameters or []) + headers,
+          "responses": {**{code: {"description": "the service's answer", "content": {
+              "application/json": {"schema": {"type": "object"}}, "application/problem+json": {"schema": {"type": "object"}}}}
+              for code in ["200", "201", "202", "400", "401", "403", "404", "405", "409", "413", "415", "422"]},
+              "503": {"description": "the service's 503, or the console's when the service does not answer (unavailable)",
+                      "content": {"application/problem+json": {"schema": {"type": "object"}}}}}}
+    if body:
+        op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {}}}}
+    return op
+
+
+system_status = obj({
+    "takenAtMs": {"type": "integer"},
+    "logProblem": {"type": "string"},
+    "partitions": {"type": "array", "items": obj({
+        "partition": {"type": "integer", "minimum": 0}, "endOffset": {"type": "integer", "minimum": 0},
+        "owner": {"type": "string"}, "queryStored": {"type": "integer"}, "queryLag": {"type": "integer", "minimum": 0},
+        "notifierFolded": {"type": "integer"}, "notifierLag": {"type": "integer", "minimum": 0}}, required=["partition"])},
+    "services": {"type": "array", "items": obj({"name": {"enum": ["order-command", "order-query", "notifier"]},
+                                                 "problem": {"type": "string"}}, required=["name"])},
+    "generation": {"type": "integer"},
+    "deadLetterTopic": {"type": "string"},
+    "deadLetters": {"type": "integer", "minimum": 0},
+    "counters": obj({name: {"type": "number"} for name in [
+        "commands", "appendSeconds", "appends", "eventsApplied", "applySeconds", "applies", "delivered",
+        "deliverySeconds", "deliveries"]}, required=[]),
+}, required=["takenAtMs", "partitions", "services", "counters"])
+
+
 filters = [
     {"name": "from", "in": "query", "required": False, "schema": {"type": "string"},
      "description": "where each partition starts: beginning (default), end, an offset, or @TIME (milliseconds since the "
@@ -45,6 +82,8 @@ filters = [
     {"name": "type", "in": "query", "required": False, "style": "form", "explode": True,
      "schema": {"type": "array", "items": {"enum": event_types}}, "description": "only these event types (repeatable)"},
 ]
+follow = {"name": "follow", "in": "query", "required": False, "schema": {"enum": ["true", "false"]},
+          "description": "true (default): the stream goes on with new events; false: it ends after caught-up"}
 after = {"name": "after", "in": "query", "required": False, "schema": {"type": "string", "pattern": "^([0-9]+:[0-9]+(,[0-9]+:[0-9]+)*)?$"},
          "description": "resume after a stream's last event: its id (partition:offset pairs, the next offset of each). "
                         "The Last-Event-ID header, which a browser sends when it reconnects, wins over it."}
@@ -59,23 +98,64 @@ ref = lambda name: {"$ref": f"#/components/responses/{name}"}
 doc = {
     "openapi": "3.1.0",
     "info": {"title": "Console", "version": "1.0.0",
-             "description": "A web console over the order log: the live log page and its Server-Sent Events stream, "
-                            "read from Kafka with the fold rule's verdicts."},
+             "description": "A web console over the order log: the live log (Server-Sent Events, read from Kafka with "
+                            "the fold rule's verdicts), an order (folded from the log, beside the read model and the "
+                            "notifier's deliveries), the system (positions, lag, charts, admin actions) and a page to "
+                            "try commands. The caller's bearer token (Authorization, or the console_token cookie set "
+                            "by POST /token) is passed through to the services."},
     "paths": {
         "/": {"get": {"summary": "To the live log", "responses": {
             "303": {"description": "See /log", "headers": {"Location": {"schema": {"const": "/log"}, "required": True}}}}}},
         "/log": {"get": {
             "summary": "The live log page (HTML): filters, and a table filled from /log/events",
-            "parameters": filters,
+            "parameters": filters + [follow],
             "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}},
                           "400": ref("Validation")}}},
         "/log/events": {"get": {
             "summary": "The log as Server-Sent Events: `log` (one record; id: the stream's position after it), `caught-up`, "
                        "`failure`; comments keep it alive. It does not end while the client reads; a client that falls "
                        "behind is ended and resumes with Last-Event-ID.",
-            "parameters": filters + [after, last_event_id],
+            "parameters": filters + [follow, after, last_event_id],
             "responses": {"200": {"description": "the stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
                           "400": ref("Validation"), "503": ref("Unavailable")}}},
+        "/orders": {"get": {
+            "summary": "To an order's page (the header's search box)",
+            "parameters": [{"name": "id", "in": "query", "required": True, "schema": ident}],
+            "responses": {"303": {"description": "See /orders/{id}", "headers": {"Location": {"schema": {"type": "string"}, "required": True}}},
+                          "400": ref("Validation")}}},
+        "/orders/{id}": {"get": {
+            "summary": "An order's page (HTML): its records in the log folded by the fold rule, with a slider through "
+                       "its positions and its lifecycle, beside order-query's row and the notifier's deliveries",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": ident}],
+            "responses": {"200": html("the page; a service that does not answer is said on it"),
+                          "400": ref("Validation"), "503": ref("Unavailable")}}},
+        "/system": {"get": {"summary": "The system page (HTML); its script polls /system/status",
+                            "responses": {"200": html("the page")}}},
+        "/system/status": {"get": {
+            "summary": "Per partition the log's end, OrderCommand's owner, OrderQuery's and the notifier's positions "
+                       "and lag; the dead-letter topic; the services' counters. What cannot be had is null, and said.",
+            "responses": {"200": ok(system_status)}}},
+        "/try": {"get": {"summary": "The try page (HTML): place an order and step it through its lifecycle",
+                         "responses": {"200": html("the page")}}},
+        "/token": {"post": {
+            "summary": "Saves the bearer token the pages pass through to the services (a cookie; empty forgets it)",
+            "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({
+                "token": {"type": "string", "pattern": "^[A-Za-z0-9._~/=-]{0,8192}$"},
+                "back": {"type": "string", "description": "the page to return to: a path of this site"}}, required=[])}}},
+            "responses": {"303": {"description": "Back to the page", "headers": {
+                "Location": {"schema": {"type": "string", "pattern": "^/"}, "required": True},
+                "Set-Cookie": {"schema": {"type": "string"}, "required": True}}},
+                "400": ref("Validation")}}},
+        "/api/order-command/orders": {"post": relay("OrderCommand's POST /orders", body=True)},
+        "/api/order-command/orders/{id}/{action}": {"post": relay(
+            "OrderCommand's POST /orders/{id}/{action}", body=True,
+            parameters=[{"name": "id", "in": "path", "required": True, "schema": ident},
+                        {"name": "action", "in": "path", "required": True, "schema": {"enum": ["confirm", "ship", "deliver", "cancel", "items"]}}])},
+        "/api/notifier/admin/dlq/redrive": {"post": relay("the notifier's POST /admin/dlq/redrive (admin)", body=True)},
+        "/api/order-query/admin/rebuild": {"post": relay("OrderQuery's POST /admin/rebuild (admin)", body=True)},
+        "/api/order-query/admin/rebuild/{id}": {"get": relay(
+            "OrderQuery's GET /admin/rebuild/{id} (admin)",
+            parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}])},
         "/health/live": {"get": {"summary": "The process is up", "responses": {
             "200": ok(obj({"status": {"const": "live"}}))}}},
         "/health/ready": {"get": {"summary": "The event topic can be described", "responses": {

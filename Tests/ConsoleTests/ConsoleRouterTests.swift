@@ -54,7 +54,7 @@ import Testing
     @Test func badFiltersAreValidationProblems() async throws {
         try await withRouter(MemoryLogSource(partitionCount: 3)) { client in
             for uri in ["/log?partition=7", "/log?from=yesterday", "/log?sort=asc", "/log?after=0:1", "/log?order=%3Cscript%3E",
-                        "/log/events?partition=x", "/log/events?type=Nope", "/log/events?after=garbage", "/log/events?order=a&partition=0&partition=2"] {
+                        "/log/events?partition=x", "/log/events?type=Nope", "/log/events?after=garbage", "/log/events?follow=yes", "/log/events?order=a&partition=0&partition=2"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     let body = try expectProblem(response, .badRequest, "validation")
                     #expect((body["detail"] as? String)?.isEmpty == false, "\(uri)")
@@ -136,7 +136,12 @@ import Testing
             try await client.execute(uri: "/openapi.json", method: .get) { response in
                 let document = try jsonObject(response)
                 let paths = try #require(document["paths"] as? [String: Any])
-                #expect(Set(paths.keys) == ["/", "/log", "/log/events", "/health/live", "/health/ready", "/metrics", "/openapi.json"])
+                #expect(Set(paths.keys) == [
+                    "/", "/log", "/log/events", "/orders", "/orders/{id}", "/system", "/system/status", "/try", "/token",
+                    "/api/order-command/orders", "/api/order-command/orders/{id}/{action}", "/api/notifier/admin/dlq/redrive",
+                    "/api/order-query/admin/rebuild", "/api/order-query/admin/rebuild/{id}",
+                    "/health/live", "/health/ready", "/metrics", "/openapi.json",
+                ])
             }
         }
     }

@@ -15,14 +15,16 @@ import Testing
         #expect(query.order == "o-1")
         #expect(query.types == [.orderShipped])
         #expect(query.resume == StreamCursor([0: 4, 2: 9]))
+        #expect(query.follow)
         #expect(try LiveLogQuery(parameters: [], lastEventID: nil, partitionCount: 3) == LiveLogQuery())
+        #expect(try LiveLogQuery(parameters: [("follow", "false")], lastEventID: nil, partitionCount: 3).follow == false)
     }
 
     @Test func eachMistakeIsRefusedInOneLine() {
         let refused: [[(String, String)]] = [
             [("from", "yesterday")], [("from", "@2026-12-06")], [("partition", "x")], [("partition", "-1")], [("partition", "3")],
             [("order", "no spaces allowed")], [("order", String(repeating: "o", count: 65))], [("order", "o'; DROP TABLE orders;--")],
-            [("type", "OrderLost")], [("sort", "asc")],
+            [("type", "OrderLost")], [("sort", "asc")], [("follow", "1")], [("follow", "")],
         ]
         for parameters in refused {
             #expect(throws: LiveLogQuery.Refusal.self, "\(parameters)") {

@@ -39,6 +39,20 @@ import Testing
         #expect(source.readers == 0, "the reading stops with the stream")
     }
 
+    @Test func aStreamThatDoesNotFollowEndsOnceCaughtUp() async throws {
+        let source = MemoryLogSource(partitionCount: 2)
+        for n in 0..<5 { source.append(order: "o-\(n)") }
+        var query = LiveLogQuery()
+        query.follow = false
+        let received = ReceivedText()
+        // The source follows forever; the stream ends by itself, without a cancel.
+        let ending = try await stream(source).run(partitions: [0, 1], query: query, start: StreamCursor([0: 0, 1: 0])) { received.append($0) }
+        #expect(ending == .caughtUp)
+        #expect(received.positions.count == 5)
+        #expect(received.frames.last?.event == "caught-up")
+        try await waitUntil("the reading stops with the stream") { source.readers == 0 }
+    }
+
     @Test func aStreamResumedFromACursorHasNoGapAndNoRepeat() async throws {
         let source = MemoryLogSource(partitionCount: 2, finite: true)
         for n in 0..<20 { source.append(order: "o-\(n)") }

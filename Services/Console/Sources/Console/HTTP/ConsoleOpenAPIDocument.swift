@@ -95,7 +95,7 @@ enum ConsoleOpenAPIDocument {
   }
  },
  "info": {
-  "description": "A web console over the order log: the live log page and its Server-Sent Events stream, read from Kafka with the fold rule's verdicts.",
+  "description": "A web console over the order log: the live log (Server-Sent Events, read from Kafka with the fold rule's verdicts), an order (folded from the log, beside the read model and the notifier's deliveries), the system (positions, lag, charts, admin actions) and a page to try commands. The caller's bearer token (Authorization, or the console_token cookie set by POST /token) is passed through to the services.",
   "title": "Console",
   "version": "1.0.0"
  },
@@ -117,6 +117,1105 @@ enum ConsoleOpenAPIDocument {
      }
     },
     "summary": "To the live log"
+   }
+  },
+  "/api/notifier/admin/dlq/redrive": {
+   "post": {
+    "parameters": [
+     {
+      "in": "header",
+      "name": "Idempotency-Key",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {}
+      }
+     },
+     "required": false
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "202": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "400": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "401": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "403": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "404": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "405": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "409": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "413": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "415": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "503": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+     }
+    },
+    "summary": "Relays the notifier's POST /admin/dlq/redrive (admin), with the caller's token and Idempotency-Key, and answers as it answered"
+   }
+  },
+  "/api/order-command/orders": {
+   "post": {
+    "parameters": [
+     {
+      "in": "header",
+      "name": "Idempotency-Key",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {}
+      }
+     },
+     "required": false
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "202": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "400": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "401": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "403": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "404": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "405": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "409": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "413": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "415": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "503": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+     }
+    },
+    "summary": "Relays OrderCommand's POST /orders, with the caller's token and Idempotency-Key, and answers as it answered"
+   }
+  },
+  "/api/order-command/orders/{id}/{action}": {
+   "post": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+       "type": "string"
+      }
+     },
+     {
+      "in": "path",
+      "name": "action",
+      "required": true,
+      "schema": {
+       "enum": [
+        "confirm",
+        "ship",
+        "deliver",
+        "cancel",
+        "items"
+       ]
+      }
+     },
+     {
+      "in": "header",
+      "name": "Idempotency-Key",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {}
+      }
+     },
+     "required": false
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "202": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "400": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "401": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "403": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "404": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "405": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "409": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "413": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "415": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "503": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+     }
+    },
+    "summary": "Relays OrderCommand's POST /orders/{id}/{action}, with the caller's token and Idempotency-Key, and answers as it answered"
+   }
+  },
+  "/api/order-query/admin/rebuild": {
+   "post": {
+    "parameters": [
+     {
+      "in": "header",
+      "name": "Idempotency-Key",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {}
+      }
+     },
+     "required": false
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "202": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "400": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "401": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "403": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "404": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "405": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "409": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "413": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "415": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "503": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+     }
+    },
+    "summary": "Relays OrderQuery's POST /admin/rebuild (admin), with the caller's token and Idempotency-Key, and answers as it answered"
+   }
+  },
+  "/api/order-query/admin/rebuild/{id}": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "in": "header",
+      "name": "Idempotency-Key",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "202": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "400": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "401": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "403": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "404": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "405": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "409": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "413": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "415": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "422": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       },
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's answer"
+     },
+     "503": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      },
+      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+     }
+    },
+    "summary": "Relays OrderQuery's GET /admin/rebuild/{id} (admin), with the caller's token and Idempotency-Key, and answers as it answered"
    }
   },
   "/health/live": {
@@ -262,6 +1361,18 @@ enum ConsoleOpenAPIDocument {
        "type": "array"
       },
       "style": "form"
+     },
+     {
+      "description": "true (default): the stream goes on with new events; false: it ends after caught-up",
+      "in": "query",
+      "name": "follow",
+      "required": false,
+      "schema": {
+       "enum": [
+        "true",
+        "false"
+       ]
+      }
      }
     ],
     "responses": {
@@ -342,6 +1453,18 @@ enum ConsoleOpenAPIDocument {
       "style": "form"
      },
      {
+      "description": "true (default): the stream goes on with new events; false: it ends after caught-up",
+      "in": "query",
+      "name": "follow",
+      "required": false,
+      "schema": {
+       "enum": [
+        "true",
+        "false"
+       ]
+      }
+     },
+     {
       "description": "resume after a stream's last event: its id (partition:offset pairs, the next offset of each). The Last-Event-ID header, which a browser sends when it reconnects, wins over it.",
       "in": "query",
       "name": "after",
@@ -415,6 +1538,291 @@ enum ConsoleOpenAPIDocument {
      }
     },
     "summary": "This document"
+   }
+  },
+  "/orders": {
+   "get": {
+    "parameters": [
+     {
+      "in": "query",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "303": {
+      "description": "See /orders/{id}",
+      "headers": {
+       "Location": {
+        "required": true,
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Validation"
+     }
+    },
+    "summary": "To an order's page (the header's search box)"
+   }
+  },
+  "/orders/{id}": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "description": "the page; a service that does not answer is said on it"
+     },
+     "400": {
+      "$ref": "#/components/responses/Validation"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     }
+    },
+    "summary": "An order's page (HTML): its records in the log folded by the fold rule, with a slider through its positions and its lifecycle, beside order-query's row and the notifier's deliveries"
+   }
+  },
+  "/system": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "description": "the page"
+     }
+    },
+    "summary": "The system page (HTML); its script polls /system/status"
+   }
+  },
+  "/system/status": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "additionalProperties": false,
+         "properties": {
+          "counters": {
+           "additionalProperties": false,
+           "properties": {
+            "appendSeconds": {
+             "type": "number"
+            },
+            "appends": {
+             "type": "number"
+            },
+            "applies": {
+             "type": "number"
+            },
+            "applySeconds": {
+             "type": "number"
+            },
+            "commands": {
+             "type": "number"
+            },
+            "delivered": {
+             "type": "number"
+            },
+            "deliveries": {
+             "type": "number"
+            },
+            "deliverySeconds": {
+             "type": "number"
+            },
+            "eventsApplied": {
+             "type": "number"
+            }
+           },
+           "required": [],
+           "type": "object"
+          },
+          "deadLetterTopic": {
+           "type": "string"
+          },
+          "deadLetters": {
+           "minimum": 0,
+           "type": "integer"
+          },
+          "generation": {
+           "type": "integer"
+          },
+          "logProblem": {
+           "type": "string"
+          },
+          "partitions": {
+           "items": {
+            "additionalProperties": false,
+            "properties": {
+             "endOffset": {
+              "minimum": 0,
+              "type": "integer"
+             },
+             "notifierFolded": {
+              "type": "integer"
+             },
+             "notifierLag": {
+              "minimum": 0,
+              "type": "integer"
+             },
+             "owner": {
+              "type": "string"
+             },
+             "partition": {
+              "minimum": 0,
+              "type": "integer"
+             },
+             "queryLag": {
+              "minimum": 0,
+              "type": "integer"
+             },
+             "queryStored": {
+              "type": "integer"
+             }
+            },
+            "required": [
+             "partition"
+            ],
+            "type": "object"
+           },
+           "type": "array"
+          },
+          "services": {
+           "items": {
+            "additionalProperties": false,
+            "properties": {
+             "name": {
+              "enum": [
+               "order-command",
+               "order-query",
+               "notifier"
+              ]
+             },
+             "problem": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "name"
+            ],
+            "type": "object"
+           },
+           "type": "array"
+          },
+          "takenAtMs": {
+           "type": "integer"
+          }
+         },
+         "required": [
+          "takenAtMs",
+          "partitions",
+          "services",
+          "counters"
+         ],
+         "type": "object"
+        }
+       }
+      },
+      "description": "OK"
+     }
+    },
+    "summary": "Per partition the log's end, OrderCommand's owner, OrderQuery's and the notifier's positions and lag; the dead-letter topic; the services' counters. What cannot be had is null, and said."
+   }
+  },
+  "/token": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": false,
+        "properties": {
+         "back": {
+          "description": "the page to return to: a path of this site",
+          "type": "string"
+         },
+         "token": {
+          "pattern": "^[A-Za-z0-9._~/=-]{0,8192}$",
+          "type": "string"
+         }
+        },
+        "required": [],
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "303": {
+      "description": "Back to the page",
+      "headers": {
+       "Location": {
+        "required": true,
+        "schema": {
+         "pattern": "^/",
+         "type": "string"
+        }
+       },
+       "Set-Cookie": {
+        "required": true,
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Validation"
+     }
+    },
+    "summary": "Saves the bearer token the pages pass through to the services (a cookie; empty forgets it)"
+   }
+  },
+  "/try": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "description": "the page"
+     }
+    },
+    "summary": "The try page (HTML): place an order and step it through its lifecycle"
    }
   }
  }

@@ -3,7 +3,7 @@ import OrderLog
 import ServiceHTTP
 
 /// What a live-log stream shows: from where, and which events. Read from the query
-/// (`from`, `partition` (repeatable), `order`, `type` (repeatable)) and `Last-Event-ID`; the
+/// (`from`, `partition` (repeatable), `order`, `type` (repeatable), `follow`) and `Last-Event-ID`; the
 /// page's form and the stream take the same parameters.
 struct LiveLogQuery: Equatable, Sendable {
     /// Where each partition starts when there is no cursor to resume from.
@@ -16,8 +16,11 @@ struct LiveLogQuery: Equatable, Sendable {
     var order: String?
     /// Only these event types (empty: every type, and records that are not events).
     var types: Set<EventType> = []
+    /// Whether the stream goes on with new events (the page) or ends once caught up (a
+    /// script's `follow=false`, like `orders events` without `--follow`).
+    var follow = true
 
-    static let parameterNames: Set<String> = ["from", "partition", "order", "type"]
+    static let parameterNames: Set<String> = ["from", "partition", "order", "type", "follow"]
 
     /// A parameter the client got wrong, said in one line.
     struct Refusal: Error, Equatable, CustomStringConvertible {
@@ -53,6 +56,11 @@ struct LiveLogQuery: Equatable, Sendable {
                     throw Refusal(detail: "type must be one of \(EventType.allCases.map(\.rawValue).joined(separator: ", ")), not \(quoted(value))")
                 }
                 types.insert(type)
+            case "follow":
+                guard let value = ["true": true, "false": false][value] else {
+                    throw Refusal(detail: "follow must be true or false, not \(quoted(value))")
+                }
+                follow = value
             default:
                 throw Refusal(detail: "unknown query parameter \(quoted(name)); this route takes \(Self.parameterNames.sorted().joined(separator: ", "))")
             }

@@ -27,6 +27,8 @@ struct LiveLogStream: Sendable {
         case failed(String)
         /// The service is shutting down.
         case shutDown
+        /// Asked not to follow (`follow=false`): ended once caught up.
+        case caughtUp
     }
 
     enum Item: Sendable {
@@ -73,7 +75,7 @@ struct LiveLogStream: Sendable {
             var cursor = start
             try await withGracefulShutdownHandler {
                 try await write(ServerSentEvents.retry(milliseconds: retryMilliseconds))
-                for await item in items {
+                reading: for await item in items {
                     switch item {
                     case .event(let event):
                         cursor.sent(partition: event.partition, offset: event.offset)
@@ -81,6 +83,10 @@ struct LiveLogStream: Sendable {
                         sent()
                     case .caughtUp:
                         try await write(ServerSentEvents.caughtUp)
+                        if !query.follow {
+                            ending.withLockedValue { $0 = $0 ?? .caughtUp }
+                            break reading
+                        }
                     case .keepAlive:
                         try await write(ServerSentEvents.keepAlive)
                     }
