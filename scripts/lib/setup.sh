@@ -27,7 +27,8 @@ can_make_venv() {
 
 # ensure_packages build|test|containers: installs the Debian packages that are missing.
 #   build:      what `swift build` needs (pkg-config and the four compression codecs' headers)
-#   test:       also librdkafka, kcat, PostgreSQL and Python's venv for the interop suite
+#   test:       also librdkafka, kcat, PostgreSQL and Python's venv for the interop suite, and
+#               Chromium with its WebDriver for the console's browser tests
 #   containers: podman, its runtime and networking, debootstrap and docker-compose
 #               (docs/containers.md; scripts/compose-smoke)
 ensure_packages() {
@@ -42,7 +43,7 @@ ensure_packages() {
             slirp4netns passt uidmap catatonit iptables debootstrap docker-compose curl
         return
     fi
-    wanted+=(librdkafka-dev kcat)
+    wanted+=(librdkafka-dev kcat chromium chromium-driver)
     # The security tests' certificates (scripts/make-test-certs).
     command -v openssl >/dev/null 2>&1 || wanted+=(openssl)
     pg_bindir >/dev/null || wanted+=(postgresql)

@@ -42,7 +42,7 @@ struct SystemPage: Sendable {
         <h2 id="admin-heading">Operations</h2>
         <p class="note">These need the admin token (<code>ADMIN_TOKEN</code>) or a token with the admin role. It stays in this page: it is sent with the action and not stored.</p>
         <form id="admin" onsubmit="return false">
-        <label for="admin-token">Admin token<input id="admin-token" type="password" autocomplete="off" size="24"></label>
+        <label for="admin-token">Admin token<input id="admin-token" type="password" size="24"></label>
         <button type="button" id="redrive">Redrive dead letters (<span id="dead-letters">—</span>)</button>
         <button type="button" id="rebuild" class="secondary">Rebuild the read model</button>
         </form>
@@ -53,7 +53,7 @@ struct SystemPage: Sendable {
         <h2 id="token-heading">Services that require a token</h2>
         <form method="post" action="/token">
         <input type="hidden" name="back" value="/system">
-        <label for="bearer">Bearer token for every page (kept in a cookie of this site; empty to forget it)<input id="bearer" name="token" type="password" autocomplete="off" size="32"></label>
+        <label for="bearer">Bearer token for every page (kept in a cookie of this site; empty to forget it)<input id="bearer" name="token" type="password" size="32"></label>
         <button type="submit" class="secondary">Save</button>
         </form>
         </section>
