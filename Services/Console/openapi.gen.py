@@ -71,18 +71,25 @@ system_status = obj({
 }, required=["takenAtMs", "partitions", "services", "counters"])
 
 
+# One Server-Sent Event of the live log (comments and the retry field are not events).
+sse_event = {"type": "object", "required": ["event", "data"], "properties": {
+    "event": {"enum": ["log", "caught-up", "failure"]}, "data": {"type": "string"},
+    "id": {"type": "string", "pattern": "^([0-9]+:[0-9]+(,[0-9]+:[0-9]+)*)?$"}, "retry": {"type": "integer"}}}
+
+# An empty value is left out (a form's "any" choice), so every filter also takes "".
 filters = [
     {"name": "from", "in": "query", "required": False, "schema": {"type": "string"},
      "description": "where each partition starts: beginning (default), end, an offset, or @TIME (milliseconds since the "
                     "epoch, or ISO-8601 with a zone, as @2026-01-01T00:00:00Z). An empty value is left out."},
     {"name": "partition", "in": "query", "required": False, "style": "form", "explode": True,
-     "schema": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+     "schema": {"type": "array", "items": {"anyOf": [{"type": "integer", "minimum": 0}, {"const": ""}]}},
      "description": "only these partitions (repeatable); one the topic does not have is a 400"},
-    {"name": "order", "in": "query", "required": False, "schema": ident, "description": "only this order's events"},
+    {"name": "order", "in": "query", "required": False, "schema": {"type": "string", "pattern": "^([A-Za-z0-9._:-]{1,64})?$"},
+     "description": "only this order's events"},
     {"name": "type", "in": "query", "required": False, "style": "form", "explode": True,
-     "schema": {"type": "array", "items": {"enum": event_types}}, "description": "only these event types (repeatable)"},
+     "schema": {"type": "array", "items": {"enum": event_types + [""]}}, "description": "only these event types (repeatable)"},
 ]
-follow = {"name": "follow", "in": "query", "required": False, "schema": {"enum": ["true", "false"]},
+follow = {"name": "follow", "in": "query", "required": False, "schema": {"enum": ["true", "false", ""]},
           "description": "true (default): the stream goes on with new events; false: it ends after caught-up"}
 after = {"name": "after", "in": "query", "required": False, "schema": {"type": "string", "pattern": "^([0-9]+:[0-9]+(,[0-9]+:[0-9]+)*)?$"},
          "description": "resume after a stream's last event: its id (partition:offset pairs, the next offset of each). "
@@ -116,7 +123,7 @@ doc = {
                        "`failure`; comments keep it alive. It does not end while the client reads; a client that falls "
                        "behind is ended and resumes with Last-Event-ID.",
             "parameters": filters + [follow, after, last_event_id],
-            "responses": {"200": {"description": "the stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+            "responses": {"200": {"description": "the stream", "content": {"text/event-stream": {"schema": sse_event}}},
                           "400": ref("Validation"), "503": ref("Unavailable")}}},
         "/orders": {"get": {
             "summary": "To an order's page (the header's search box)",
@@ -141,7 +148,7 @@ doc = {
             "summary": "Saves the bearer token the pages pass through to the services (a cookie; empty forgets it)",
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({
                 "token": {"type": "string", "pattern": "^[A-Za-z0-9._~/=-]{0,8192}$"},
-                "back": {"type": "string", "description": "the page to return to: a path of this site"}}, required=[])}}},
+                "back": {"type": "string", "description": "the page to return to: a path of this site"}}, required=["token"])}}},
             "responses": {"303": {"description": "Back to the page", "headers": {
                 "Location": {"schema": {"type": "string", "pattern": "^/"}, "required": True},
                 "Set-Cookie": {"schema": {"type": "string"}, "required": True}}},

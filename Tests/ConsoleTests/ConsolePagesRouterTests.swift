@@ -116,8 +116,10 @@ import Testing
                 #expect(response.headers[.location] == "/system", "never back to another site")
                 #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
             }
-            try await client.execute(uri: "/token", method: .post, body: ByteBuffer(string: "token=a%0Db")) { response in
-                try expectProblem(response, .badRequest, "validation")
+            for body in ["token=a%0Db", "", "back=%2Fsystem", "token=a&admin=1"] {
+                try await client.execute(uri: "/token", method: .post, body: ByteBuffer(string: body)) { response in
+                    try expectProblem(response, .badRequest, "validation")
+                }
             }
             try await client.execute(uri: "/orders/o-2", method: .get, headers: [.cookie: "console_token=abc.def-ghi"]) { response in
                 #expect(response.status == .ok)

@@ -54,13 +54,18 @@ import Testing
     @Test func badFiltersAreValidationProblems() async throws {
         try await withRouter(MemoryLogSource(partitionCount: 3)) { client in
             for uri in ["/log?partition=7", "/log?from=yesterday", "/log?sort=asc", "/log?after=0:1", "/log?order=%3Cscript%3E",
-                        "/log/events?partition=x", "/log/events?type=Nope", "/log/events?after=garbage", "/log/events?follow=yes", "/log/events?order=a&partition=0&partition=2"] {
+                        "/log/events?partition=x", "/log/events?type=Nope", "/log/events?after=garbage", "/log/events?follow=yes",
+                        "/log/events?after=%C2%A4", "/log/events?order=a&partition=0&partition=2"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     let body = try expectProblem(response, .badRequest, "validation")
                     #expect((body["detail"] as? String)?.isEmpty == false, "\(uri)")
                 }
             }
             try await client.execute(uri: "/log/events", method: .get, headers: [HTTPField.Name("Last-Event-ID")!: "0:1,5:0"]) { response in
+                try expectProblem(response, .badRequest, "validation")
+            }
+            // The header wins over `after`, but a malformed `after` is refused all the same.
+            try await client.execute(uri: "/log/events?after=garbage", method: .get, headers: [HTTPField.Name("Last-Event-ID")!: "0:1"]) { response in
                 try expectProblem(response, .badRequest, "validation")
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceHTTP
 
 /// The caller's bearer token, passed through to the services, which check it: the request's
 /// own `Authorization` header (a script, curl), else the token a browser saved with
@@ -23,6 +24,12 @@ enum CallerToken {
         let form = URLComponents(string: "?" + String(buffer: body))?.queryItems ?? []
         func field(_ name: String) -> String {
             form.last { $0.name == name }?.value ?? ""
+        }
+        if let unknown = form.first(where: { !["token", "back"].contains($0.name) }) {
+            throw ConsoleProblem(.validation, "unknown form field \(quoted(unknown.name)); this form takes token and back")
+        }
+        guard form.contains(where: { $0.name == "token" }) else {
+            throw ConsoleProblem(.validation, "send a form with the field token (empty to forget the saved one)")
         }
         let token = field("token").trimmingCharacters(in: .whitespaces)
         // A JWT is base64url in three parts; anything else cannot be a bearer token.

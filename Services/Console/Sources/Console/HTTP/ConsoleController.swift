@@ -68,10 +68,13 @@ struct ConsoleController: Sendable {
         } catch {
             throw ConsoleProblem(.unavailable, "the log cannot be read: \(error)")
         }
-        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!] ?? after
+        // An empty header is no header (a browser sends none before its first event).
+        let header = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { $0.isEmpty ? nil : $0 }
         let query: LiveLogQuery
         do throws(LiveLogQuery.Refusal) {
-            query = try LiveLogQuery(parameters: parameters, lastEventID: lastEventID, partitionCount: topic.partitionCount)
+            // `after` is checked even when the header wins: a malformed one is a mistake either way.
+            if let after, header != nil { _ = try LiveLogQuery(parameters: [], lastEventID: after, partitionCount: topic.partitionCount) }
+            query = try LiveLogQuery(parameters: parameters, lastEventID: header ?? after, partitionCount: topic.partitionCount)
         } catch {
             throw ConsoleProblem(.validation, error.detail)
         }

@@ -1323,8 +1323,15 @@ enum ConsoleOpenAPIDocument {
       "required": false,
       "schema": {
        "items": {
-        "minimum": 0,
-        "type": "integer"
+        "anyOf": [
+         {
+          "minimum": 0,
+          "type": "integer"
+         },
+         {
+          "const": ""
+         }
+        ]
        },
        "type": "array"
       },
@@ -1336,7 +1343,7 @@ enum ConsoleOpenAPIDocument {
       "name": "order",
       "required": false,
       "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+       "pattern": "^([A-Za-z0-9._:-]{1,64})?$",
        "type": "string"
       }
      },
@@ -1355,7 +1362,8 @@ enum ConsoleOpenAPIDocument {
          "OrderConfirmed",
          "OrderShipped",
          "OrderDelivered",
-         "OrderCancelled"
+         "OrderCancelled",
+         ""
         ]
        },
        "type": "array"
@@ -1370,7 +1378,8 @@ enum ConsoleOpenAPIDocument {
       "schema": {
        "enum": [
         "true",
-        "false"
+        "false",
+        ""
        ]
       }
      }
@@ -1413,8 +1422,15 @@ enum ConsoleOpenAPIDocument {
       "required": false,
       "schema": {
        "items": {
-        "minimum": 0,
-        "type": "integer"
+        "anyOf": [
+         {
+          "minimum": 0,
+          "type": "integer"
+         },
+         {
+          "const": ""
+         }
+        ]
        },
        "type": "array"
       },
@@ -1426,7 +1442,7 @@ enum ConsoleOpenAPIDocument {
       "name": "order",
       "required": false,
       "schema": {
-       "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+       "pattern": "^([A-Za-z0-9._:-]{1,64})?$",
        "type": "string"
       }
      },
@@ -1445,7 +1461,8 @@ enum ConsoleOpenAPIDocument {
          "OrderConfirmed",
          "OrderShipped",
          "OrderDelivered",
-         "OrderCancelled"
+         "OrderCancelled",
+         ""
         ]
        },
        "type": "array"
@@ -1460,7 +1477,8 @@ enum ConsoleOpenAPIDocument {
       "schema": {
        "enum": [
         "true",
-        "false"
+        "false",
+        ""
        ]
       }
      },
@@ -1490,7 +1508,30 @@ enum ConsoleOpenAPIDocument {
       "content": {
        "text/event-stream": {
         "schema": {
-         "type": "string"
+         "properties": {
+          "data": {
+           "type": "string"
+          },
+          "event": {
+           "enum": [
+            "log",
+            "caught-up",
+            "failure"
+           ]
+          },
+          "id": {
+           "pattern": "^([0-9]+:[0-9]+(,[0-9]+:[0-9]+)*)?$",
+           "type": "string"
+          },
+          "retry": {
+           "type": "integer"
+          }
+         },
+         "required": [
+          "event",
+          "data"
+         ],
+         "type": "object"
         }
        }
       },
@@ -1775,7 +1816,9 @@ enum ConsoleOpenAPIDocument {
           "type": "string"
          }
         },
-        "required": [],
+        "required": [
+         "token"
+        ],
         "type": "object"
        }
       }
