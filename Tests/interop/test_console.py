@@ -135,3 +135,123 @@ def test_bad_filters_are_400_problems_and_the_page_is_served(broker, order_comma
     conn.close()
     assert page.status == 200 and page.getheader("Content-Type") == "text/html; charset=utf-8"
     assert 'data-stream="/log/events?order=p-1"' in html
+
+
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def metric(port: int, name: str) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name) and not line.startswith("#"))
+
+
+@pytest.mark.timeout(900)
+def test_a_hundred_clients_ten_never_reading_while_2000_commands_go_through(broker, order_commands, console):
+    """100 concurrent streams, 10 of them never reading a byte, while 2,000 commands are
+    appended: the console's memory stays bounded (each stalled client costs at most its buffer,
+    then is dropped), and every reading client sees every event once (a reader that falls
+    behind reconnects with Last-Event-ID, as a browser does)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    oc = order_commands(broker)
+    place(Client(oc.port), "warm-up")
+    console.env = {"CONSOLE_CLIENT_BUFFER": "200"}
+    console.start()
+    baseline = rss_kib(console.proc.pid)
+
+    stalled = []
+    for _ in range(10):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(60)
+        s.connect(("127.0.0.1", console.port))
+        s.sendall(b"GET /log/events HTTP/1.1\r\nHost: console\r\nAccept: text/event-stream\r\n\r\n")
+        stalled.append(s)
+
+    commands = 2000
+    total = commands + 1  # and the warm-up
+    seen: list[list[str]] = [[] for _ in range(90)]
+    reconnects = [0] * 90
+    caught_up = threading.Barrier(91, timeout=300)
+    failures: list[str] = []
+
+    def read(index: int) -> None:
+        last_id = None
+        first = True
+        try:
+            while len(seen[index]) < total:
+                stream = EventStream(console.port, headers={"Last-Event-ID": last_id} if last_id else None, timeout=120)
+                try:
+                    for frame in stream.frames():
+                        if frame.get("event") == "log":
+                            seen[index].append(position(frame))
+                            last_id = frame["id"]
+                            if len(seen[index]) == total:
+                                break
+                        elif frame.get("event") == "caught-up" and first:
+                            first = False
+                            caught_up.wait()
+                finally:
+                    stream.close()
+                if len(seen[index]) < total:
+                    reconnects[index] += 1
+        except Exception as error:  # reported below, with the others
+            failures.append(f"reader {index}: {error!r}")
+            if first:
+                caught_up.abort()
+
+    readers = [threading.Thread(target=read, args=(n,), daemon=True) for n in range(90)]
+    for thread in readers:
+        thread.start()
+    caught_up.wait()  # every reader is live before the commands start
+
+    peak = [baseline]
+    stop_sampling = threading.Event()
+
+    def sample() -> None:
+        while not stop_sampling.wait(0.2):
+            peak[0] = max(peak[0], rss_kib(console.proc.pid))
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+
+    def command(n: int) -> str:
+        reply = Client(oc.port).request(
+            "POST", "/orders", {"orderId": f"m-{n}", "customerId": "alice", "currency": "EUR",
+                                "items": [{"sku": "TEA", "quantity": 1, "unitPrice": 450}]},
+            headers={"Idempotency-Key": f"m-{n}"})
+        assert reply.status == 201, (reply.status, reply.body)
+        return reply.body["position"]
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            appended = set(pool.map(command, range(commands)))
+        for thread in readers:
+            thread.join(timeout=600)
+        assert not failures, failures[:5]
+        assert not any(thread.is_alive() for thread in readers), "a reader did not get every event"
+        for index in range(90):
+            # Every event once: no gap (all of them) and no repeat (as many as there are).
+            assert len(seen[index]) == total and appended <= set(seen[index]) and len(set(seen[index])) == total, index
+        dropped = metric(console.port, "console_live_log_clients_dropped_total")
+        assert dropped >= 10, f"the stalled clients were not dropped ({dropped})"
+        assert Client(console.port).request("GET", "/health/live").status == 200
+    finally:
+        stop_sampling.set()
+        sampler.join()
+        for s in stalled:
+            s.close()
+    grown_mib = (peak[0] - baseline) / 1024
+    print(f"console RSS: {baseline / 1024:.0f} MiB at start, {peak[0] / 1024:.0f} MiB at peak (+{grown_mib:.0f} MiB) "
+          f"with 100 streams; {sum(reconnects)} reconnects of reading clients; {dropped:.0f} drops")
+    # 100 streams, each with its own consumer and fold and a buffer of at most 200 events: tens
+    # of MiB. A stalled client that kept everything would hold the whole log, for each of the 10.
+    assert grown_mib < 400, f"the console grew by {grown_mib:.0f} MiB"
