@@ -316,7 +316,7 @@ let package = Package(
         .target(
             name: "OrdersCLI",
             dependencies: [
-                "Events", "KafkaWire", "KafkaBroker", "KafkaEvents", "OrderLog", "ServiceHTTP", "ServiceOptions", "SQLStore", "OrderCommand", "OrderQuery", "Notifier",
+                "Events", "KafkaWire", "KafkaBroker", "KafkaEvents", "OrderLog", "ServiceHTTP", "ServiceOptions", "SQLStore", "OrderCommand", "OrderQuery", "Notifier", "Console",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

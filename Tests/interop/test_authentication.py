@@ -264,10 +264,11 @@ def test_orders_up_auth_lets_a_newcomer_try_tokens_in_a_minute(tmp_path):
     from orders_cli import cli_env, describe, orders_bin, run_orders
 
     data = tmp_path / "stack"
-    ports = {"command": free_port(), "query": free_port(), "notifier": free_port(), "kafka": free_port()}
+    ports = {"command": free_port(), "query": free_port(), "notifier": free_port(), "kafka": free_port(), "console": free_port()}
+    console = f"http://127.0.0.1:{ports['console']}"
     addresses = {"ORDERS_COMMAND_URL": f"http://127.0.0.1:{ports['command']}", "ORDERS_QUERY_URL": f"http://127.0.0.1:{ports['query']}",
                  "ORDERS_NOTIFIER_URL": f"http://127.0.0.1:{ports['notifier']}", "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['kafka']}",
-                 "ORDERS_DATA_DIR": str(data)}
+                 "ORDERS_CONSOLE_URL": console, "ORDERS_DATA_DIR": str(data)}
     log = open(tmp_path / "up.log", "w+")
     up = subprocess.Popen([orders_bin(), "up", "--auth"], env=cli_env(addresses), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -294,6 +295,28 @@ def test_orders_up_auth_lets_a_newcomer_try_tokens_in_a_minute(tmp_path):
         assert as_bob.returncode == 1 and "No such order" in as_bob.stderr, describe(as_bob)
         confirmed = run_orders(["confirm", order_id, "--token", staff], env=addresses)
         assert confirmed.returncode == 0, describe(confirmed)
+
+        # The console reads the log itself, so it requires a staff or admin token of its own
+        # (from an Authorization header or the cookie POST /token saves), and passes it on to
+        # the services, which check it again.
+        assert f"Console             {console}" in printed(), printed()
+        import urllib.error
+        import urllib.request
+
+        def console_page(path: str, headers: dict | None = None) -> tuple[int, str]:
+            try:
+                with urllib.request.urlopen(urllib.request.Request(console + path, headers=headers or {}), timeout=60) as page:
+                    return page.status, page.read().decode()
+            except urllib.error.HTTPError as refused:
+                return refused.code, refused.read().decode()
+        assert console_page(f"/orders/{order_id}")[0] == 401
+        status, sign_in = console_page(f"/orders/{order_id}", {"Accept": "text/html"})
+        assert status == 401 and 'action="/token"' in sign_in, sign_in[-2000:]
+        assert console_page(f"/orders/{order_id}", {"Authorization": f"Bearer {alice}"})[0] == 403
+        for headers in ({"Authorization": f"Bearer {staff}"}, {"Cookie": f"console_token={staff}"}):
+            status, shown = console_page(f"/orders/{order_id}", headers)
+            assert status == 200 and '<dl id="read-model">' in shown, shown[-3000:]
+            assert '<dd data-field="status">confirmed</dd>' in shown, shown[-3000:]
 
         events = run_orders(["events", "--order", order_id, "--json"], env=addresses)
         assert events.returncode == 0, describe(events)

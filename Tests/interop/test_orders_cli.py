@@ -34,7 +34,7 @@ from helpers import Broker, free_port, kafkawire_bin, port_accepts, wait_until
 from notifier import Notifier, expected_notifications, read_jsonl
 from order_command import Client, OrderCommand, end_offsets, fold_log, partition_of
 from order_query import History, OrderQuery, expected_read_model, fresh_postgres_database
-from orders_cli import OrdersCLI, describe, error_line, run_orders
+from orders_cli import OrdersCLI, cli_env, describe, error_line, orders_bin, run_orders
 
 PARTITIONS = 6  # order-command's default ORDERS_PARTITIONS: it creates orders.events
 REPO = Path(__file__).resolve().parents[2]
@@ -794,8 +794,10 @@ def test_the_demo_plays_every_step_on_its_own_embedded_stack(tmp_path):
         pytest.fail("orders demo runs its embedded stack on the fixed default ports, and these are in use: "
                     + ", ".join(busy) + ". Stop whatever listens there (another `orders up`?) and run again.", pytrace=False)
     data = tmp_path / "demo-data"
+    from helpers import free_port
+    console = f"http://127.0.0.1:{free_port()}"
     try:
-        proc = run_orders(["demo", "--data-dir", data], env={}, timeout=300)
+        proc = run_orders(["demo", "--data-dir", data], env={"ORDERS_CONSOLE_URL": console}, timeout=300)
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b"").decode("utf-8", "replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
         raise AssertionError(f"orders demo did not finish within 300 s; its output so far:\n{out[-4000:]}") from None
@@ -804,6 +806,7 @@ def test_the_demo_plays_every_step_on_its_own_embedded_stack(tmp_path):
     steps = [line for line in out.splitlines() if line.startswith("▸ ")]
     assert [re.match(r"▸ (\d+)\. ", line)[1] for line in steps] == [str(n) for n in range(1, 11)], steps
     assert "That was event sourcing on Kafka." in out, out
+    assert f"Watch it live in a browser: {console}" in out, out[:2000]
     assert out.rstrip().splitlines()[-1].startswith("That was event sourcing on Kafka."), out[-2000:]
     assert not any(line.startswith("orders: ") for line in proc.stderr.splitlines()), describe(proc)
     # What the steps claim, in their own words.
@@ -822,3 +825,68 @@ def test_the_demo_plays_every_step_on_its_own_embedded_stack(tmp_path):
     alice = re.search(r"placed (alice-\w+): version 1", out)[1]
     in_file = [parsed["kind"] for _, parsed in read_jsonl(data / "notifications.jsonl") if parsed["orderId"] == alice]
     assert in_file == ["order-placed", "order-confirmed", "order-shipped", "order-delivered"], in_file
+
+
+@pytest.mark.timeout(300)
+def test_orders_up_runs_the_console_and_runs_on_without_it_when_its_port_is_taken(tmp_path):
+    """`orders up` serves the web console at --console-url's port (the pages show what the CLI
+    appended); when that port is taken, the rest of the stack runs all the same and the banner
+    says why the console is not there."""
+    import signal
+    import socket
+    import urllib.request
+
+    from helpers import free_port, wait_until
+
+    ports = {name: free_port() for name in ("command", "query", "notifier", "kafka", "console")}
+    console = f"http://127.0.0.1:{ports['console']}"
+    addresses = {"ORDERS_COMMAND_URL": f"http://127.0.0.1:{ports['command']}", "ORDERS_QUERY_URL": f"http://127.0.0.1:{ports['query']}",
+                 "ORDERS_NOTIFIER_URL": f"http://127.0.0.1:{ports['notifier']}", "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['kafka']}",
+                 "ORDERS_CONSOLE_URL": console, "ORDERS_DATA_DIR": str(tmp_path / "stack")}
+
+    def up_until_banner(log_path):
+        log = open(log_path, "w+")
+        proc = subprocess.Popen([orders_bin(), "up"], env=cli_env(addresses), stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT)
+        wait_until(lambda: "Console  " in log_path.read_text() or proc.poll() is not None, "orders up's banner", 120,
+                   detail=lambda: "\n" + log_path.read_text()[-3000:])
+        assert proc.poll() is None, log_path.read_text()
+        return proc, log, log_path.read_text()
+
+    def stop(proc, log):
+        proc.send_signal(signal.SIGINT)
+        try:
+            assert proc.wait(timeout=60) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            log.close()
+
+    proc, log, banner = up_until_banner(tmp_path / "up-1.log")
+    try:
+        assert f"Console             {console}" in banner, banner
+        placed = run_orders(["place", "--customer", "alice", "--currency", "EUR", "--item", "TEA:1:450", "--json"], env=addresses)
+        assert placed.returncode == 0, describe(placed)
+        order_id = json.loads(placed.stdout)["orderId"]
+        with urllib.request.urlopen(f"{console}/orders/{order_id}", timeout=60) as page:
+            html = page.read().decode()
+        assert page.status == 200 and f"Order {order_id}" in html and "OrderPlaced" in html, html[-2000:]
+    finally:
+        stop(proc, log)
+
+    # The console's port taken (by this test, on loopback): the stack runs on without it.
+    taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the first run's connections may linger in TIME_WAIT
+    try:
+        taken.bind(("127.0.0.1", ports["console"]))
+        taken.listen()
+        proc, log, banner = up_until_banner(tmp_path / "up-2.log")
+        try:
+            assert re.search(r"Console +not running: it cannot listen on 127\.0\.0\.1:%d" % ports["console"], banner), banner
+            placed = run_orders(["place", "--customer", "bob", "--currency", "EUR", "--item", "TEA:1:450"], env=addresses)
+            assert placed.returncode == 0, describe(placed)
+        finally:
+            stop(proc, log)
+    finally:
+        taken.close()

@@ -16,7 +16,8 @@ public func buildApplication(
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
     let router = buildRouter(
         source: source, api: HTTPServiceAPI(client: httpClient, urls: configuration.serviceURLs), topic: configuration.topic,
-        clientBuffer: configuration.clientBuffer, keepAlive: configuration.keepAlive, metrics: metrics)
+        clientBuffer: configuration.clientBuffer, keepAlive: configuration.keepAlive, metrics: metrics,
+        authentication: try await TokenVerifier.make(configuration.authentication))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "console"),
@@ -27,16 +28,18 @@ public func buildApplication(
 /// Every route of the console over `source` and `api`. Needs neither Kafka nor the services,
 /// so the router tests build it over a log and services in memory.
 func buildRouter(
-    source: some LogSource, api: some ServiceAPI, topic: String, clientBuffer: Int, keepAlive: Duration, metrics: ConsoleMetrics
+    source: some LogSource, api: some ServiceAPI, topic: String, clientBuffer: Int, keepAlive: Duration, metrics: ConsoleMetrics,
+    authentication: TokenVerifier? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    if let authentication { router.add(middleware: ConsoleAuthentication(verifier: authentication)) }
     ConsoleController(source: source, topicName: topic, clientBuffer: clientBuffer, keepAlive: keepAlive, metrics: metrics)
         .addRoutes(to: router)
     OrderController(source: source, api: api).addRoutes(to: router)
     SystemController(source: source, api: api, topicName: topic).addRoutes(to: router)
     RelayController(api: api).addRoutes(to: router)
     OperationRoutes.add(
-        to: router, openAPIDocument: ConsoleOpenAPIDocument.json, bearerAuthentication: false, metrics: metrics.registry,
+        to: router, openAPIDocument: ConsoleOpenAPIDocument.json, bearerAuthentication: authentication != nil, metrics: metrics.registry,
         notReady: {
             do {
                 _ = try await source.topic()

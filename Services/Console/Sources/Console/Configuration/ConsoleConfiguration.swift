@@ -1,4 +1,5 @@
 import KafkaWire
+import ServiceHTTP
 import ServiceOptions
 
 /// Everything a console instance needs, with the contract's defaults.
@@ -27,6 +28,10 @@ public struct ConsoleConfiguration: Sendable, KafkaServiceConfiguration {
     public var queryURL = "http://127.0.0.1:8082"
     public var notifierURL = "http://127.0.0.1:8083"
 
+    /// The services' AUTH_* settings: with them, the console requires a staff or admin token
+    /// too (it shows every order); nil: open, as the services are.
+    public var authentication: AuthenticationSettings?
+
     var serviceURLs: [UpstreamService: String] {
         [.orderCommand: commandURL, .orderQuery: queryURL, .notifier: notifierURL]
     }
@@ -44,6 +49,7 @@ public struct ConsoleConfiguration: Sendable, KafkaServiceConfiguration {
             "order_command.url": commandURL,
             "order_query.url": queryURL,
             "notifier.url": notifierURL,
+            "auth": authentication?.summary ?? "off",
         ]
     }
 }

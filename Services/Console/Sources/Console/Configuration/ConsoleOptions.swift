@@ -5,6 +5,7 @@ import ServiceOptions
 /// same name as its default (flag wins over environment, environment over default).
 public struct ConsoleOptions: ParsableArguments {
     @OptionGroup var common: ServiceCommonOptions
+    @OptionGroup var authentication: AuthenticationOptions
 
     @Option(help: "HTTP listen address host:port (env HTTP_LISTEN)")
     var httpListen = env("HTTP_LISTEN") ?? "127.0.0.1:8080"
@@ -37,6 +38,7 @@ public struct ConsoleOptions: ParsableArguments {
         configuration.httpPort = listen.port
         configuration.topic = try common.topic()
         configuration.clientBuffer = try number(consoleClientBuffer, "--console-client-buffer / CONSOLE_CLIENT_BUFFER", 10...1_000_000)
+        configuration.authentication = try authentication.settings()
         configuration.commandURL = try serviceURL(commandURL, "--command-url / ORDERS_COMMAND_URL")
         configuration.queryURL = try serviceURL(queryURL, "--query-url / ORDERS_QUERY_URL")
         configuration.notifierURL = try serviceURL(notifierURL, "--notifier-url / ORDERS_NOTIFIER_URL")

@@ -19,7 +19,7 @@ enum PageLayout {
         ["navLog": current == .log, "navSystem": current == .system, "navTry": current == .tryIt]
     }
 
-    enum Page { case log, order, system, tryIt }
+    enum Page { case log, order, system, tryIt, signIn }
 
     static let head = """
         <!DOCTYPE html>

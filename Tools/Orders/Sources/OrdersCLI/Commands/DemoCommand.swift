@@ -18,7 +18,8 @@ struct Demo: AsyncParsableCommand {
         bootstrapServiceLogging(level: stackOptions.logLevel)
         if await HealthWait.untilReady(["\(global.commandURL)/health/live"], timeout: .zero) {
             Terminal.line(Terminal.dim("Using the stack already running at \(global.commandURL)."))
-            try await DemoScenario(global: global).play()
+            let console = await HealthWait.untilReady(["\(global.consoleURL)/health/live"], timeout: .zero)
+            try await DemoScenario(global: global, consoleURL: console ? global.consoleURL : nil).play()
             return
         }
         Terminal.line(Terminal.dim("Starting the embedded stack (data in \(stackOptions.dataDir))…"))
@@ -28,9 +29,15 @@ struct Demo: AsyncParsableCommand {
         let stack = try stackOptions.stack(adminToken: token, at: global)
         let failure = NIOLockedValueBox<(any Error)?>(nil)
         let scenarioGlobal = global
-        try await stack.run {
+        try await stack.run { console in
+            var consoleURL: String?
+            switch console {
+            case .running(let url): consoleURL = url
+            case .notStarted(let reason): Terminal.line(Terminal.dim("The web console is not running: \(reason)."))
+            case .off: break
+            }
             do {
-                try await DemoScenario(global: scenarioGlobal).play()
+                try await DemoScenario(global: scenarioGlobal, consoleURL: consoleURL).play()
             } catch {
                 failure.withLockedValue { $0 = error }
             }
@@ -43,6 +50,8 @@ struct Demo: AsyncParsableCommand {
 /// The scenario, told step by step for someone who has never seen event sourcing.
 struct DemoScenario {
     let global: GlobalOptions
+    /// Where the web console is, when it runs: the demo points to it.
+    var consoleURL: String? = nil
     let run = String(UUID().uuidString.prefix(6)).lowercased()
 
     func step(_ title: String, _ explanation: String) {
@@ -69,6 +78,10 @@ struct DemoScenario {
     }
 
     func play() async throws {
+        if let consoleURL {
+            Terminal.line()
+            Terminal.line("Watch it live in a browser: \(Terminal.bold(consoleURL)) (the log as it is appended, each order, the system)")
+        }
         step("1. Place three orders", """
             Each command is decided against the order's state, rebuilt from its own events, and appended to \
             Kafka as one event. The answer comes only once that event is read back from the log and found in \

@@ -14,6 +14,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("notifier-url"), help: "The notifier's address (env ORDERS_NOTIFIER_URL)")
     var notifierURL = env("ORDERS_NOTIFIER_URL") ?? "http://127.0.0.1:8083"
 
+    @Option(name: .customLong("console-url"), help: "The web console's address (env ORDERS_CONSOLE_URL); orders up and demo run it there")
+    var consoleURL = env("ORDERS_CONSOLE_URL") ?? "http://127.0.0.1:8080"
+
     @Option(help: "Kafka bootstrap servers, host:port[,host:port...] (env KAFKA_BOOTSTRAP_SERVERS)")
     var kafkaBootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
 
@@ -70,7 +73,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     }
 
     public func validate() throws {
-        for (name, url) in [("--command-url", commandURL), ("--query-url", queryURL), ("--notifier-url", notifierURL)] {
+        for (name, url) in [("--command-url", commandURL), ("--query-url", queryURL), ("--notifier-url", notifierURL), ("--console-url", consoleURL)] {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw ValidationError("\(name) must be an http:// or https:// URL, not \(url.debugDescription)")
             }

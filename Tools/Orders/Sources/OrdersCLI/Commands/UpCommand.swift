@@ -12,11 +12,14 @@ struct StackOptions: ParsableArguments {
     @Option(help: "The services' log level (env LOG_LEVEL)")
     var logLevel = env("LOG_LEVEL") ?? "notice"
 
+    @Flag(help: "Run without the web console (otherwise it listens at --console-url's port)")
+    var noConsole = false
+
     func validate() throws { try validateLogLevel(logLevel) }
 
     /// The stack on 127.0.0.1, at the ports of the addresses the other commands use (the
-    /// defaults, or --command-url, --query-url, --notifier-url and the first bootstrap server),
-    /// so that they find it.
+    /// defaults, or --command-url, --query-url, --notifier-url, --console-url and the first
+    /// bootstrap server), so that they find it.
     func stack(adminToken: String?, at addresses: GlobalOptions) throws -> EmbeddedStack {
         var logger = Logger(label: "orders")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
@@ -25,6 +28,7 @@ struct StackOptions: ParsableArguments {
         if let port = URLComponents(string: addresses.queryURL)?.port { stack.queryPort = port }
         if let port = URLComponents(string: addresses.notifierURL)?.port { stack.notifierPort = port }
         if let broker = try addresses.bootstrapServers().first { stack.kafkaPort = broker.port }
+        stack.consolePort = noConsole ? nil : (URLComponents(string: addresses.consoleURL)?.port ?? 8080)
         return stack
     }
 }
@@ -34,8 +38,9 @@ struct Up: AsyncParsableCommand {
         abstract: "Run the whole system in this process: dev broker, OrderCommand, OrderQuery (SQLite), notifier (log and file)",
         discussion: """
             Ctrl-C stops it cleanly. The data stays in --data-dir; run it again to carry on where it stopped. \
-            It listens on 127.0.0.1 at the ports of --command-url, --query-url, --notifier-url and \
-            --kafka-bootstrap-servers (defaults 8081, 8082, 8083 and 9092), where the other commands look.
+            It listens on 127.0.0.1 at the ports of --command-url, --query-url, --notifier-url, --console-url and \
+            --kafka-bootstrap-servers (defaults 8081, 8082, 8083, 8080 and 9092), where the other commands look. \
+            When the console's port is taken, the rest runs without it.
             """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stackOptions: StackOptions
@@ -52,16 +57,21 @@ struct Up: AsyncParsableCommand {
             staffToken = try await key.token(subject: "staff", roles: [.staff], lifetime: .seconds(12 * 3600))
         }
         let token = global.token
-        try await stack.run { [stack, staffToken] in
-            Banner.print(stack, tokenWasGiven: token != nil, staffToken: staffToken)
+        try await stack.run { [stack, staffToken] console in
+            Banner.print(stack, console: console, tokenWasGiven: token != nil, staffToken: staffToken)
             return false
         }
     }
 }
 
 enum Banner {
-    static func print(_ stack: EmbeddedStack, tokenWasGiven: Bool, staffToken: String? = nil) {
+    static func print(_ stack: EmbeddedStack, console: ConsoleState, tokenWasGiven: Bool, staffToken: String? = nil) {
         let token = stack.adminToken ?? ""
+        let consoleLine = switch console {
+        case .running(let url): "\(url)   open it in a browser: the log, orders and the system, live"
+        case .notStarted(let reason): "not running: \(reason)"
+        case .off: "off (--no-console)"
+        }
         Terminal.line("""
 
             \(Terminal.bold("orders is up")) (data in \(stack.dataDirectory); Ctrl-C stops everything)
@@ -69,6 +79,7 @@ enum Banner {
               OrderCommand        http://\(stack.host):\(stack.commandPort)
               OrderQuery          http://\(stack.host):\(stack.queryPort)   read model in order-query.sqlite
               Notifier            http://\(stack.host):\(stack.notifierPort)   notifications in \(stack.notificationsFile)
+              Console             \(consoleLine)
               admin token         \(tokenWasGiven ? "your ADMIN_TOKEN" : token)\(tokenWasGiven ? "" : " (export ADMIN_TOKEN=\(token) for orders rebuild / replay)")
 
             Try, in another terminal:

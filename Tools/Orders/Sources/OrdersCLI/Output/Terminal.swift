@@ -8,11 +8,17 @@ public enum Terminal {
     static let colour = isTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
     public static func line(_ text: String = "") {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            // The reader went away (`orders events | head`): stop quietly, as a process
+            // killed by SIGPIPE does (status 128 + 13), instead of crashing.
+            exit(141)
+        }
     }
 
     public static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
 
     /// One JSON value on one line (a service's answer, as it gave it).
