@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 import compose_environment as compose
+from console import Console
 from helpers import Broker, free_port, kafkawire_bin, port_accepts, wait_until
 from notifier import Notifier, expected_notifications, read_jsonl
 from order_command import Client, OrderCommand, end_offsets, fold_log, partition_of
@@ -55,6 +56,7 @@ class Stack:
     notifier: Notifier
     sink: Path
     clis: list  # the CLI, once per OrderCommand instance (ORDERS_COMMAND_URL); commands take turns
+    console: object = None  # the web console, as the compose file configures it (compose only)
 
     @property
     def cli(self) -> OrdersCLI:
@@ -210,11 +212,12 @@ def compose_stack(request, tmp_path, sink):
                    detail=lambda: f" (owners: {[oc.status()['owners'] for oc in commands]})")
         oq = start(OrderQuery, "order-query")
         nt = start(Notifier, "notifier")
+        console = start(Console, "console")
         base = {"ORDERS_QUERY_URL": oq.url, "ORDERS_NOTIFIER_URL": nt.url, "ADMIN_TOKEN": TOKEN,
                 "KAFKA_BOOTSTRAP_SERVERS": compose.service_env("order-query", variables)["KAFKA_BOOTSTRAP_SERVERS"]}
         clis = [OrdersCLI({**base, "ORDERS_COMMAND_URL": oc.url}) for oc in commands]
         assert clis[0].env["ORDERS_COMMAND_URL"] == "http://order-command-1:8081", clis[0].env
-        yield Stack(broker, commands, oq, nt, sink, clis)
+        yield Stack(broker, commands, oq, nt, sink, clis, console)
     finally:
         for instance in reversed(started):
             instance.stop()
@@ -320,6 +323,21 @@ class Orders:
 
     def cancel(self, order: Sent, reason: str, json_output: bool) -> dict:
         return self._step(order, json_output, "cancelled", "cancel", order.order_id, "--reason", reason, status="cancelled")
+
+
+def check_console(stack: Stack, order: "Sent") -> None:
+    """The console as the compose file configures it reaches the services by their compose
+    host names: the order's page has order-query's row, /system/status every partition's owner
+    and no service out of reach."""
+    client = stack.console.client()
+    status = client.request("GET", "/system/status").body
+    owners = {p["owner"] for p in status["partitions"]}
+    assert owners == {"http://order-command-1:8081", "http://order-command-2:8081"}, status
+    assert [s for s in status["services"] if s.get("problem")] == [], status["services"]
+    page = client.request("GET", f"/orders/{order.order_id}")
+    html = page.raw.decode()
+    assert page.status == 200 and '<dl id="read-model">' in html, html[-2000:]
+    assert html.count(f'<dd data-field="status">{order.status}</dd>') == 2, html[-2000:]
 
 
 def wait_lag_zero(stack: Stack, timeout: float = 120.0) -> list:
@@ -432,6 +450,8 @@ def test_every_command_end_to_end_against_the_services_in_their_own_processes(st
 
     # ---- list, stats, customer: the read model, against a fold of the log done in Python
     wait_lag_zero(stack)
+    if stack.console:
+        check_console(stack, ann)
     expected = expected_read_model(bootstrap, PARTITIONS)
     listed = all_listed(cli)
     assert sorted(x["orderId"] for x in listed) == sorted(sent)
