@@ -73,7 +73,7 @@ trap cleanup EXIT
 embedded() {  # run
     local kport cport qport nport
     kport="$(free_port)"; cport="$(free_port)"; qport="$(free_port)"; nport="$(free_port)"
-    "$WORK/bin/orders" up --data-dir "$WORK/embedded-$1" --log-level warning \
+    "$WORK/bin/orders" up --data-dir "$WORK/embedded-$1" --log-level warning --no-console \
         --kafka-bootstrap-servers "127.0.0.1:$kport" --command-url "http://127.0.0.1:$cport" \
         --query-url "http://127.0.0.1:$qport" --notifier-url "http://127.0.0.1:$nport" \
         </dev/null >"$WORK/embedded-$1.log" 2>&1 &
