@@ -53,6 +53,15 @@ def relay(what, body=False, parameters=None):
     return op
 
 
+dead_letters = obj({
+    "topic": {"type": "string"},
+    "entries": {"type": "array", "items": obj({
+        "position": {"type": "string"}, "orderId": {"type": "string"}, "eventType": {"type": "string"},
+        "version": {"type": "integer"}, "sink": {"type": "string"}, "error": {"type": "string"},
+        "attempts": {"type": "integer"}, "source": {"type": "string"}, "deadLetteredAt": {"type": "string"}},
+        required=["position"])},
+    "problem": {"type": "string"},
+}, required=["topic", "entries"])
 system_status = obj({
     "takenAtMs": {"type": "integer"},
     "logProblem": {"type": "string"},
@@ -142,6 +151,9 @@ doc = {
             "summary": "Per partition the log's end, OrderCommand's owner, OrderQuery's and the notifier's positions "
                        "and lag; the dead-letter topic; the services' counters. What cannot be had is null, and said.",
             "responses": {"200": ok(system_status)}}},
+        "/system/dead-letters": {"get": {
+            "summary": "The last entries of the notifier's dead-letter topic (its name from the notifier's /status), newest first",
+            "responses": {"200": ok(dead_letters)}}},
         "/try": {"get": {"summary": "The try page (HTML): place an order and step it through its lifecycle",
                          "responses": {"200": html("the page")}}},
         "/token": {"post": {

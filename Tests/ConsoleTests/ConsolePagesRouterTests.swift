@@ -176,6 +176,35 @@ import Testing
         }
     }
 
+    @Test func theDeadLettersAreReadFromTheTopicTheNotifierNames() async throws {
+        let source = MemoryLogSource()
+        source.deadLetter(DeadLetter(position: "0:0", orderId: "o-1", eventType: "OrderPlaced", version: 1, sink: "webhook", error: "HTTP 500", attempts: 3, source: "2:7"), topic: "custom.dlq")
+        source.deadLetter(DeadLetter(position: "1:0", orderId: "o-2", sink: "webhook", error: "timeout", attempts: 3), topic: "custom.dlq")
+        let api = MemoryServiceAPI()
+        api.answer(.notifier, "/status", json: #"{"group":"notifier","topic":"orders.events","partitions":[{"partition":0,"foldedOffset":3,"endOffset":3,"lag":0,"owned":true,"pending":0,"delivered":3,"deadLettered":2}],"deliveries":{"pending":0,"delivered":3,"deadLettered":2},"deadLetterTopic":{"topic":"custom.dlq","records":2},"sinks":["webhook"]}"#)
+        try await withRouter(source, api: api) { client in
+            try await client.execute(uri: "/system/dead-letters", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try jsonObject(response)
+                #expect(body["topic"] as? String == "custom.dlq")
+                let entries = try #require(body["entries"] as? [[String: Any]])
+                #expect(entries.map { $0["orderId"] as? String } == ["o-2", "o-1"], "newest first")
+                #expect(entries[1]["source"] as? String == "2:7" && entries[1]["error"] as? String == "HTTP 500")
+            }
+        }
+        // Without the notifier: the contract's topic name, which this log does not have: said, not failed.
+        let down = MemoryServiceAPI()
+        down.takeDown(.notifier)
+        try await withRouter(source, api: down) { client in
+            try await client.execute(uri: "/system/dead-letters", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try jsonObject(response)
+                #expect(body["topic"] as? String == "orders.notifications.dlq")
+                #expect((body["problem"] as? String)?.contains("cannot be read") == true)
+            }
+        }
+    }
+
     @Test func theTryPageSendsCommandsThroughWithTheirKeysAndTokensAndRelaysTheAnswers() async throws {
         let api = MemoryServiceAPI()
         api.answer(.orderCommand, "/orders", method: "POST", status: 201, json: #"{"orderId":"o-9","version":1,"position":"1:4"}"#)
@@ -224,7 +253,7 @@ import Testing
 
     @Test func thePagesRoutesRefuseOtherMethods() async throws {
         try await withRouter { client in
-            for (path, allowed) in [("/orders/o-1", "GET"), ("/system", "GET"), ("/system/status", "GET"), ("/try", "GET"),
+            for (path, allowed) in [("/orders/o-1", "GET"), ("/system", "GET"), ("/system/status", "GET"), ("/system/dead-letters", "GET"), ("/try", "GET"),
                                     ("/token", "POST"), ("/api/order-command/orders", "POST"), ("/api/order-query/admin/rebuild/1", "GET")] {
                 let method: HTTPRequest.Method = allowed == "GET" ? .delete : .put
                 try await client.execute(uri: path, method: method) { response in

@@ -142,7 +142,7 @@ import Testing
                 let document = try jsonObject(response)
                 let paths = try #require(document["paths"] as? [String: Any])
                 #expect(Set(paths.keys) == [
-                    "/", "/log", "/log/events", "/orders", "/orders/{id}", "/system", "/system/status", "/try", "/token",
+                    "/", "/log", "/log/events", "/orders", "/orders/{id}", "/system", "/system/status", "/system/dead-letters", "/try", "/token",
                     "/api/order-command/orders", "/api/order-command/orders/{id}/{action}", "/api/notifier/admin/dlq/redrive",
                     "/api/order-query/admin/rebuild", "/api/order-query/admin/rebuild/{id}",
                     "/health/live", "/health/ready", "/metrics", "/openapi.json",

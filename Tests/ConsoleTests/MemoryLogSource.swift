@@ -23,6 +23,7 @@ final class MemoryLogSource: LogSource, Sendable {
         var readers = 0
         var unavailable: String?
         var failReading: String?
+        var deadLetters: [String: [DeadLetter]] = [:]
     }
 
     init(partitionCount: Int32 = 3, finite: Bool = false) {
@@ -133,6 +134,17 @@ final class MemoryLogSource: LogSource, Sendable {
         case "OrderCancelled": .cancelled
         default: nil
         }
+    }
+
+    /// Adds an entry to the dead-letter topic `topic` (the newest).
+    func deadLetter(_ letter: DeadLetter, topic: String = "orders.notifications.dlq") {
+        state.withLockedValue { $0.deadLetters[topic, default: []].append(letter) }
+    }
+
+    func deadLetters(topic: String, count: Int) async throws -> [DeadLetter] {
+        if let reason = state.withLockedValue({ $0.unavailable }) { throw Failure(description: reason) }
+        guard let letters = state.withLockedValue({ $0.deadLetters[topic] }) else { throw Failure(description: "no topic \(topic)") }
+        return Array(letters.reversed().prefix(count))
     }
 
     func endOffsets() async throws -> [Int32: Int64] {

@@ -255,3 +255,47 @@ def test_a_hundred_clients_ten_never_reading_while_2000_commands_go_through(brok
     # 100 streams, each with its own consumer and fold and a buffer of at most 200 events: tens
     # of MiB. A stalled client that kept everything would hold the whole log, for each of the 10.
     assert grown_mib < 400, f"the console grew by {grown_mib:.0f} MiB"
+
+
+@pytest.mark.timeout(600)
+def test_the_system_pages_dead_letters_come_from_the_topic_and_redrive_with_the_admin_token(
+        broker, order_commands, notifiers, webhooks, console):
+    """A webhook that refuses one order (400: dead-lettered at once): the console lists the entry
+    from the dead-letter topic, with why; its redrive is relayed to the notifier with the
+    caller's token, refused without the admin token, and delivers once the webhook takes it."""
+    from helpers import wait_until
+    from notifier import notifier_env, sink_name
+    from order_query import fresh_postgres_database
+
+    admin = "console-dlq-admin"
+    oc = order_commands(broker)
+    refusing = {"on": True}
+    receiver = webhooks(policy=lambda arrival: 400 if refusing["on"] and arrival.order_id == "dl-1" else 200)
+    nt = notifiers(broker, fresh_postgres_database("console_dlq_nt"),
+                   env=notifier_env(receiver, admin_token=admin, max_attempts=2, retry_base_ms=50))
+    console.env = {"ORDERS_COMMAND_URL": oc.url, "ORDERS_NOTIFIER_URL": nt.url}
+    console.start()
+    client = Client(oc.port)
+    place(client, "dl-1")
+    place(client, "dl-2")
+    nt.wait_settled(at_least=2)
+
+    c = Client(console.port)
+    found = {}
+
+    def listed() -> bool:
+        found["entries"] = c.request("GET", "/system/dead-letters").body["entries"]
+        return bool(found["entries"])
+    wait_until(listed, "the dead-letter entry", 60)
+    entries = found["entries"]
+    assert [e["orderId"] for e in entries] == ["dl-1"], entries
+    entry = entries[0]
+    assert entry["sink"] == sink_name(receiver) and entry["eventType"] == "OrderPlaced" and entry["version"] == 1, entry
+    assert "400" in entry["error"] and entry["attempts"] == 1, entry
+
+    refused = c.request("POST", "/api/notifier/admin/dlq/redrive", {})
+    assert refused.status == 401 and refused.body["type"] == "/problems/unauthorized", (refused.status, refused.body)
+    refusing["on"] = False
+    redriven = c.request("POST", "/api/notifier/admin/dlq/redrive", {}, headers={"Authorization": f"Bearer {admin}"})
+    assert redriven.status == 202 and redriven.body == {"redriven": 1}, (redriven.status, redriven.body)
+    wait_until(lambda: any(a.order_id == "dl-1" and a.ok for a in receiver.snapshot()), "the redriven delivery", 60)

@@ -101,29 +101,30 @@ public struct LogReader: Sendable {
         }
     }
 
-    /// Reads `partitions` from the beginning; `stopAt` bounds each (exclusive), else the end
+    /// Reads `partitions` from the beginning (or from `start`'s offset, for a reader that needs
+    /// no verdicts: the dead-letter topic); `stopAt` bounds each (exclusive), else the end
     /// offsets at the start (or never, with `follow`). `atEnd` runs once every partition has
     /// reached its starting end (when following, before the records that come after).
     /// A slow `handle` slows the reading: records are fetched only as fast as it takes them.
     /// `stopsOnSignals`: SIGTERM and SIGINT end the reading (a command line's Ctrl-C); a
     /// service leaves its signals to its own lifecycle.
     public func read(
-        _ partitions: [Int32], stopAt: [Int32: Int64]? = nil, follow: Bool = false, stopsOnSignals: Bool = false,
-        atEnd: () async throws -> Void = {}, handle: (ConsumerRecord) async throws -> Void
+        _ partitions: [Int32], from start: [Int32: Int64] = [:], stopAt: [Int32: Int64]? = nil, follow: Bool = false,
+        stopsOnSignals: Bool = false, atEnd: () async throws -> Void = {}, handle: (ConsumerRecord) async throws -> Void
     ) async throws {
         let topicPartitions = partitions.map { TopicPartition(topic, $0) }
         var configuration = KafkaConsumerConfiguration(
             client: client, consumption: .partitions(topicPartitions))
         configuration.autoOffsetReset = .earliest
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
-        for partition in topicPartitions { try consumer.seek(partition, to: .beginning) }
+        for partition in topicPartitions { try consumer.seek(partition, to: start[partition.partition].map { .offset($0) } ?? .beginning) }
         let ends: [Int32: Int64]
         if let stopAt {
             ends = stopAt
         } else {
             ends = Dictionary(uniqueKeysWithValues: try await consumer.endOffsets(topicPartitions).map { ($0.key.partition, $0.value) })
         }
-        var remaining = Set(partitions.filter { (ends[$0] ?? 0) > 0 })
+        var remaining = Set(partitions.filter { (ends[$0] ?? 0) > (start[$0] ?? 0) })
         let services = ServiceGroup(configuration: .init(services: [consumer], gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await services.run() }

@@ -1664,6 +1664,75 @@ enum ConsoleOpenAPIDocument {
     "summary": "The system page (HTML); its script polls /system/status"
    }
   },
+  "/system/dead-letters": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "additionalProperties": false,
+         "properties": {
+          "entries": {
+           "items": {
+            "additionalProperties": false,
+            "properties": {
+             "attempts": {
+              "type": "integer"
+             },
+             "deadLetteredAt": {
+              "type": "string"
+             },
+             "error": {
+              "type": "string"
+             },
+             "eventType": {
+              "type": "string"
+             },
+             "orderId": {
+              "type": "string"
+             },
+             "position": {
+              "type": "string"
+             },
+             "sink": {
+              "type": "string"
+             },
+             "source": {
+              "type": "string"
+             },
+             "version": {
+              "type": "integer"
+             }
+            },
+            "required": [
+             "position"
+            ],
+            "type": "object"
+           },
+           "type": "array"
+          },
+          "problem": {
+           "type": "string"
+          },
+          "topic": {
+           "type": "string"
+          }
+         },
+         "required": [
+          "topic",
+          "entries"
+         ],
+         "type": "object"
+        }
+       }
+      },
+      "description": "OK"
+     }
+    },
+    "summary": "The last entries of the notifier's dead-letter topic (its name from the notifier's /status), newest first"
+   }
+  },
   "/system/status": {
    "get": {
     "responses": {

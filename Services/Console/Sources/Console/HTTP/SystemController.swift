@@ -22,12 +22,16 @@ struct SystemController: Sendable {
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: tryPage.render())))
         }
+        router.get("/system/dead-letters") { request, _ in
+            let body = await DeadLetterEntries.gather(source: source, api: api, authorization: CallerToken.authorization(request))
+            return jsonResponse(body, headers: [.cacheControl: "no-store"])
+        }
         router.get("/system/status") { request, _ in
             let status = await SystemStatus.gather(source: source, api: api, authorization: CallerToken.authorization(request))
             return jsonResponse(status, headers: [.cacheControl: "no-store"])
         }
         router.post("/token") { request, _ in await answer { try await CallerToken.save(request) } }
-        for path in ["/system", "/system/status", "/try"] {
+        for path in ["/system", "/system/status", "/system/dead-letters", "/try"] {
             MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.get])
         }
         MethodNotAllowed.register(router, path: "/token", allowed: [.post])

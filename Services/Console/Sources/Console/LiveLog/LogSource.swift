@@ -29,6 +29,10 @@ protocol LogSource: Sendable {
 
     /// Every partition's end offset now (the system page).
     func endOffsets() async throws -> [Int32: Int64]
+
+    /// The last `count` entries of each partition of the dead-letter topic `topic`, newest
+    /// first, at most `count` in all (the system page).
+    func deadLetters(topic: String, count: Int) async throws -> [DeadLetter]
 }
 
 /// The log in Kafka, read with `LogReader`: every stream its own consumer, without a group.
@@ -76,5 +80,18 @@ struct KafkaLogSource: LogSource {
     func endOffsets() async throws -> [Int32: Int64] {
         let count = try await topic().partitionCount
         return try await reader.offsets(at: nil, partitions: Array(0..<count))
+    }
+
+    func deadLetters(topic name: String, count: Int) async throws -> [DeadLetter] {
+        let dlq = LogReader(client: reader.client, topic: name)
+        let partitions = Array(0..<(try await dlq.describe().partitionCount))
+        let ends = try await dlq.offsets(at: nil, partitions: partitions)
+        // A start below the log's start (records deleted by retention) reads from its start.
+        let start = ends.mapValues { max(0, $0 - Int64(count)) }
+        var entries: [(timestamp: Int64, letter: DeadLetter)] = []
+        try await dlq.read(partitions, from: start, stopAt: ends) { record in
+            entries.append((record.timestamp, DeadLetter(record)))
+        }
+        return entries.sorted { $0.timestamp > $1.timestamp }.prefix(count).map(\.letter)
     }
 }

@@ -1,7 +1,7 @@
 import Mustache
 
 /// The system page: per partition the log's end, OrderCommand's owner, OrderQuery's and the
-/// notifier's positions and lag; the dead-letter topic with its redrive; rebuilds with their
+/// notifier's positions and lag; the dead-letter topic's entries with their redrive; rebuilds with their
 /// progress; small charts of the services' rates and latencies. Its script polls
 /// `/system/status` every second and redraws; the admin actions go through `/api/...` with
 /// the admin token typed into the page (kept in the page only, never stored).
@@ -37,6 +37,14 @@ struct SystemPage: Sendable {
         <figure><figcaption>Events applied/s (OrderQuery) <strong data-chart-value="applied">—</strong></figcaption><svg class="chart" data-chart="applied" viewBox="0 0 120 40" preserveAspectRatio="none" role="img" aria-label="Events applied per second, last two minutes"><polyline points=""/></svg></figure>
         <figure><figcaption>Notifications delivered/s <strong data-chart-value="delivered">—</strong></figcaption><svg class="chart" data-chart="delivered" viewBox="0 0 120 40" preserveAspectRatio="none" role="img" aria-label="Notifications delivered per second, last two minutes"><polyline points=""/></svg></figure>
         </div>
+        </section>
+        <section aria-labelledby="dead-letters-heading">
+        <h2 id="dead-letters-heading">Dead letters</h2>
+        <p class="note" id="dead-letters-note">The last entries of the notifier's dead-letter topic, newest first. They stay in the topic after a redrive; the order's page shows each delivery's status.</p>
+        <div class="scroll"><table id="dead-letter-entries">
+        <thead><tr><th scope="col">Position</th><th scope="col">Order</th><th scope="col">Event</th><th scope="col">Version</th><th scope="col">Sink</th><th scope="col">Attempts</th><th scope="col">Error</th><th scope="col" class="optional">Event's position</th></tr></thead>
+        <tbody></tbody>
+        </table></div>
         </section>
         <section aria-labelledby="admin-heading">
         <h2 id="admin-heading">Operations</h2>
@@ -121,7 +129,33 @@ struct SystemPage: Sendable {
             return { status: response.status, body: await response.json().catch(() => ({})) };
           };
           const tell = (answer) => { $("admin-answer").textContent = answer.body.detail ? answer.status + ": " + answer.body.detail : JSON.stringify(answer.body); };
-          $("redrive").addEventListener("click", async () => tell(await admin("POST", "/api/notifier/admin/dlq/redrive")));
+          const deadLetters = async () => {
+            try {
+              const body = await (await fetch("/system/dead-letters", { cache: "no-store" })).json();
+              $("dead-letter-entries").tBodies[0].replaceChildren(...body.entries.map((e) => {
+                const tr = document.createElement("tr");
+                tr.dataset.position = e.position;
+                const order = document.createElement("td");
+                if (e.orderId) {
+                  const link = document.createElement("a");
+                  link.href = "/orders/" + encodeURIComponent(e.orderId);
+                  link.textContent = e.orderId;
+                  order.append(link);
+                } else {
+                  order.textContent = "—";
+                }
+                const source = td(e.source);
+                source.className = "optional";
+                tr.append(td(e.position), order, td(e.eventType), td(e.version), td(e.sink), td(e.attempts), td(e.error), source);
+                return tr;
+              }));
+              if (body.problem) $("dead-letters-note").textContent = body.problem;
+            } catch (error) {
+              // The next round tries again.
+            }
+          };
+          const everyFewSeconds = () => { deadLetters(); setTimeout(everyFewSeconds, 5000); };
+          $("redrive").addEventListener("click", async () => { tell(await admin("POST", "/api/notifier/admin/dlq/redrive")); deadLetters(); });
           $("rebuild").addEventListener("click", async () => {
             const started = await admin("POST", "/api/order-query/admin/rebuild");
             tell(started);
@@ -138,6 +172,7 @@ struct SystemPage: Sendable {
             follow();
           });
           poll();
+          everyFewSeconds();
         })();
         </script>
         </body>
