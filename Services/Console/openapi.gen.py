@@ -43,11 +43,8 @@ def relay(what, body=False, parameters=None):
     headers = [{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}]
     op = {"summary": f"Relays {what}, with the caller's token and Idempotency-Key, and answers as it answered",
           "parameters": (parameters or []) + headers,
-          "responses": {**{code: {"description": "the service's answer", "content": {
-              "application/json": {"schema": {"type": "object"}}, "application/problem+json": {"schema": {"type": "object"}}}}
-              for code in ["200", "201", "202", "400", "401", "403", "404", "405", "409", "413", "415", "422"]},
-              "503": {"description": "the service's 503, or the console's when the service does not answer (unavailable)",
-                      "content": {"application/problem+json": {"schema": {"type": "object"}}}}}}
+          "responses": {**{code: ref("Relayed") for code in ["200", "201", "202", "400", "401", "403", "404", "405", "409", "413", "415", "422"]},
+                        "503": ref("RelayedUnavailable")}}
     if body:
         op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {}}}}
     return op
@@ -106,6 +103,10 @@ after = {"name": "after", "in": "query", "required": False, "schema": {"type": "
 last_event_id = {"name": "Last-Event-ID", "in": "header", "required": False, "schema": after["schema"],
                  "description": "the id of the last event a browser got, sent when it reconnects"}
 responses = {
+    "Relayed": {"description": "the service's answer, as it gave it", "content": {
+        "application/json": {"schema": {"type": "object"}}, "application/problem+json": {"schema": {"type": "object"}}}},
+    "RelayedUnavailable": {"description": "the service's 503, or the console's when the service does not answer (unavailable)",
+                           "content": {"application/problem+json": {"schema": {"type": "object"}}}},
     "Validation": problem_response("validation: an unknown query parameter, or a malformed or impossible value", "validation", 400),
     "Unavailable": problem_response("unavailable: the log (Kafka) cannot be read, or the service is shutting down",
                                     "unavailable", 503, retry=True),

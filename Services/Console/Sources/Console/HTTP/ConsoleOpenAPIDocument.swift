@@ -6,6 +6,31 @@ enum ConsoleOpenAPIDocument {
 {
  "components": {
   "responses": {
+   "Relayed": {
+    "content": {
+     "application/json": {
+      "schema": {
+       "type": "object"
+      }
+     },
+     "application/problem+json": {
+      "schema": {
+       "type": "object"
+      }
+     }
+    },
+    "description": "the service's answer, as it gave it"
+   },
+   "RelayedUnavailable": {
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "type": "object"
+      }
+     }
+    },
+    "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+   },
    "Unavailable": {
     "content": {
      "application/problem+json": {
@@ -141,194 +166,43 @@ enum ConsoleOpenAPIDocument {
     },
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "202": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "400": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "401": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "403": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "404": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "405": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "409": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "413": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "415": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+      "$ref": "#/components/responses/RelayedUnavailable"
      }
     },
     "summary": "Relays the notifier's POST /admin/dlq/redrive (admin), with the caller's token and Idempotency-Key, and answers as it answered"
@@ -356,194 +230,43 @@ enum ConsoleOpenAPIDocument {
     },
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "202": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "400": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "401": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "403": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "404": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "405": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "409": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "413": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "415": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+      "$ref": "#/components/responses/RelayedUnavailable"
      }
     },
     "summary": "Relays OrderCommand's POST /orders, with the caller's token and Idempotency-Key, and answers as it answered"
@@ -594,194 +317,43 @@ enum ConsoleOpenAPIDocument {
     },
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "202": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "400": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "401": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "403": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "404": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "405": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "409": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "413": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "415": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+      "$ref": "#/components/responses/RelayedUnavailable"
      }
     },
     "summary": "Relays OrderCommand's POST /orders/{id}/{action}, with the caller's token and Idempotency-Key, and answers as it answered"
@@ -809,194 +381,43 @@ enum ConsoleOpenAPIDocument {
     },
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "202": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "400": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "401": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "403": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "404": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "405": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "409": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "413": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "415": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+      "$ref": "#/components/responses/RelayedUnavailable"
      }
     },
     "summary": "Relays OrderQuery's POST /admin/rebuild (admin), with the caller's token and Idempotency-Key, and answers as it answered"
@@ -1025,194 +446,43 @@ enum ConsoleOpenAPIDocument {
     ],
     "responses": {
      "200": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "201": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "202": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "400": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "401": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "403": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "404": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "405": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "409": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "413": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "415": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "422": {
-      "content": {
-       "application/json": {
-        "schema": {
-         "type": "object"
-        }
-       },
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's answer"
+      "$ref": "#/components/responses/Relayed"
      },
      "503": {
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "type": "object"
-        }
-       }
-      },
-      "description": "the service's 503, or the console's when the service does not answer (unavailable)"
+      "$ref": "#/components/responses/RelayedUnavailable"
      }
     },
     "summary": "Relays OrderQuery's GET /admin/rebuild/{id} (admin), with the caller's token and Idempotency-Key, and answers as it answered"
