@@ -81,6 +81,7 @@ struct LogPage: Sendable {
           let lastId = null;
           let paused = false;
           let scheduled = false;
+          let calmAfter = 0;
           let source = null;
 
           const say = (text) => { status.textContent = text; };
@@ -107,11 +108,15 @@ struct LogPage: Sendable {
               cell(e.actor || "—", "optional"));
             return tr;
           };
-          // Rows are added in batches, a few times a second, whatever the rate of events.
+          // Rows are added in batches: at most once a frame while events trickle in (each shows
+          // within a frame), at most ten times a second once a batch is large (thousands of
+          // events a second cost a few DOM updates, not one per event). A hidden tab draws
+          // none; what waits is capped below.
           const flush = () => {
             scheduled = false;
             count.textContent = received.toLocaleString("en");
             if (paused || pending.length === 0) return;
+            if (pending.length > 100) calmAfter = performance.now() + 100;
             const batch = pending.length > maxRows ? pending.slice(-maxRows) : pending;
             pending = [];
             const fragment = document.createDocumentFragment();
@@ -119,7 +124,12 @@ struct LogPage: Sendable {
             rows.prepend(fragment);
             while (rows.rows.length > maxRows) rows.deleteRow(-1);
           };
-          const schedule = () => { if (!scheduled) { scheduled = true; setTimeout(flush, 100); } };
+          const schedule = () => {
+            if (scheduled) return;
+            scheduled = true;
+            const wait = calmAfter - performance.now();
+            if (wait > 0) setTimeout(() => requestAnimationFrame(flush), wait); else requestAnimationFrame(flush);
+          };
 
           const connect = () => {
             const url = lastId ? base + (base.includes("?") ? "&" : "?") + "after=" + encodeURIComponent(lastId) : base;
