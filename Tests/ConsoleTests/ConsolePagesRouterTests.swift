@@ -240,6 +240,35 @@ import Testing
         #expect(placed.body.map { String(buffer: $0) } == #"{"customerId":"alice"}"#)
     }
 
+    @Test func theAdminRelaysPassTheCallersTokenAndAnswerAsTheServiceDid() async throws {
+        let api = MemoryServiceAPI()
+        api.answer(.orderQuery, "/admin/rebuild", method: "POST", status: 202, json: #"{"id":3,"generation":4,"status":"building"}"#)
+        api.answer(.orderQuery, "/admin/rebuild/3", json: #"{"id":3,"generation":4,"status":"live","recordsRead":10}"#)
+        api.answer(.notifier, "/admin/dlq/redrive", method: "POST", status: 202, json: #"{"redriven":2}"#)
+        try await withRouter(api: api) { client in
+            let admin: HTTPFields = [.authorization: "Bearer admin-token", .contentType: "application/json"]
+            try await client.execute(uri: "/api/order-query/admin/rebuild", method: .post, headers: admin, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .accepted)
+                let body = try jsonObject(response)
+                #expect(body["id"] as? Int == 3)
+            }
+            try await client.execute(uri: "/api/order-query/admin/rebuild/3", method: .get, headers: admin) { response in
+                #expect(response.status == .ok)
+                let body = try jsonObject(response)
+                #expect(body["status"] as? String == "live")
+            }
+            try await client.execute(uri: "/api/notifier/admin/dlq/redrive", method: .post, headers: admin, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .accepted)
+                let body = try jsonObject(response)
+                #expect(body["redriven"] as? Int == 2)
+            }
+        }
+        #expect(api.requests.map { "\($0.service.rawValue) \($0.method) \($0.path)" } == [
+            "order-query POST /admin/rebuild", "order-query GET /admin/rebuild/3", "notifier POST /admin/dlq/redrive",
+        ])
+        #expect(api.requests.allSatisfy { $0.authorization == "Bearer admin-token" })
+    }
+
     @Test func aServiceThatDoesNotAnswerIsUnavailableForTheRelay() async throws {
         let api = MemoryServiceAPI()
         api.takeDown(.notifier)
