@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where the screenshots go: the test command keeps them under .build/ (kept out of git).
@@ -70,23 +71,26 @@ class Browser:
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)
 
-    def wait_for(self, what: str, condition, timeout: float = 90.0, interval: float = 0.2):
-        """Returns condition()'s first truthy value; fails with `what` after `timeout` seconds.
-        Elements the page replaces while we look are looked at again."""
-        deadline = time.monotonic() + timeout
-        last_error = None
-        while True:
+    def wait_for(self, what: str, condition, timeout: float = 90.0):
+        """Returns condition()'s first truthy value, waited for with the suite's one poll
+        (helpers.wait_until); a timeout fails with `what` and keeps a screenshot. Elements the
+        page replaces while we look are looked at again."""
+        found = {}
+
+        def holds() -> bool:
             try:
-                value = condition()
-                if value:
-                    return value
+                found["value"] = condition()
             except (StaleElementReferenceException, WebDriverException) as error:
-                last_error = error
-            if time.monotonic() > deadline:
-                self.screenshot(f"timeout-{what.replace(' ', '-')[:60]}")
-                raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}"
-                                     + (f" (last error: {last_error})" if last_error else ""))
-            time.sleep(interval)
+                found["error"] = error
+                return False
+            return bool(found["value"])
+
+        def detail() -> str:
+            path = self.screenshot(f"timeout-{what.replace(' ', '-')[:60]}")
+            return f" (screenshot {path}" + (f"; last error: {found['error']}" if "error" in found else "") + ")"
+
+        wait_until(holds, what, timeout, detail=detail)
+        return found["value"]
 
     def screenshot(self, name: str) -> Path:
         ARTEFACTS.mkdir(parents=True, exist_ok=True)

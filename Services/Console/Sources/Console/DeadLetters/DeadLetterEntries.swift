@@ -6,8 +6,7 @@ enum DeadLetterEntries {
 
     static func gather(source: any LogSource, api: any ServiceAPI, authorization: String?) async -> DeadLettersBody {
         var topic = defaultTopic
-        if let answer = try? await api.send(UpstreamRequest(service: .notifier, path: "/status", authorization: authorization)),
-           answer.isSuccess, let status = UpstreamBodies.decode(SystemStatus.NotifierStatus.self, answer.body) {
+        if case .value(let status) = await api.fetch(SystemStatus.NotifierStatus.self, from: .notifier, "/status", authorization: authorization) {
             topic = status.deadLetterTopic.topic
         }
         do {

@@ -17,34 +17,35 @@ struct ConsoleAuthentication<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         if OpenRoutes.contains(path) || path == "/token" { return try await next(request, context) }
         guard let authorization = CallerToken.authorization(request), authorization.hasPrefix("Bearer ") else {
-            return refuse(request, status: .unauthorized, detail: "send a bearer token (Authorization: Bearer, or save one with POST /token)")
+            return refuse(request, TokenAuthentication<Context>.unauthorized(.missing))
         }
         let principal: Principal
         do {
             principal = try await verifier.verify(String(authorization.dropFirst("Bearer ".count)))
         } catch {
-            return refuse(request, status: .unauthorized, detail: error.description)
+            return refuse(request, TokenAuthentication<Context>.unauthorized(error))
         }
-        guard !principal.roles.isDisjoint(with: [.staff, .admin]) else {
-            return refuse(request, status: .forbidden, detail: "the console shows every order: it needs the role staff or admin")
+        guard !principal.roles.isDisjoint(with: Self.roles) else {
+            return refuse(request, TokenAuthentication<Context>.forbidden(needing: Self.roles, principal))
         }
         return try await Principal.$current.withValue(principal) { try await next(request, context) }
     }
 
-    private func refuse(_ request: Request, status: HTTPResponse.Status, detail: String) -> Response {
-        let wantsPage = request.method == .get && (request.headers[.accept] ?? "").contains("text/html")
-        var response: Response
-        if wantsPage {
-            let html = SignInPage.render(back: request.uri.path, detail: detail)
-            response = Response(
-                status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: html)))
-        } else if status == .forbidden {
-            response = ProblemResponse.make(kind: "forbidden", title: "The token does not allow this", status: status, detail: detail)
-        } else {
-            response = ProblemResponse.make(kind: "unauthorized", title: "A valid bearer token is required", status: status, detail: detail)
-        }
-        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"orders\"" }
-        return response
+    /// The console shows every order: staff's view.
+    static var roles: Set<Principal.Role> { [.staff, .admin] }
+
+    /// The services' problem answer, or for a browser asking for a page, a page with the form
+    /// that gives a token (same status and challenge).
+    private func refuse(_ request: Request, _ problem: Response) -> Response {
+        guard request.method == .get, (request.headers[.accept] ?? "").contains("text/html") else { return problem }
+        var page = Response(
+            status: problem.status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: SignInPage.render(
+                back: request.uri.path,
+                detail: problem.status == .forbidden
+                    ? "the console shows every order: it needs the role staff or admin"
+                    : "send a bearer token (Authorization: Bearer, or save one with the form below)"))))
+        page.headers[.wwwAuthenticate] = problem.headers[.wwwAuthenticate]
+        return page
     }
 }

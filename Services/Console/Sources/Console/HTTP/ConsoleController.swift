@@ -73,7 +73,7 @@ struct ConsoleController: Sendable {
         let query: LiveLogQuery
         do throws(LiveLogQuery.Refusal) {
             // `after` is checked even when the header wins: a malformed one is a mistake either way.
-            if let after, header != nil { _ = try LiveLogQuery(parameters: [], lastEventID: after, partitionCount: topic.partitionCount) }
+            if let after, header != nil { _ = try LiveLogQuery.cursor(after, partitionCount: topic.partitionCount) }
             query = try LiveLogQuery(parameters: parameters, lastEventID: header ?? after, partitionCount: topic.partitionCount)
         } catch {
             throw ConsoleProblem(.validation, error.detail)

@@ -16,8 +16,7 @@ struct OrderController: Sendable {
             await answer {
                 let id = request.uri.queryParameters["id"].map(String.init) ?? ""
                 let orderId = try Self.orderId(id.trimmingCharacters(in: .whitespaces))
-                let path = "/orders/" + (orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? orderId)
-                return Response(status: .seeOther, headers: [.location: path])
+                return Response(status: .seeOther, headers: [.location: "/orders/" + UpstreamRequest.segment(orderId)])
             }
         }
         router.get("/orders/:id") { request, context in
@@ -39,35 +38,29 @@ struct OrderController: Sendable {
     }
 
     private func orderPage(_ orderId: String, authorization: String?) async throws -> Response {
-        let escaped = orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", ":"])) ?? orderId
-        async let readModel = part(UpstreamBodies.Order.self, .orderQuery, "/orders/\(escaped)", authorization, notFound: "Not in the read model (yet).")
-        async let notifications = part(UpstreamBodies.Notifications.self, .notifier, "/orders/\(escaped)/notifications", authorization, notFound: "No notifications.")
+        let path = "/orders/" + UpstreamRequest.segment(orderId)
+        async let readModel = api.fetch(UpstreamBodies.Order.self, from: .orderQuery, path, authorization: authorization)
+        async let notifications = api.fetch(UpstreamBodies.Notifications.self, from: .notifier, path + "/notifications", authorization: authorization)
         let timeline: OrderTimeline
         do {
             timeline = try await source.timeline(of: orderId)
         } catch {
             throw ConsoleProblem(.unavailable, "the log cannot be read: \(error)")
         }
-        let html = page.render(.init(timeline: timeline, readModel: await readModel, notifications: await notifications))
+        let html = page.render(.init(
+            timeline: timeline, readModel: Self.part(await readModel, notFound: "Not in the read model (yet)."),
+            notifications: Self.part(await notifications, notFound: "No notifications.")))
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// A service's view of the order, or in words why it has none.
-    private func part<T: Decodable>(
-        _ type: T.Type, _ service: UpstreamService, _ path: String, _ authorization: String?, notFound: String
-    ) async -> OrderPage.Part<T> {
-        do {
-            let answer = try await api.send(UpstreamRequest(service: service, path: path, authorization: authorization))
-            if answer.status == 404 { return .missing(notFound) }
-            guard answer.isSuccess else { return .missing("\(service.rawValue) answered \(UpstreamBodies.explain(answer))") }
-            guard let value = UpstreamBodies.decode(type, answer.body) else {
-                return .missing("\(service.rawValue) answered something the console cannot read")
-            }
-            return .shown(value)
-        } catch {
-            return .missing("\(error)")
+    private static func part<T>(_ fetched: Fetched<T>, notFound: String) -> OrderPage.Part<T> {
+        switch fetched {
+        case .value(let value): .shown(value)
+        case .notFound: .missing(notFound)
+        case .failed(let why): .missing(why)
         }
     }
 }

@@ -25,7 +25,7 @@ struct RelayController: Sendable {
                 guard Self.orderActions.contains(action) else {
                     throw ConsoleProblem(.validation, "an order action is one of \(Self.orderActions.joined(separator: ", ")), not \(quoted(action))")
                 }
-                return try await relay(request, .orderCommand, "/orders/\(Self.pathSegment(orderId))/\(action)")
+                return try await relay(request, .orderCommand, "/orders/\(UpstreamRequest.segment(orderId))/\(action)")
             }
         }
         router.post("/api/notifier/admin/dlq/redrive") { request, _ in
@@ -47,10 +47,6 @@ struct RelayController: Sendable {
             MethodNotAllowed.register(router, path: RouterPath(path), allowed: [.post])
         }
         MethodNotAllowed.register(router, path: "/api/order-query/admin/rebuild/:id", allowed: [.get])
-    }
-
-    static func pathSegment(_ orderId: String) -> String {
-        orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? orderId
     }
 
     private func relay(_ request: Request, _ service: UpstreamService, _ path: String) async throws -> Response {

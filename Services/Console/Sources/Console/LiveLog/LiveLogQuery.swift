@@ -65,18 +65,22 @@ struct LiveLogQuery: Equatable, Sendable {
                 throw Refusal(detail: "unknown query parameter \(quoted(name)); this route takes \(Self.parameterNames.sorted().joined(separator: ", "))")
             }
         }
-        if let lastEventID {
-            let cursor: StreamCursor
-            do throws(StreamCursor.ParseError) {
-                cursor = try StreamCursor.parse(lastEventID)
-            } catch {
-                throw Refusal(detail: error.description)
-            }
-            if let bad = cursor.next.keys.first(where: { $0 >= partitionCount }) {
-                throw Refusal(detail: "Last-Event-ID names partition \(bad); the topic has partitions 0 to \(partitionCount - 1)")
-            }
-            resume = cursor
+        if let lastEventID { resume = try Self.cursor(lastEventID, partitionCount: partitionCount) }
+    }
+
+    /// A stream's position as a client gives it back (`Last-Event-ID`, `after`), checked
+    /// against the topic.
+    static func cursor(_ text: String, partitionCount: Int32) throws(Refusal) -> StreamCursor {
+        let cursor: StreamCursor
+        do throws(StreamCursor.ParseError) {
+            cursor = try StreamCursor.parse(text)
+        } catch {
+            throw Refusal(detail: error.description)
         }
+        if let bad = cursor.next.keys.first(where: { $0 >= partitionCount }) {
+            throw Refusal(detail: "Last-Event-ID names partition \(bad); the topic has partitions 0 to \(partitionCount - 1)")
+        }
+        return cursor
     }
 
     init() {}

@@ -45,29 +45,26 @@ struct SystemStatus: Encodable, Sendable {
     var counters: Counters
 
     /// The services' own bodies, as far as the page needs them.
-    struct CommandStatus: Decodable { var owners: [String: String] }
-    struct Projection: Decodable {
-        struct Partition: Decodable { var partition: Int32; var storedOffset: Int64 }
+    struct CommandStatus: Decodable, Sendable { var owners: [String: String] }
+    struct Projection: Decodable, Sendable {
+        struct Partition: Decodable, Sendable { var partition: Int32; var storedOffset: Int64 }
         var generation: Int64
         var partitions: [Partition]
     }
-    struct NotifierStatus: Decodable {
-        struct Partition: Decodable { var partition: Int32; var foldedOffset: Int64 }
-        struct DeadLetters: Decodable { var topic: String; var records: Int64 }
+    struct NotifierStatus: Decodable, Sendable {
+        struct Partition: Decodable, Sendable { var partition: Int32; var foldedOffset: Int64 }
+        struct DeadLetters: Decodable, Sendable { var topic: String; var records: Int64 }
         var partitions: [Partition]
         var deadLetterTopic: DeadLetters
     }
 
     /// Asks everything at once; never throws: what cannot be had is said in the status.
     static func gather(source: any LogSource, api: any ServiceAPI, authorization: String?) async -> SystemStatus {
-        func fetch<T: Decodable>(_ type: T.Type, _ service: UpstreamService, _ path: String) async -> (T?, String?) {
-            do {
-                let answer = try await api.send(UpstreamRequest(service: service, path: path, authorization: authorization))
-                guard answer.isSuccess else { return (nil, "\(path) answered \(UpstreamBodies.explain(answer))") }
-                guard let value = UpstreamBodies.decode(type, answer.body) else { return (nil, "\(path) answered something the console cannot read") }
-                return (value, nil)
-            } catch {
-                return (nil, "\(error)")
+        func fetch<T: Decodable & Sendable>(_ type: T.Type, _ service: UpstreamService, _ path: String) async -> (T?, String?) {
+            switch await api.fetch(type, from: service, path, authorization: authorization) {
+            case .value(let value): (value, nil)
+            case .notFound: (nil, "\(path) answered 404")
+            case .failed(let why): (nil, why)
             }
         }
         func metrics(_ service: UpstreamService) async -> String {
@@ -75,9 +72,7 @@ struct SystemStatus: Encodable, Sendable {
                   answer.isSuccess else { return "" }
             return String(buffer: answer.body)
         }
-        async let ends: Result<[Int32: Int64], any Error> = { () async -> Result<[Int32: Int64], any Error> in
-            do { return .success(try await source.endOffsets()) } catch { return .failure(error) }
-        }()
+        async let ends = endOffsets(source)
         async let command = fetch(CommandStatus.self, .orderCommand, "/status")
         async let projection = fetch(Projection.self, .orderQuery, "/projection")
         async let notifier = fetch(NotifierStatus.self, .notifier, "/status")
@@ -128,6 +123,10 @@ struct SystemStatus: Encodable, Sendable {
             ],
             generation: projectionStatus?.generation, deadLetterTopic: notifierStatus?.deadLetterTopic.topic,
             deadLetters: notifierStatus?.deadLetterTopic.records, counters: counters)
+    }
+
+    private static func endOffsets(_ source: any LogSource) async -> Result<[Int32: Int64], any Error> {
+        do { return .success(try await source.endOffsets()) } catch { return .failure(error) }
     }
 
     /// How far a reader is behind the end it was compared with (never below 0: the end was

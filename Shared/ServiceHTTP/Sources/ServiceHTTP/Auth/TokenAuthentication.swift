@@ -41,16 +41,20 @@ public struct TokenAuthentication<Context: RequestContext>: RouterMiddleware {
             return Self.unauthorized(error)
         }
         let needed: Set<Principal.Role> = isAdminRoute ? [.admin] : staffOnly.contains(path) ? [.staff] : [.customer, .staff]
-        if principal.roles.isDisjoint(with: needed) {
-            return ProblemResponse.make(
-                kind: "forbidden", title: "The token does not allow this", status: .forbidden,
-                detail: "this route needs the role \(needed.map(\.rawValue).sorted().joined(separator: " or ")); "
-                    + "the token has \(principal.roles.isEmpty ? "none" : principal.roles.map(\.rawValue).sorted().joined(separator: ", "))")
-        }
+        if principal.roles.isDisjoint(with: needed) { return Self.forbidden(needing: needed, principal) }
         return try await Principal.$current.withValue(principal) { try await next(request, context) }
     }
 
-    static func unauthorized(_ error: AuthenticationError) -> Response {
+    /// 403 `forbidden`: the token verified, but has none of the roles `needed`.
+    public static func forbidden(needing needed: Set<Principal.Role>, _ principal: Principal) -> Response {
+        ProblemResponse.make(
+            kind: "forbidden", title: "The token does not allow this", status: .forbidden,
+            detail: "this route needs the role \(needed.map(\.rawValue).sorted().joined(separator: " or ")); "
+                + "the token has \(principal.roles.isEmpty ? "none" : principal.roles.map(\.rawValue).sorted().joined(separator: ", "))")
+    }
+
+    /// 401 `unauthorized` with `WWW-Authenticate: Bearer` (and the RFC 6750 error code).
+    public static func unauthorized(_ error: AuthenticationError) -> Response {
         var response = ProblemResponse.make(
             kind: "unauthorized", title: "A valid bearer token is required", status: .unauthorized, detail: error.description)
         var challenge = "Bearer realm=\"orders\""
