@@ -2,7 +2,10 @@
 # End-to-end benchmark (issue 9): the whole system, in the embedded single process and as
 # separate processes, on the same machine, one topology after the other in each run.
 #
-#   Benchmarks/end-to-end/run.sh [--runs 3] [--rate 1000] [--duration 20] [--skip-build] [--keep DIR]
+#   Benchmarks/end-to-end/run.sh [--runs 3] [--rate 1000] [--duration 20] [--skip-build] [--keep DIR] [--pg-fast]
+#
+# PostgreSQL runs with its stock durability (fsync=on, synchronous_commit=on), its settings
+# printed as the first JSON line; --pg-fast: fsync=off, labelled.
 #
 # Builds orders, order-command, order-query, notifier and kafkawire in release (under flock
 # /tmp/swift-build.lock). Per run and topology, a fresh system:
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
         --duration) DURATION="$2"; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --keep) KEEP="$2"; shift 2 ;;
+        --pg-fast) export BENCH_PG_FAST=1; shift ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -52,10 +56,7 @@ for product in orders order-command order-query notifier kafkawire; do
     cp "$ROOT/.build/release/$product" "$WORK/bin/" || die "no release build of $product (drop --skip-build)"
 done
 
-# shellcheck source=../../scripts/lib/test-postgres.sh
-. "$ROOT/scripts/lib/test-postgres.sh"
-PG_BIN="$(pg_bindir)" || die "PostgreSQL is not installed (apt-get install postgresql)"
-start_test_postgres "$PG_BIN" || die "PostgreSQL did not start"
+start_bench_postgres
 PIDS=()
 stop_all() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -111,7 +112,7 @@ separate() {  # run
     stop_all
 }
 
-log "$RUNS runs, $RATE commands/s for ${DURATION}s, then wrk at full speed; PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}')"
+log "$RUNS runs, $RATE commands/s for ${DURATION}s, then wrk at full speed; PostgreSQL ($BENCH_PG_LABEL)"
 for run in $(seq "$RUNS"); do
     # Alternate which topology goes first, so a drift of the shared machine does not favour one.
     if [ $((run % 2)) = 1 ]; then embedded "$run"; separate "$run"; else separate "$run"; embedded "$run"; fi

@@ -4,8 +4,11 @@
 #
 #   Benchmarks/notifier/run.sh [--runs 3] [--orders 10000] [--concurrency 16] [--skip-build]
 #                              [--keep DIR] [--limits] [--limit-orders 5000] [--limit-concurrency 1,4,16,64]
-#                              [--perf] [--postgres]
+#                              [--perf] [--postgres] [--pg-fast]
 #                              [--python-receiver]
+#
+# --postgres: PostgreSQL with its stock durability (fsync=on, synchronous_commit=on), its
+# settings printed as a JSON line; --pg-fast: fsync=off, labelled.
 #
 # Builds notifier and kafkawire in release (under flock /tmp/swift-build.lock), starts a dev
 # broker, creates a 6-partition orders.events and fills it with --orders x 10 events
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
         --limit-orders) LIMIT_ORDERS="$2"; shift 2 ;;
         --perf) PERF=1; shift ;;
         --postgres) POSTGRES=1; shift ;;
+        --pg-fast) export BENCH_PG_FAST=1; shift ;;
         --limit-concurrency) LIMIT_CONCURRENCY="$2"; shift 2 ;;
         --python-receiver) PY_RECEIVER=1; shift ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -180,13 +184,7 @@ if [ "$LIMITS" -eq 1 ]; then
     extra=()
     [ "$PERF" -eq 1 ] && extra+=(--perf)
     if [ "$POSTGRES" -eq 1 ]; then
-        # shellcheck source=../../scripts/lib/test-postgres.sh
-        . "$ROOT/scripts/lib/test-postgres.sh"
-        PG_BIN="$(pg_bindir)" || die "PostgreSQL is not installed (apt-get install postgresql)"
-        start_test_postgres "$PG_BIN" || die "PostgreSQL did not start"
-        PG_STARTED=1
-        trap cleanup EXIT  # start_test_postgres set its own
-        log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}') (fsync=off) for one more file-sink run"
+XX
         extra+=(--postgres-url "$ORDERS_TEST_DATABASE_URL" --psql "$ORDERS_TEST_PSQL")
     fi
     "${BENCH[@]}" --topic orders.limits --orders "$LIMIT_ORDERS" --limits --limit-concurrency "$LIMIT_CONCURRENCY" "${extra[@]}"

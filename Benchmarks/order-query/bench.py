@@ -7,9 +7,13 @@ memory of a rebuild of the whole log.
              --topic rebuild.events --runs 3
 
 The topic must exist and be filled (run.sh does: generate_events.py, 10 events per order, one
-partition). Per run: a fresh database; an order-query (release) folds the topic live (time from
-its first stored batch to caught up, from /projection, over the records after that batch); then POST /admin/rebuild folds it again
-into a new generation (the server's own startedAt..swappedAt; peak RSS sampled from /proc);
+partition, or --partitions N). Per run: a fresh database; an order-query (release) is started
+and folds the topic live: timed from its start (the process spawned) to every partition
+stored to its end (from /projection), start-up included, as a user starting the service
+against a backlog sees it; also from its first stored batch, over the records after that
+batch. Then POST /admin/rebuild folds it again into a new generation: timed from the request
+to the answer that it is live (start-up included), and by the server's own startedAt..swappedAt;
+peak RSS sampled from /proc;
 then the peer: the rebuilt generation's events table is copied out once, and COPY FROM STDIN
 of those rows into a fresh table of the same shape is timed with psql. Prints JSON lines.
 """
@@ -119,6 +123,7 @@ def one_run(args, index):
            "DATABASE_URL": url, "ORDERS_TOPIC": args.topic, "ADMIN_TOKEN": "bench", "RETIRE_GRACE_MS": "0",
            "GROUP_ID": f"oq-bench-{index}-{time.time_ns()}", "LOG_LEVEL": "notice"}
     log = open(os.path.join(args.work, f"order-query-{index}.log"), "wb")
+    spawned = time.monotonic()
     proc = subprocess.Popen([args.order_query], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         end = None
@@ -126,6 +131,8 @@ def one_run(args, index):
         def assigned():
             nonlocal end
             status, body = get(port, "/projection")
+            if len(body["partitions"]) < args.partitions:
+                return False
             end = sum(p["endOffset"] for p in body["partitions"])
             return status == 200 and sum(p["storedOffset"] for p in body["partitions"]) > 0
 
@@ -135,11 +142,14 @@ def one_run(args, index):
         first_stored = sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"])
         cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
         wait(lambda: sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"]) >= end, "the live fold", 1800)
-        live_seconds = time.monotonic() - started
+        caught_up = time.monotonic()
+        live_seconds = caught_up - started
+        live_from_start = caught_up - spawned
         live_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
         settle(args, url)
         cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
 
+        requested = time.monotonic()
         status, body = get(port, "/admin/rebuild", "POST", {"Authorization": "Bearer bench"})
         assert status == 202, body
         rebuild_id = body["id"]
@@ -153,6 +163,7 @@ def one_run(args, index):
             return last["status"] == "live"
 
         wait(rebuilt, "the rebuild", 3600)
+        rebuild_from_request = time.monotonic() - requested
         rebuild_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
         rebuild_seconds = (parse_ms(last["swappedAt"]) - parse_ms(last["startedAt"])) / 1000
         events = last["eventsApplied"]
@@ -171,7 +182,12 @@ def one_run(args, index):
             copy_seconds = time.monotonic() - copy_started
         rows = int(psql(args, url, "SELECT count(*) FROM copy_peer").stdout)
         assert rows == events, (rows, events)
-        return {"run": index, "records": end, "events": events,
+        copy_rate = rows / copy_seconds
+        return {"run": index, "records": end, "events": events, "partitions": args.partitions,
+                "live_from_start_s": round(live_from_start, 3),
+                "ratio_live_from_start": round(end / live_from_start / copy_rate, 3),
+                "rebuild_from_request_s": round(rebuild_from_request, 3),
+                "ratio_rebuild_from_request": round(events / rebuild_from_request / copy_rate, 3),
                 "live_fold_s": round(live_seconds, 3), "live_timed_records": end - first_stored,
                 "live_events_per_s": round((end - first_stored) / live_seconds),
                 "rebuild_s": round(rebuild_seconds, 3), "rebuild_events_per_s": round(events / rebuild_seconds),
@@ -201,6 +217,7 @@ def main():
     parser.add_argument("--order-query", required=True)
     parser.add_argument("--psql", required=True)
     parser.add_argument("--topic", default="rebuild.events")
+    parser.add_argument("--partitions", type=int, default=1, help="the topic's partition count")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", default=tempfile.gettempdir())
     parser.add_argument("--postmaster-pid", help="the server's postmaster.pid, for its CPU time")

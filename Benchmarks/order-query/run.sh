@@ -2,7 +2,15 @@
 # OrderQuery benchmark: fold rate on PostgreSQL against COPY of the same rows, rebuild time and memory.
 #
 #   Benchmarks/order-query/run.sh [--runs 3] [--orders 100000] [--rate 1000] [--skip-build] [--keep DIR]
-#                                 [--fold-only] [--staggered]
+#                                 [--fold-only] [--staggered] [--partitions 1] [--pg-fast]
+#                                 [--group-delay-ms 0]
+#
+# PostgreSQL runs with its stock durability (fsync=on, synchronous_commit=on; --pg-fast:
+# fsync=off, labelled), its settings printed as the first JSON line. --partitions N spreads the
+# orders over an N-partition topic by their keys' murmur2, as order-command does. The broker's
+# group.initial.rebalance.delay.ms is 0, as docker-compose.yml and Kafka's own
+# config/server.properties set it (--group-delay-ms 3000: Kafka's built-in default, which every
+# consumer group's cold start then waits out).
 #
 # Builds order-query and kafkawire in release (under flock /tmp/swift-build.lock), starts a
 # throwaway PostgreSQL (scripts/lib/test-postgres.sh) and a dev broker, fills a 1-partition
@@ -27,6 +35,8 @@ SKIP_BUILD=0
 KEEP=""
 FOLD_ONLY=0
 STAGGERED=()
+PARTITIONS=1
+GROUP_DELAY_MS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
@@ -36,6 +46,9 @@ while [ $# -gt 0 ]; do
         --keep) KEEP="$2"; shift 2 ;;
         --fold-only) FOLD_ONLY=1; shift ;;
         --staggered) STAGGERED=(--staggered); shift ;;
+        --partitions) PARTITIONS="$2"; shift 2 ;;
+        --pg-fast) export BENCH_PG_FAST=1; shift ;;
+        --group-delay-ms) GROUP_DELAY_MS="$2"; shift 2 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -52,13 +65,10 @@ WORK="${KEEP:-$(mktemp -d /tmp/order-query-bench.XXXXXX)}"
 mkdir -p "$WORK/bin" "$WORK/data"
 cp "$ROOT/.build/release/order-query" "$ROOT/.build/release/order-command" "$ROOT/.build/release/kafkawire" "$WORK/bin/"
 
-# shellcheck source=../../scripts/lib/test-postgres.sh
-. "$ROOT/scripts/lib/test-postgres.sh"
-PG_BIN="$(pg_bindir)" || die "PostgreSQL is not installed (apt-get install postgresql)"
 # As PostgreSQL's advice for bulk loads: WAL enough that no checkpoint starts inside a timed
 # phase (bench.py also checkpoints before each); with the default 1 GB, one fell at random in
 # the live fold, the rebuild or the peer's COPY (each writes about 500 MB of WAL).
-start_test_postgres "$PG_BIN" max_wal_size=8GB checkpoint_timeout=30min || die "PostgreSQL did not start"
+start_bench_postgres max_wal_size=8GB checkpoint_timeout=30min
 BROKER_PID=""
 SERVICE_PIDS=()
 cleanup() {
@@ -71,17 +81,20 @@ trap cleanup EXIT
 
 PORT="$(free_port)"
 BROKER="127.0.0.1:$PORT"
-"$WORK/bin/kafkawire" broker --listen "$BROKER" --data-dir "$WORK/data" --log-level warning </dev/null >"$WORK/broker.log" 2>&1 &
+"$WORK/bin/kafkawire" broker --listen "$BROKER" --data-dir "$WORK/data" --log-level warning \
+    --group-initial-rebalance-delay-ms "$GROUP_DELAY_MS" </dev/null >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 wait_port "$PORT" || die "the broker does not listen on $PORT"
-"$WORK/bin/kafkawire" topics create rebuild.events --brokers "$BROKER" --partitions 1 \
+"$WORK/bin/kafkawire" topics create rebuild.events --brokers "$BROKER" --partitions "$PARTITIONS" \
     --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete >&2 || die "creating the topic failed"
-log "generating $ORDERS orders x 10 events ${STAGGERED[*]:-in blocks}"
+log "generating $ORDERS orders x 10 events ${STAGGERED[*]:-in blocks} on $PARTITIONS partition(s)"
+SPREAD=()
+[ "$PARTITIONS" -eq 1 ] || SPREAD=(--partitions "$PARTITIONS")
 "$VENV/bin/python" "$HERE/../order-command/generate_events.py" --bootstrap "$BROKER" --topic rebuild.events --orders "$ORDERS" \
-    "${STAGGERED[@]}" >&2
-log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $NF}'), $RUNS runs"
+    "${STAGGERED[@]}" "${SPREAD[@]}" >&2
+log "PostgreSQL ($BENCH_PG_LABEL), $RUNS runs, group delay $GROUP_DELAY_MS ms"
 "$VENV/bin/python" "$HERE/bench.py" --bootstrap "$BROKER" --database-url "$ORDERS_TEST_DATABASE_URL" \
-    --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK" \
+    --order-query "$WORK/bin/order-query" --psql "$ORDERS_TEST_PSQL" --topic rebuild.events --runs "$RUNS" --work "$WORK" --partitions "$PARTITIONS" \
     --postmaster-pid "$TEST_PG_DIR/data/postmaster.pid"
 
 [ "$FOLD_ONLY" -eq 0 ] || exit 0
