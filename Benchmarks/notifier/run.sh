@@ -184,7 +184,10 @@ if [ "$LIMITS" -eq 1 ]; then
     extra=()
     [ "$PERF" -eq 1 ] && extra+=(--perf)
     if [ "$POSTGRES" -eq 1 ]; then
-XX
+        start_bench_postgres
+        PG_STARTED=1
+        trap cleanup EXIT  # start_test_postgres set its own
+        log "PostgreSQL ($BENCH_PG_LABEL) for one more file-sink run"
         extra+=(--postgres-url "$ORDERS_TEST_DATABASE_URL" --psql "$ORDERS_TEST_PSQL")
     fi
     "${BENCH[@]}" --topic orders.limits --orders "$LIMIT_ORDERS" --limits --limit-concurrency "$LIMIT_CONCURRENCY" "${extra[@]}"
