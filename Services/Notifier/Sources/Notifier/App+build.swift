@@ -59,7 +59,10 @@ public func buildApplication(
     var producerConfiguration = KafkaProducerConfiguration(client: client)
     producerConfiguration.acks = .all
     producerConfiguration.idempotence = true
-    producerConfiguration.linger = .milliseconds(1)
+    // No linger: each delivery worker waits for its own record's acknowledgement before it
+    // records the outcome and takes the next delivery, so a linger is paid by every delivery
+    // (records of concurrent workers still share a request while one is in flight).
+    producerConfiguration.linger = .zero
     producerConfiguration.allowAutoTopicCreation = false
     let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
     let publisher = NotificationPublisher(producer: producer, topics: topics)
