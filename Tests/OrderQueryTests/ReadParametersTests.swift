@@ -57,5 +57,6 @@ import Testing
 
     @Test func sqlitePlaceholdersKeepTheirNumbers() {
         #expect(SQLiteExecutor.numberedPlaceholders("a = $1 AND b = $12 OR c = $1 AND d = '$'") == "a = ?1 AND b = ?12 OR c = ?1 AND d = '$'")
+        #expect(SQLiteExecutor.numberedPlaceholders("é = $3, $a, $$4, $") == "é = ?3, $a, $?4, $")
     }
 }

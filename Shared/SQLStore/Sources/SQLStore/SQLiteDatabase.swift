@@ -104,20 +104,28 @@ public struct SQLiteExecutor: SQLExecutor {
     }
 
     /// `$n` becomes SQLite's `?n`: the same parameter number, whatever order they appear in.
+    /// Over the UTF-8 bytes (a batch's multi-row statement has thousands of placeholders, and
+    /// walking it by `Character` was a fifth of the notifier's fold).
     public static func numberedPlaceholders(_ sql: String) -> String {
-        var result = ""
-        result.reserveCapacity(sql.utf8.count)
-        var iterator = sql.makeIterator()
-        var pending: Character? = nil
-        while let character = pending ?? iterator.next() {
-            pending = nil
-            guard character == "$" else { result.append(character); continue }
-            var digits = ""
-            while let next = iterator.next() {
-                if next.isASCII, next.isNumber { digits.append(next) } else { pending = next; break }
+        let utf8 = Array(sql.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(utf8.count)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            index += 1
+            guard byte == UInt8(ascii: "$"), index < utf8.count, Self.isDigit(utf8[index]) else {
+                result.append(byte)
+                continue
             }
-            result.append(digits.isEmpty ? "$" : "?\(digits)")
+            result.append(UInt8(ascii: "?"))
+            while index < utf8.count, Self.isDigit(utf8[index]) {
+                result.append(utf8[index])
+                index += 1
+            }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

@@ -80,11 +80,25 @@ public struct NotificationTemplates: Sendable {
 
     /// Subject (the first non-empty line) and text (the rest, trimmed).
     public func render(_ draft: NotificationRules.Draft) -> (subject: String, text: String) {
-        let rendered = library.render(draft.context.mapValues(\.mustacheValue), withTemplate: draft.template) ?? ""
-        var lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-        let subject = lines.first?.trimmingCharacters(in: .whitespaces) ?? draft.kind
-        let text = lines.dropFirst().joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        return (subject, text)
+        Self.subjectAndText(library.render(draft.context.mapValues(\.mustacheValue), withTemplate: draft.template) ?? "", kind: draft.kind)
+    }
+
+    /// Splits a rendered template at its line feeds: the first line with more than white
+    /// space is the subject, the lines after it the text, each without the white space
+    /// (Unicode White_Space, a CR of a CRLF template included) at its ends. By Unicode scalar,
+    /// as Foundation's `trimmingCharacters`, which was a tenth of the notifier's fold.
+    static func subjectAndText(_ rendered: String, kind: String) -> (subject: String, text: String) {
+        let lines = rendered.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.firstIndex(where: { !trimmed($0).isEmpty }) else { return (kind, "") }
+        let rest = lines[(first + 1)...].map { String($0) }.joined(separator: "\n")
+        return (String(trimmed(lines[first])), String(trimmed(rest.unicodeScalars[...])))
+    }
+
+    private static func trimmed(_ scalars: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else {
+            return scalars[scalars.endIndex...]
+        }
+        return scalars[start...last]
     }
 }

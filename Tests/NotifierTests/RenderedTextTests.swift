@@ -1,0 +1,53 @@
+import Events
+import Foundation
+import Testing
+
+@testable import Notifier
+
+/// What the fold stores per event, written without Foundation's slow paths: a rendered
+/// template split into subject and text, and the record's headers as JSON.
+@Suite struct RenderedTextTests {
+    @Test func theFirstLineWithTextIsTheSubjectAndTheRestIsTheTrimmedText() {
+        let split = NotificationTemplates.subjectAndText("\n  \n\t Your order o-1 \u{00A0}\n\n Hello,\n  second line  \n\n", kind: "k")
+        #expect(split.subject == "Your order o-1")
+        #expect(split.text == "Hello,\n  second line")
+    }
+
+    @Test func aCRLFTemplatesSubjectAndTextHaveNoCarriageReturnAtTheirEnds() {
+        let split = NotificationTemplates.subjectAndText("Subject\r\nText\r\n", kind: "k")
+        #expect(split.subject == "Subject")
+        #expect(split.text == "Text")
+    }
+
+    @Test func nothingButWhiteSpaceGivesTheKindAndNoText() {
+        #expect(NotificationTemplates.subjectAndText("", kind: "order-placed") == ("order-placed", ""))
+        #expect(NotificationTemplates.subjectAndText(" \n\t\n", kind: "order-placed") == ("order-placed", ""))
+        #expect(NotificationTemplates.subjectAndText("Only a subject ", kind: "k") == ("Only a subject", ""))
+    }
+
+    @Test func itAgreesWithFoundationsTrimmingOnTheDefaultTemplates() throws {
+        let templates = try NotificationTemplates()
+        let draft = NotificationRules.Draft(
+            kind: "order-shipped", template: "order-shipped",
+            context: ["orderId": .text("o-7"), "customerId": .text("c \"quoted\""), "carrier": .text("DHL/Express"),
+                      "trackingNumber": .text("T\\1")])
+        let rendered = templates.library.render(draft.context.mapValues(\.mustacheValue), withTemplate: draft.template) ?? ""
+        var lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        let subject = lines.first?.trimmingCharacters(in: .whitespaces) ?? draft.kind
+        let text = lines.dropFirst().joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(templates.render(draft) == (subject, text))
+    }
+
+    @Test func headersAreJSONPairsThatReadBackAsTheyWere() throws {
+        let record = EventRecord(
+            key: Array("o-1".utf8), value: Array("{}".utf8),
+            headers: [EventRecord.Header("event-type", "OrderPlaced"), EventRecord.Header("odd", "a\"b\\c\n\u{1}é/"),
+                      EventRecord.Header("empty", "")])
+        let json = RecordJSON.headers(record)
+        #expect(json == #"[["event-type","OrderPlaced"],["odd","a\"b\\c\n\u0001é/"],["empty",""]]"#)
+        let pairs = try JSONDecoder().decode([[String]].self, from: Data(json.utf8))
+        #expect(pairs == [["event-type", "OrderPlaced"], ["odd", "a\"b\\c\n\u{1}é/"], ["empty", ""]])
+        #expect(RecordJSON.record(key: "o-1", value: "{}", headers: json).headers == record.headers)
+    }
+}
