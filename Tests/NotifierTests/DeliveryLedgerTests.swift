@@ -131,6 +131,35 @@ import Testing
         }
     }
 
+    @Test(arguments: databases) func aGroupOfMixedOutcomesIsRecordedAsEachWouldBeAlone(_ kind: String) async throws {
+        try await Self.withLedger(kind) { ledger in
+            _ = try await ledger.claim([0]) { _ in 0 }
+            var log = EventLog()
+            for order in 1...5 { log.append(EventLog.place, order: "o-\(order)", version: 1) }
+            _ = try await Self.fold(ledger, log.records, from: 0)
+            let pending = try await ledger.pending(partitions: [0], sinks: Self.sinks)
+            #expect(pending.count == 10)
+            func of(_ order: String, _ sink: String) -> PendingDelivery {
+                pending.first { $0.orderId == order && $0.key.sink == sink }!
+            }
+            var stale = of("o-5", "log")
+            stale.round = 7
+            try await ledger.record([
+                (of("o-1", "log"), .delivered(attempts: 1)), (of("o-2", "log"), .delivered(attempts: 1)),
+                (of("o-1", Self.sinks[1]), .delivered(attempts: 2)), (of("o-2", Self.sinks[1]), .retrying(attempts: 1, error: "503 'x'")),
+                (of("o-3", "log"), .retrying(attempts: 1, error: "first")), (of("o-3", "log"), .deadLettered(attempts: 2, error: "gave up")),
+                (of("o-4", "log"), .delivered(attempts: 1)), (stale, .delivered(attempts: 1)),
+            ])
+            let counts = try await ledger.deliveryCounts()[0]
+            #expect(counts == [.delivered: 4, .deadLettered: 1, .pending: 5])
+            let left = try await ledger.pending(partitions: [0], sinks: Self.sinks)
+            #expect(Set(left.map { "\($0.orderId) \($0.key.sink)" }) == [
+                "o-2 \(Self.sinks[1])", "o-3 \(Self.sinks[1])", "o-4 \(Self.sinks[1])", "o-5 log", "o-5 \(Self.sinks[1])",
+            ])
+            #expect(left.first { $0.orderId == "o-2" }?.attempts == 1)
+        }
+    }
+
     @Test(arguments: databases) func aDeploymentStartingAtTheEndFoldsTheHistorySilently(_ kind: String) async throws {
         try await Self.withLedger(kind) { ledger in
             #expect(try await ledger.claim([0]) { _ in 2 } == [0: 0])

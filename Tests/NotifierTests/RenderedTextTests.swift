@@ -50,4 +50,17 @@ import Testing
         #expect(pairs == [["event-type", "OrderPlaced"], ["odd", "a\"b\\c\n\u{1}é/"], ["empty", ""]])
         #expect(RecordJSON.record(key: "o-1", value: "{}", headers: json).headers == record.headers)
     }
+
+    @Test(arguments: [
+        Notifier.Notification(eventId: "e-1", orderId: "o-1", customerId: "c-1", kind: "order-placed", version: 1, position: "0:0",
+                     occurredAt: "2026-12-07T10:00:00.000Z", subject: "We received your order o-1", text: "Hello c-1,\n- 2 x SKU-1"),
+        Notifier.Notification(eventId: "e/2", orderId: "o \"2\"", customerId: "c\\2\u{1}\u{1F}", kind: "order-shipped", version: -9_223_372_036_854_775_808,
+                     position: "5:123456789", occurredAt: "", subject: "é ü 注文 🚚 \u{2028}", text: "\t\r\n\u{8}\u{C} </script>"),
+    ])
+    func aNotificationsJSONIsWhatJSONEncoderWrites(_ notification: Notifier.Notification) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(NotificationJSON.encode(notification) == String(decoding: try encoder.encode(notification), as: UTF8.self))
+        #expect(try NotificationJSON.decode(NotificationJSON.encode(notification)) == notification)
+    }
 }

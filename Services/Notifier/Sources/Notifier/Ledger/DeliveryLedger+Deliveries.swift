@@ -58,20 +58,67 @@ extension DeliveryLedger {
     }
 
     /// Outcomes in one transaction. Each touches only the round its delivery belongs to: a
-    /// resend asked for meanwhile starts afresh.
+    /// resend asked for meanwhile starts afresh. Outcomes that write the same values (most
+    /// often: delivered at the first attempt, to one sink) are one statement, by the primary
+    /// key's `event_id IN (...)`: one round trip for a group instead of one per delivery.
     public func record(_ outcomes: [(PendingDelivery, Outcome)]) async throws {
         guard !outcomes.isEmpty else { return }
         let schema = self.schema
         let now = Self.now
+        let groups = OutcomeGroup.grouping(outcomes)
         try await database.write { db in
-            for (delivery, outcome) in outcomes {
-                try await db.query("""
-                    UPDATE \(schema.deliveries) SET status = $1, attempts = $2, last_error = $3, updated_at_ms = $4,
-                    delivered_at_ms = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at_ms END
-                    WHERE event_id = $5 AND sink = $6 AND round = $7 AND status = 'pending'
-                    """, [.text(outcome.status.rawValue), .int(outcome.attempts), SQLValue(outcome.error), .int(now),
-                          .text(delivery.key.eventId), .text(delivery.key.sink), .int(delivery.round)])
+            for group in groups {
+                for eventIds in group.eventIds.chunked(1_000) {
+                    var update = Statement("UPDATE \(schema.deliveries) SET ")
+                    let status = update.bind(.text(group.status.rawValue))
+                    let time = update.bind(.int(now))
+                    update.append("status = \(status), attempts = \(update.bind(.int(group.attempts))), ")
+                    update.append("last_error = \(update.bind(SQLValue(group.error))), updated_at_ms = \(time), ")
+                    update.append("delivered_at_ms = CASE WHEN \(status) = 'delivered' THEN \(time) ELSE delivered_at_ms END ")
+                    update.append("WHERE sink = \(update.bind(.text(group.sink))) AND round = \(update.bind(.int(group.round))) ")
+                    update.append("AND status = 'pending' AND event_id IN \(update.list(eventIds))")
+                    try await update.run(on: db)
+                }
             }
         }
+    }
+}
+
+/// Outcomes that write the same values to deliveries of the same sink and round.
+struct OutcomeGroup {
+    struct Values: Hashable {
+        var sink: String
+        var round: Int64
+        var status: DeliveryStatus
+        var attempts: Int64
+        var error: String?
+    }
+
+    var values: Values
+    var eventIds: [String]
+
+    var sink: String { values.sink }
+    var round: Int64 { values.round }
+    var status: DeliveryStatus { values.status }
+    var attempts: Int64 { values.attempts }
+    var error: String? { values.error }
+
+    /// In the order each group first appears; a delivery given twice keeps its last outcome.
+    static func grouping(_ outcomes: [(PendingDelivery, DeliveryLedger.Outcome)]) -> [OutcomeGroup] {
+        var last: [PendingDelivery.Key: Int] = [:]
+        for (index, (delivery, _)) in outcomes.enumerated() { last[delivery.key] = index }
+        var groups: [OutcomeGroup] = []
+        var indexOf: [Values: Int] = [:]
+        for (index, (delivery, outcome)) in outcomes.enumerated() where last[delivery.key] == index {
+            let values = Values(
+                sink: delivery.key.sink, round: delivery.round, status: outcome.status, attempts: outcome.attempts, error: outcome.error)
+            if let at = indexOf[values] {
+                groups[at].eventIds.append(delivery.key.eventId)
+            } else {
+                indexOf[values] = groups.count
+                groups.append(OutcomeGroup(values: values, eventIds: [delivery.key.eventId]))
+            }
+        }
+        return groups
     }
 }
