@@ -68,14 +68,15 @@ extension DeliveryLedger {
         let groups = OutcomeGroup.grouping(outcomes)
         try await database.write { db in
             for group in groups {
+                let values = group.values
                 for eventIds in group.eventIds.chunked(1_000) {
                     var update = Statement("UPDATE \(schema.deliveries) SET ")
-                    let status = update.bind(.text(group.status.rawValue))
+                    let status = update.bind(.text(values.status.rawValue))
                     let time = update.bind(.int(now))
-                    update.append("status = \(status), attempts = \(update.bind(.int(group.attempts))), ")
-                    update.append("last_error = \(update.bind(SQLValue(group.error))), updated_at_ms = \(time), ")
+                    update.append("status = \(status), attempts = \(update.bind(.int(values.attempts))), ")
+                    update.append("last_error = \(update.bind(SQLValue(values.error))), updated_at_ms = \(time), ")
                     update.append("delivered_at_ms = CASE WHEN \(status) = 'delivered' THEN \(time) ELSE delivered_at_ms END ")
-                    update.append("WHERE sink = \(update.bind(.text(group.sink))) AND round = \(update.bind(.int(group.round))) ")
+                    update.append("WHERE sink = \(update.bind(.text(values.sink))) AND round = \(update.bind(.int(values.round))) ")
                     update.append("AND status = 'pending' AND event_id IN \(update.list(eventIds))")
                     try await update.run(on: db)
                 }
@@ -96,12 +97,6 @@ struct OutcomeGroup {
 
     var values: Values
     var eventIds: [String]
-
-    var sink: String { values.sink }
-    var round: Int64 { values.round }
-    var status: DeliveryStatus { values.status }
-    var attempts: Int64 { values.attempts }
-    var error: String? { values.error }
 
     /// In the order each group first appears; a delivery given twice keeps its last outcome.
     static func grouping(_ outcomes: [(PendingDelivery, DeliveryLedger.Outcome)]) -> [OutcomeGroup] {

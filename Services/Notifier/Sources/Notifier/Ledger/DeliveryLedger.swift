@@ -221,22 +221,15 @@ enum NotificationJSON {
     static func encode(_ notification: Notification) -> String {
         var writer = JSONByteWriter(capacity: 512)
         writer.beginObject()
-        writer.key("customerId")
-        writer.string(notification.customerId)
-        writer.key("eventId")
-        writer.string(notification.eventId)
-        writer.key("kind")
-        writer.string(notification.kind)
-        writer.key("occurredAt")
-        writer.string(notification.occurredAt)
-        writer.key("orderId")
-        writer.string(notification.orderId)
-        writer.key("position")
-        writer.string(notification.position)
-        writer.key("subject")
-        writer.string(notification.subject)
-        writer.key("text")
-        writer.string(notification.text)
+        // The keys in JSONEncoder's `.sortedKeys` order.
+        for (key, value) in [
+            ("customerId", notification.customerId), ("eventId", notification.eventId), ("kind", notification.kind),
+            ("occurredAt", notification.occurredAt), ("orderId", notification.orderId), ("position", notification.position),
+            ("subject", notification.subject), ("text", notification.text),
+        ] {
+            writer.key(key)
+            writer.string(value)
+        }
         writer.key("version")
         writer.int(notification.version)
         writer.endObject()
