@@ -9,8 +9,8 @@
 # fsync=off, labelled), its settings printed as the first JSON line. --partitions N spreads the
 # orders over an N-partition topic by their keys' murmur2, as order-command does. The broker's
 # group.initial.rebalance.delay.ms is 0, as docker-compose.yml and Kafka's own
-# config/server.properties set it (--group-delay-ms 3000: Kafka's built-in default, which every
-# consumer group's cold start then waits out).
+# config/server.properties (for development) set it; --group-delay-ms 3000 is Kafka's built-in
+# default, recommended for production, which every consumer group's cold start then waits out.
 #
 # Builds order-query and kafkawire in release (under flock /tmp/swift-build.lock), starts a
 # throwaway PostgreSQL (scripts/lib/test-postgres.sh) and a dev broker, fills a 1-partition
