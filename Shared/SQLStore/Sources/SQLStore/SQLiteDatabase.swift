@@ -104,27 +104,14 @@ public struct SQLiteExecutor: SQLExecutor {
     }
 
     /// `$n` becomes SQLite's `?n`: the same parameter number, whatever order they appear in.
-    /// Over the UTF-8 bytes (a batch's multi-row statement has thousands of placeholders, and
-    /// walking it by `Character` was a fifth of the notifier's fold).
+    /// Over the UTF-8 bytes, in place (a batch's multi-row statement has thousands of
+    /// placeholders; walking it by `Character` was 7% of the notifier's fold).
     public static func numberedPlaceholders(_ sql: String) -> String {
-        let utf8 = Array(sql.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(utf8.count)
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            index += 1
-            guard byte == UInt8(ascii: "$"), index < utf8.count, Self.isDigit(utf8[index]) else {
-                result.append(byte)
-                continue
-            }
-            result.append(UInt8(ascii: "?"))
-            while index < utf8.count, Self.isDigit(utf8[index]) {
-                result.append(utf8[index])
-                index += 1
-            }
+        var bytes = Array(sql.utf8)
+        for index in bytes.indices.dropLast() where bytes[index] == UInt8(ascii: "$") && isDigit(bytes[index + 1]) {
+            bytes[index] = UInt8(ascii: "?")
         }
-        return String(decoding: result, as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

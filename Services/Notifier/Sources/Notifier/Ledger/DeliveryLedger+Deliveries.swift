@@ -98,19 +98,26 @@ struct OutcomeGroup {
     var values: Values
     var eventIds: [String]
 
-    /// In the order each group first appears; a delivery given twice keeps its last outcome.
+    /// The statements to run, in order, with the effect of running the outcomes one by one:
+    /// outcomes of different deliveries do not touch each other's row, so they may share a
+    /// statement; a second outcome of the same delivery and round goes after everything before
+    /// it (each applies only while the row is pending, so which comes first matters).
     static func grouping(_ outcomes: [(PendingDelivery, DeliveryLedger.Outcome)]) -> [OutcomeGroup] {
-        var last: [PendingDelivery.Key: Int] = [:]
-        for (index, (delivery, _)) in outcomes.enumerated() { last[delivery.key] = index }
         var groups: [OutcomeGroup] = []
-        var indexOf: [Values: Int] = [:]
-        for (index, (delivery, outcome)) in outcomes.enumerated() where last[delivery.key] == index {
+        var open: [Values: Int] = [:]
+        var seen: Set<DeliveryQueues.RoundKey> = []
+        for (delivery, outcome) in outcomes {
+            let round = DeliveryQueues.RoundKey(key: delivery.key, round: delivery.round)
+            if !seen.insert(round).inserted {
+                open = [:]
+                seen = [round]
+            }
             let values = Values(
                 sink: delivery.key.sink, round: delivery.round, status: outcome.status, attempts: outcome.attempts, error: outcome.error)
-            if let at = indexOf[values] {
+            if let at = open[values] {
                 groups[at].eventIds.append(delivery.key.eventId)
             } else {
-                indexOf[values] = groups.count
+                open[values] = groups.count
                 groups.append(OutcomeGroup(values: values, eventIds: [delivery.key.eventId]))
             }
         }

@@ -83,15 +83,16 @@ public struct NotificationTemplates: Sendable {
         Self.subjectAndText(library.render(draft.context.mapValues(\.mustacheValue), withTemplate: draft.template) ?? "", kind: draft.kind)
     }
 
-    /// Splits a rendered template at its line feeds: the first line with more than white
-    /// space is the subject, the lines after it the text, each without the white space
-    /// (Unicode White_Space, a CR of a CRLF template included) at its ends. By Unicode scalar,
-    /// as Foundation's `trimmingCharacters`, which was a tenth of the notifier's fold.
+    /// Splits a rendered template: the first line with more than white space is the subject
+    /// (the line holding the first scalar that is not white space), everything after it the
+    /// text, each without the white space (Unicode White_Space, a CR of a CRLF template
+    /// included) at its ends. By Unicode scalar, as Foundation's `trimmingCharacters`, which
+    /// was a tenth of the notifier's fold.
     static func subjectAndText(_ rendered: String, kind: String) -> (subject: String, text: String) {
-        let lines = rendered.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.firstIndex(where: { !trimmed($0).isEmpty }) else { return (kind, "") }
-        let rest = lines[(first + 1)...].map { String($0) }.joined(separator: "\n")
-        return (String(trimmed(lines[first])), String(trimmed(rest.unicodeScalars[...])))
+        let scalars = rendered.unicodeScalars[...]
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return (kind, "") }
+        let lineEnd = scalars[start...].firstIndex(of: "\n") ?? scalars.endIndex
+        return (String(trimmed(scalars[start..<lineEnd])), String(trimmed(scalars[lineEnd...])))
     }
 
     private static func trimmed(_ scalars: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
