@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "console", targets: ["console"]),
         .library(name: "OrdersCLI", targets: ["OrdersCLI"]),
         .executable(name: "orders", targets: ["orders"]),
+        .executable(name: "load-generator", targets: ["load-generator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -330,6 +331,18 @@ let package = Package(
             path: "Tools/Orders/Sources/OrdersCLI"
         ),
         .executableTarget(name: "orders", dependencies: ["OrdersCLI"], path: "Tools/Orders/Sources/orders"),
+        // The benchmarks' native load generator (Benchmarks/end-to-end).
+        .executableTarget(
+            name: "load-generator",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Benchmarks/LoadGenerator/Sources/load-generator"
+        ),
 
         // What the test targets share: waiting for a condition, the dev broker in-process.
         .target(
@@ -368,6 +381,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/OrderCommandTests"
+        ),
+        .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: ["load-generator"],
+            path: "Tests/LoadGeneratorTests"
         ),
         .testTarget(
             name: "SQLStoreTests",

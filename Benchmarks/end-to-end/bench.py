@@ -3,9 +3,12 @@
 
     bench.py --topology embedded --command-url URL --query-url URL --rate 1000 --duration 20 --prefix P
 
-1. Accepted to visible at --rate commands/s: ../order-query/visible_latency.py (open loop, the
-   lifecycle command mix; each 2xx answer's position is queried at once with
-   `?position=P:O`; latency from the command's answer to the query's).
+1. Accepted to visible at --rate commands/s: `load-generator visible-latency` (--load-generator,
+   the project's native generator, Benchmarks/LoadGenerator) or, with --generator python,
+   ../order-query/visible_latency.py. Both: open loop, the lifecycle command mix; each 2xx
+   answer's position is queried at once with `?position=P:O`; latency from the command's
+   answer to the query's; /health/live of order-query probed at 200/s on the generator's own
+   event loop and, for the native one, by `load-generator probe` in a process of its own.
 2. Sustained commands/s, end to end: wrk (2 threads, 64 keep-alive connections, the lifecycle
    mix of ../order-command/commands.lua) at full speed for --wrk-seconds, then order-query's
    /projection polled every 20 ms until every partition's stored offset is the log's end.
@@ -42,6 +45,32 @@ def wait_caught_up(query_url: str, at_least: int, step: float, timeout: float, w
         time.sleep(step)
 
 
+def last_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def measure_visible(args) -> dict:
+    """Accepted -> visible at --rate, with the native generator or the Python one."""
+    common = ["--command-url", args.command_url, "--query-url", args.query_url, "--rate", str(args.rate),
+              "--duration", str(args.duration), "--warmup", str(args.warmup), "--prefix", f"{args.prefix}v"]
+    if args.generator == "python":
+        latency = subprocess.run([sys.executable, os.path.join(HERE, "..", "order-query", "visible_latency.py"), *common],
+                                 check=True, capture_output=True, text=True)
+        return last_json(latency.stdout)
+    if not args.load_generator:
+        raise SystemExit("--generator swift needs --load-generator PATH")
+    # The probe in a process of its own, over the generator's schedule (which starts 0.3 s
+    # after the generator does).
+    probe = subprocess.Popen([args.load_generator, "probe", "--url", args.query_url,
+                              "--duration", str(args.duration + 0.3), "--warmup", str(args.warmup + 0.3)],
+                             stdout=subprocess.PIPE, text=True)
+    latency = subprocess.run([args.load_generator, "visible-latency", *common], check=True, capture_output=True, text=True)
+    probed, _ = probe.communicate(timeout=120)
+    if probe.returncode != 0:
+        raise SystemExit(f"load-generator probe failed ({probe.returncode})")
+    return {**last_json(latency.stdout), "health_live": last_json(probed)["health_live"]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--topology", required=True)
@@ -52,14 +81,11 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--wrk-seconds", type=int, default=15)
     ap.add_argument("--prefix", default="e2e")
+    ap.add_argument("--generator", choices=("swift", "python"), default="swift")
+    ap.add_argument("--load-generator", help="the load-generator binary (for --generator swift)")
     args = ap.parse_args()
 
-    latency = subprocess.run(
-        [sys.executable, os.path.join(HERE, "..", "order-query", "visible_latency.py"),
-         "--command-url", args.command_url, "--query-url", args.query_url, "--rate", str(args.rate),
-         "--duration", str(args.duration), "--warmup", str(args.warmup), "--prefix", f"{args.prefix}v"],
-        check=True, capture_output=True, text=True)
-    visible = json.loads(latency.stdout.strip().splitlines()[-1])
+    visible = measure_visible(args)
 
     # Everything the latency phase wrote is folded before the sustained phase starts.
     before = wait_caught_up(args.query_url, 0, 0.05, 300, "after the latency phase")

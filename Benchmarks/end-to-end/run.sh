@@ -3,11 +3,16 @@
 # separate processes, on the same machine, one topology after the other in each run.
 #
 #   Benchmarks/end-to-end/run.sh [--runs 3] [--rate 1000] [--duration 20] [--skip-build] [--keep DIR] [--pg-fast]
+#                                [--python-generator]
+#
+# The accepted-to-visible latency is measured by the project's native load generator
+# (`load-generator`, Benchmarks/LoadGenerator); --python-generator uses
+# Benchmarks/order-query/visible_latency.py instead, as before issue 27.
 #
 # PostgreSQL runs with its stock durability (fsync=on, synchronous_commit=on), its settings
 # printed as the first JSON line; --pg-fast: fsync=off, labelled.
 #
-# Builds orders, order-command, order-query, notifier and kafkawire in release (under flock
+# Builds orders, order-command, order-query, notifier, kafkawire and load-generator in release (under flock
 # /tmp/swift-build.lock). Per run and topology, a fresh system:
 #   embedded   `orders up` (dev broker, OrderCommand, OrderQuery on SQLite, notifier with log and
 #              file sinks, in one process), on free ports, a fresh data directory;
@@ -29,6 +34,7 @@ RATE=1000
 DURATION=20
 SKIP_BUILD=0
 KEEP=""
+GENERATOR=swift
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
@@ -37,6 +43,7 @@ while [ $# -gt 0 ]; do
         --skip-build) SKIP_BUILD=1; shift ;;
         --keep) KEEP="$2"; shift 2 ;;
         --pg-fast) export BENCH_PG_FAST=1; shift ;;
+        --python-generator) GENERATOR=python; shift ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -46,13 +53,13 @@ die() { printf 'end-to-end bench: ERROR: %s\n' "$*" >&2; exit 1; }
 . "$HERE/../lib.sh"
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
-[ "$SKIP_BUILD" -eq 1 ] || release_build orders order-command order-query notifier kafkawire
+[ "$SKIP_BUILD" -eq 1 ] || release_build orders order-command order-query notifier kafkawire load-generator
 VENV="$ROOT/.build/interop-venv"
 [ -x "$VENV/bin/python" ] || die "run scripts/test once first (it creates $VENV)"
 
 WORK="${KEEP:-$(mktemp -d /tmp/end-to-end-bench.XXXXXX)}"
 mkdir -p "$WORK/bin"
-for product in orders order-command order-query notifier kafkawire; do
+for product in orders order-command order-query notifier kafkawire load-generator; do
     cp "$ROOT/.build/release/$product" "$WORK/bin/" || die "no release build of $product (drop --skip-build)"
 done
 
@@ -81,7 +88,8 @@ embedded() {  # run
     PIDS+=($!)
     for port in "$cport" "$qport" "$nport"; do wait_ready "http://127.0.0.1:$port" "orders up (port $port)"; done
     "$VENV/bin/python" "$HERE/bench.py" --topology embedded --command-url "http://127.0.0.1:$cport" \
-        --query-url "http://127.0.0.1:$qport" --rate "$RATE" --duration "$DURATION" --prefix "emb$1"
+        --query-url "http://127.0.0.1:$qport" --rate "$RATE" --duration "$DURATION" --prefix "emb$1" \
+        --generator "$GENERATOR" --load-generator "$WORK/bin/load-generator"
     stop_all
 }
 
@@ -108,11 +116,12 @@ separate() {  # run
     wait_ready "http://127.0.0.1:$nport" notifier
     unset KAFKA_BOOTSTRAP_SERVERS LOG_LEVEL
     "$VENV/bin/python" "$HERE/bench.py" --topology separate --command-url "http://127.0.0.1:$cport" \
-        --query-url "http://127.0.0.1:$qport" --rate "$RATE" --duration "$DURATION" --prefix "sep$1"
+        --query-url "http://127.0.0.1:$qport" --rate "$RATE" --duration "$DURATION" --prefix "sep$1" \
+        --generator "$GENERATOR" --load-generator "$WORK/bin/load-generator"
     stop_all
 }
 
-log "$RUNS runs, $RATE commands/s for ${DURATION}s, then wrk at full speed; PostgreSQL ($BENCH_PG_LABEL)"
+log "$RUNS runs, $RATE commands/s for ${DURATION}s ($GENERATOR generator), then wrk at full speed; PostgreSQL ($BENCH_PG_LABEL)"
 for run in $(seq "$RUNS"); do
     # Alternate which topology goes first, so a drift of the shared machine does not favour one.
     if [ $((run % 2)) = 1 ]; then embedded "$run"; separate "$run"; else separate "$run"; embedded "$run"; fi
