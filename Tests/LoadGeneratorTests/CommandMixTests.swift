@@ -65,11 +65,10 @@ import Testing
     }
 
     @Test func anOpenLoopSpacesItemsByTheRateFromItsStart() {
-        let start = ContinuousClock.now
-        let loop = OpenLoop(start: start, rate: 1000, duration: 2.5)
+        let loop = OpenLoop(rate: 1000, duration: 2.5)
         #expect(loop.count == 2500)
-        #expect(loop.intended(0) == start)
-        #expect(loop.intended(1500) == start + .milliseconds(1500))
-        #expect(loop.end == start + .milliseconds(2500))
+        #expect(loop.offset(0) == 0)
+        #expect(loop.offset(1500) == 1_500_000_000)
+        #expect(OpenLoop(rate: 3, duration: 1).offset(1) == 333_333_333)
     }
 }

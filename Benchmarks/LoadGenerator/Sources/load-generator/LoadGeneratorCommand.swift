@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// The benchmarks' native load generator (issue 27, goal 5): it paces and measures without
-/// itself saturating the machine, where the Python one's event loop lagged by up to 80 ms.
+/// itself saturating the machine, where the Python one's event loop lagged by up to 80 ms. One
+/// event-loop thread, raw HTTP/1.1 over keep-alive connections, one request in flight on each.
 @main
 struct LoadGeneratorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,11 +29,13 @@ struct VisibleLatencyCommand: AsyncParsableCommand {
         guard rate > 0, duration > 0, warmup >= 0, warmup < duration, connections > 0 else {
             throw ValidationError("--rate, --duration and --connections must be positive, --warmup in [0, duration)")
         }
+        _ = try address(commandURL)
+        _ = try address(queryURL)
     }
 
     func run() async throws {
         let report = try await VisibleLatency(
-            commandURL: commandURL.trimmingSuffix("/"), queryURL: queryURL.trimmingSuffix("/"), rate: rate,
+            command: try address(commandURL), query: try address(queryURL), rate: rate,
             duration: duration, warmup: warmup, connections: connections, prefix: prefix).run()
         try printJSON(report)
     }
@@ -50,16 +53,19 @@ struct ProbeCommand: AsyncParsableCommand {
 
     struct Report: Encodable {
         var kind = "probe"
-        let errors: Int
         let health_live: LatencySummary?
     }
 
+    func validate() throws {
+        guard rate > 0, duration > 0, warmup >= 0, warmup < duration else {
+            throw ValidationError("--rate and --duration must be positive, --warmup in [0, duration)")
+        }
+        _ = try address(url)
+    }
+
     func run() async throws {
-        let start = ContinuousClock.now
-        let result = await HealthProbe(url: url.trimmingSuffix("/"), rate: rate).run(
-            from: start, measureFrom: start + .nanoseconds(Int64(warmup * 1e9)),
-            until: start + .nanoseconds(Int64(duration * 1e9)))
-        try printJSON(Report(errors: result.errors, health_live: LatencySummary(seconds: result.latencies)))
+        let latencies = try await SeparateProbe(service: try address(url), rate: rate, duration: duration, warmup: warmup).run()
+        try printJSON(Report(health_live: LatencySummary(seconds: latencies)))
     }
 }
 
@@ -69,8 +75,7 @@ private func printJSON(_ value: some Encodable) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
-    }
+private func address(_ url: String) throws -> ServiceAddress {
+    guard let address = ServiceAddress(url: url) else { throw ValidationError("\(url): expected http://HOST:PORT") }
+    return address
 }
