@@ -16,7 +16,11 @@
    folded into the read model per second. The accept rate alone (2xx / wrk's duration) and
    the catch-up time after wrk stopped are printed too.
 
-Prints one JSON line: {"topology", "visible": {...}, "health": {...}, "sustained": {...}}.
+After phase 1, order-query's /metrics gives how long its batches took to apply (one
+transaction each) during it: `apply`, the bucket bounds of its p50, p90 and p99 and the share of
+batches over 25 ms (a histogram: bounds, not exact values).
+
+Prints one JSON line: {"topology", "visible": {...}, "health": {...}, "apply": {...}, "sustained": {...}}.
 """
 
 import argparse
@@ -71,6 +75,25 @@ def measure_visible(args) -> dict:
     return {**last_json(latency.stdout), "health_live": last_json(probed)["health_live"]}
 
 
+def apply_latency(query_url: str) -> dict:
+    """order-query's batch apply latency so far, from its Prometheus histogram."""
+    with urllib.request.urlopen(f"{query_url}/metrics", timeout=10) as reply:
+        text = reply.read().decode()
+    buckets = []
+    for line in text.splitlines():
+        if line.startswith("order_query_apply_latency_seconds_bucket{"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets.append((float(bound), float(line.rsplit(" ", 1)[1])))
+    buckets.sort()
+    total = buckets[-1][1] if buckets else 0
+    if not total:
+        return {}
+    bound_of = lambda q: next(b for b, cumulative in buckets if cumulative >= q * total)
+    over_25ms = total - next(c for b, c in buckets if b >= 0.025)
+    return {"batches": int(total), "p50_le_ms": 1000 * bound_of(0.5), "p90_le_ms": 1000 * bound_of(0.9),
+            "p99_le_ms": 1000 * bound_of(0.99), "share_over_25ms": round(over_25ms / total, 4)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--topology", required=True)
@@ -86,6 +109,7 @@ def main() -> None:
     args = ap.parse_args()
 
     visible = measure_visible(args)
+    apply = apply_latency(args.query_url)
 
     # Everything the latency phase wrote is folded before the sustained phase starts.
     before = wait_caught_up(args.query_url, 0, 0.05, 300, "after the latency phase")
@@ -107,7 +131,7 @@ def main() -> None:
         "catch_up_after_load_s": round(visible_at - wrk_done, 3),
         "sustained_per_s": round(ok / (visible_at - start), 1),
     }
-    print(json.dumps({"topology": args.topology, **visible, "sustained": sustained}), flush=True)
+    print(json.dumps({"topology": args.topology, **visible, "apply": apply, "sustained": sustained}), flush=True)
 
 
 if __name__ == "__main__":
