@@ -5,10 +5,16 @@
 // The next command on an order goes out only after the answer to the one before (the service
 // keeps one event in flight per order). Pure values: no I/O here.
 
+import DequeModule
+
 /// One order on its walk: which step was sent last.
 struct OrderWalk: Sendable, Equatable {
-    static let full = ["place", "add", "add", "confirm", "ship", "deliver"]
-    static let short = ["place", "add", "cancel"]
+    enum Step: String, Sendable {
+        case place, add, confirm, ship, deliver, cancel
+    }
+
+    static let full: [Step] = [.place, .add, .add, .confirm, .ship, .deliver]
+    static let short: [Step] = [.place, .add, .cancel]
 
     let id: String
     let number: Int
@@ -22,7 +28,7 @@ struct OrderWalk: Sendable, Equatable {
         self.cancels = number % 5 == 0
     }
 
-    var steps: [String] { cancels ? Self.short : Self.full }
+    var steps: [Step] { cancels ? Self.short : Self.full }
     /// Whether the step last sent was the walk's last.
     var isFinished: Bool { step >= steps.count }
 
@@ -32,19 +38,19 @@ struct OrderWalk: Sendable, Equatable {
         let kind = steps[step - 1]
         let key = "\(id)-\(step)"
         switch kind {
-        case "place":
+        case .place:
             return CommandRequest(path: "/orders", idempotencyKey: key, body:
                 #"{"orderId":"\#(id)","customerId":"c-\#(number % 1000)","currency":"EUR","items":[{"sku":"SKU-1","quantity":2,"unitPrice":1250}]}"#)
-        case "add":
+        case .add:
             return CommandRequest(path: "/orders/\(id)/items", idempotencyKey: key,
                                   body: #"{"sku":"SKU-\#(step)","quantity":1,"unitPrice":\#(100 * step)}"#)
-        case "ship":
+        case .ship:
             return CommandRequest(path: "/orders/\(id)/ship", idempotencyKey: key,
                                   body: #"{"carrier":"DHL","trackingNumber":"JD\#(number)"}"#)
-        case "cancel":
+        case .cancel:
             return CommandRequest(path: "/orders/\(id)/cancel", idempotencyKey: key, body: #"{"reason":"changed my mind"}"#)
-        default:
-            return CommandRequest(path: "/orders/\(id)/\(kind)", idempotencyKey: key, body: "")
+        case .confirm, .deliver:
+            return CommandRequest(path: "/orders/\(id)/\(kind.rawValue)", idempotencyKey: key, body: "")
         }
     }
 }
@@ -60,26 +66,17 @@ struct CommandRequest: Sendable, Equatable {
 /// when none waits. Every command slot is used, and no order ever has two commands in flight.
 struct OrderPool: Sendable {
     let prefix: String
-    private var waiting: [OrderWalk] = []
-    private var head = 0
+    private var waiting = Deque<OrderWalk>()
     private(set) var placed = 0
 
     init(prefix: String) { self.prefix = prefix }
 
     /// The walk to send next, already advanced to the step being sent, and that step's request.
     mutating func next() -> (OrderWalk, CommandRequest) {
-        var walk: OrderWalk
-        if head < waiting.count {
-            walk = waiting[head]
-            head += 1
-            if head > 1024, head * 2 > waiting.count {
-                waiting.removeFirst(head)
-                head = 0
-            }
-        } else {
+        var walk = waiting.popFirst() ?? {
             placed += 1
-            walk = OrderWalk(prefix: prefix, number: placed)
-        }
+            return OrderWalk(prefix: prefix, number: placed)
+        }()
         let request = walk.advance()
         return (walk, request)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -73,11 +74,8 @@ struct ServiceAddress: Sendable, Equatable {
     let port: Int
 
     init?(url: String) {
-        guard url.hasPrefix("http://") else { return nil }
-        let authority = url.dropFirst("http://".count).prefix { $0 != "/" }
-        guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]),
-              colon > authority.startIndex else { return nil }
-        self.host = String(authority[..<colon])
+        guard let parsed = URL(string: url), parsed.scheme == "http", let host = parsed.host, let port = parsed.port else { return nil }
+        self.host = host
         self.port = port
     }
 }

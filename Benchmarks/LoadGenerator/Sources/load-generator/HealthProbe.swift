@@ -33,7 +33,7 @@ final class HealthProbe {
 
     private func probeWhenDue() {
         guard next < schedule.count else { return finished.succeed(latencies) }
-        let intended = start + .nanoseconds(schedule.offset(next))
+        let intended = schedule.due(next, from: start)
         if NIODeadline.now() < intended {
             let me = NIOLoopBound(self, eventLoop: loop)
             loop.scheduleTask(deadline: intended) { me.value.probe(intended) }
@@ -47,15 +47,11 @@ final class HealthProbe {
         connection.send(HTTPRequestBytes.get("/health/live", host: connection.host, allocator: connection.allocator)) { result in
             switch result {
             case .success:
-                if intended >= self.measureFrom { self.latencies.append(Self.seconds(since: intended)) }
+                if intended >= self.measureFrom { self.latencies.append(intended.secondsAgo) }
                 self.probeWhenDue()
             case .failure(let error):
                 self.finished.fail(error)
             }
         }
-    }
-
-    static func seconds(since instant: NIODeadline) -> Double {
-        Double((NIODeadline.now() - instant).nanoseconds) / 1e9
     }
 }

@@ -28,11 +28,3 @@ struct LatencySummary: Sendable, Equatable, Encodable {
         (seconds * 1_000_000).rounded() / 1000
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}

@@ -53,7 +53,7 @@ struct VisibleLatency: Sendable {
 
         let (outcome, health) = try await loop.flatSubmit {
             let start = NIODeadline.now() + .milliseconds(300)
-            let measureFrom = start + .nanoseconds(Int64(warmup * 1e9))
+            let measureFrom = start + .fractionalSeconds(warmup)
             let driver = VisibleLatencyDriver(
                 loop: loop, commandConnections: commandConnections.map(\.value), queryConnections: queryConnections.map(\.value),
                 schedule: OpenLoop(rate: rate, duration: duration), start: start, measureFrom: measureFrom, prefix: prefix)
@@ -101,7 +101,7 @@ struct SeparateProbe: Sendable {
         let latencies = try await loop.flatSubmit {
             let start = NIODeadline.now()
             return HealthProbe(connection: connection.value, loop: loop, rate: rate, duration: duration, start: start,
-                               measureFrom: start + .nanoseconds(Int64(warmup * 1e9))).run()
+                               measureFrom: start + .fractionalSeconds(warmup)).run()
         }.get()
         try await loop.submit { connection.value.close() }.get()
         return latencies

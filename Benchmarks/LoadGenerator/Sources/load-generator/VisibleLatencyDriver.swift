@@ -72,7 +72,7 @@ final class VisibleLatencyDriver {
     private func releaseDue() {
         let now = NIODeadline.now()
         while scheduled < schedule.count {
-            let intended = start + .nanoseconds(schedule.offset(scheduled))
+            let intended = schedule.due(scheduled, from: start)
             guard intended <= now else {
                 let me = NIOLoopBound(self, eventLoop: loop)
                 loop.scheduleTask(deadline: intended) { me.value.releaseDue() }
@@ -102,7 +102,8 @@ final class VisibleLatencyDriver {
 
     private func commandAnswered(_ result: Result<HTTPAnswer, any Error>, walk: OrderWalk, measured: Bool, connection: HTTPConnection) {
         let accepted = NIODeadline.now()
-        guard case .success(let answer) = result else { return fail(result) }
+        // A connection that fails ends the run: its figures would not be the system's.
+        guard let answer = answerOrEnd(result) else { return }
         idleCommandConnections.append(connection)
         if answer.status == 200 || answer.status == 201 {
             do {
@@ -128,11 +129,11 @@ final class VisibleLatencyDriver {
             inFlight += 1
             connection.send(HTTPRequestBytes.get(query.pathAndQuery, host: connection.host, allocator: connection.allocator)) { result in
                 self.inFlight -= 1
-                guard case .success(let answer) = result else { return self.fail(result) }
+                guard let answer = self.answerOrEnd(result) else { return }
                 if answer.status != 200 {
                     self.counts.notVisible += 1
                 } else if query.measured {
-                    self.visible.append(HealthProbe.seconds(since: query.accepted))
+                    self.visible.append(query.accepted.secondsAgo)
                 }
                 self.idleQueryConnections.append(connection)
                 self.sendQueries()
@@ -143,11 +144,16 @@ final class VisibleLatencyDriver {
 
     private func finishIfDone() {
         guard scheduled == schedule.count, dueCommands.isEmpty, dueQueries.isEmpty, inFlight == 0 else { return }
-        finished.succeed(Outcome(counts: counts, visible: visible, elapsed: HealthProbe.seconds(since: start)))
+        finished.succeed(Outcome(counts: counts, visible: visible, elapsed: start.secondsAgo))
     }
 
-    /// A connection that fails ends the run: its figures would not be the system's.
-    private func fail(_ result: Result<HTTPAnswer, any Error>) {
-        if case .failure(let error) = result { finished.fail(error) }
+    /// The answer, or nil once its failure has ended the run.
+    private func answerOrEnd(_ result: Result<HTTPAnswer, any Error>) -> HTTPAnswer? {
+        do {
+            return try result.get()
+        } catch {
+            finished.fail(error)
+            return nil
+        }
     }
 }
