@@ -15,7 +15,9 @@ batch. Then POST /admin/rebuild folds it again into a new generation: timed from
 to the answer that it is live (start-up included), and by the server's own startedAt..swappedAt;
 peak RSS sampled from /proc;
 then the peer: the rebuilt generation's events table is copied out once, and COPY FROM STDIN
-of those rows into a fresh table of the same shape is timed with psql. Prints JSON lines.
+of those rows into a fresh table of the same shape is timed with psql; and a stricter peer,
+COPY of every row the fold stored (the generation's four tables, `copy_everything`). Each
+phase also reports its batches from order-query's /metrics. Prints JSON lines.
 """
 
 import argparse
@@ -99,6 +101,31 @@ def psql(args, database_url, sql, stdin=None):
                           input=stdin, capture_output=True, check=True)
 
 
+def batch_totals(port):
+    """order-query's batches so far, from /metrics: (count, records, seconds applying). The live
+    projection and rebuilds share the histograms, so a phase's figures are differences."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+    finally:
+        conn.close()
+    values = {}
+    for line in text.splitlines():
+        if line.startswith(("order_query_batch_size_records_count", "order_query_batch_size_records_sum",
+                            "order_query_apply_latency_seconds_sum")):
+            name, _, value = line.rpartition(" ")
+            values[name.split("{")[0]] = float(value)
+    return (values.get("order_query_batch_size_records_count", 0.0), values.get("order_query_batch_size_records_sum", 0.0),
+            values.get("order_query_apply_latency_seconds_sum", 0.0))
+
+
+def batch_figures(before, after):
+    count, records, seconds = (a - b for a, b in zip(after, before))
+    return {"batches": int(count), "mean_records": round(records / count) if count else None,
+            "applying_s": round(seconds, 3)}
+
+
 def settle(args, url):
     """Between timed phases: the tables the phase before wrote are vacuumed and analyzed, a
     checkpoint is taken and the kernel's dirty pages are written out, so that no autovacuum of
@@ -107,6 +134,37 @@ def settle(args, url):
     psql(args, url, "VACUUM (ANALYZE)")
     psql(args, url, "CHECKPOINT")
     os.sync()
+
+
+def copy_everything(args, url, generation):
+    """A second, stricter peer: COPY of every row the rebuild wrote (orders, their items, the
+    events, the customers: the generation's four tables, into copies with the same keys and
+    indexes), one COPY after the other in one psql session, timed. It shows how far the fold is
+    from what the database itself needs to store the same rows."""
+    tables = ["orders", "order_items", "order_events", "customers"]
+    dumps, rows = [], {}
+    try:
+        for name in tables:
+            source = f"order_query.{name}_g{generation}"
+            dump = tempfile.NamedTemporaryFile(dir=args.work, suffix=".copy", delete=False)
+            subprocess.run([args.psql, url, "-qAt", "-c", f"COPY {source} TO STDOUT"], stdout=dump, check=True)
+            dump.close()
+            dumps.append(dump.name)
+            psql(args, url, f"DROP TABLE IF EXISTS copy_all_{name}; CREATE TABLE copy_all_{name} (LIKE {source} INCLUDING ALL)")
+            rows[name] = int(psql(args, url, f"SELECT count(*) FROM {source}").stdout)
+        script = "\n".join(f"\\copy copy_all_{name} FROM '{path}'" for name, path in zip(tables, dumps))
+        settle(args, url)
+        started = time.monotonic()
+        subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt"], input=script.encode(), check=True, capture_output=True)
+        seconds = time.monotonic() - started
+        for name in tables:
+            copied = int(psql(args, url, f"SELECT count(*) FROM copy_all_{name}").stdout)
+            assert copied == rows[name], (name, copied, rows[name])
+            psql(args, url, f"DROP TABLE copy_all_{name}")
+    finally:
+        for path in dumps:
+            os.unlink(path)
+    return {"seconds": round(seconds, 3), "rows": rows}
 
 
 def one_run(args, index):
@@ -141,12 +199,15 @@ def one_run(args, index):
         # The clock starts at the first stored batch: the events of that batch are not timed.
         first_stored = sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"])
         cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
+        batches_before = batch_totals(port)
         wait(lambda: sum(p["storedOffset"] for p in get(port, "/projection")[1]["partitions"]) >= end, "the live fold", 1800)
         caught_up = time.monotonic()
         live_seconds = caught_up - started
         live_from_start = caught_up - spawned
         live_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
+        live_batches = batch_figures(batches_before, batch_totals(port))
         settle(args, url)
+        batches_before = batch_totals(port)
         cpu_before = (cpu_seconds(proc.pid), postgres_cpu_seconds(args.postmaster_pid))
 
         requested = time.monotonic()
@@ -165,6 +226,7 @@ def one_run(args, index):
         wait(rebuilt, "the rebuild", 3600)
         rebuild_from_request = time.monotonic() - requested
         rebuild_cpu = (cpu_seconds(proc.pid) - cpu_before[0], postgres_cpu_seconds(args.postmaster_pid) - cpu_before[1])
+        rebuild_batches = batch_figures(batches_before, batch_totals(port))
         rebuild_seconds = (parse_ms(last["swappedAt"]) - parse_ms(last["startedAt"])) / 1000
         events = last["eventsApplied"]
         rss, hwm = rss_kib(proc.pid)
@@ -183,6 +245,7 @@ def one_run(args, index):
         rows = int(psql(args, url, "SELECT count(*) FROM copy_peer").stdout)
         assert rows == events, (rows, events)
         copy_rate = rows / copy_seconds
+        everything = copy_everything(args, url, last["generation"])
         return {"run": index, "records": end, "events": events, "partitions": args.partitions,
                 "live_from_start_s": round(live_from_start, 3),
                 "ratio_live_from_start": round(end / live_from_start / copy_rate, 3),
@@ -196,6 +259,9 @@ def one_run(args, index):
                 "ratio_rebuild": round(events / rebuild_seconds / (rows / copy_seconds), 3),
                 "live_cpu_s": {"order_query": round(live_cpu[0], 2), "postgres": round(live_cpu[1], 2)},
                 "rebuild_cpu_s": {"order_query": round(rebuild_cpu[0], 2), "postgres": round(rebuild_cpu[1], 2)},
+                "live_batches": live_batches, "rebuild_batches": rebuild_batches,
+                "copy_everything": everything,
+                "ratio_rebuild_to_copy_everything": round(everything["seconds"] / rebuild_seconds, 3),
                 "peak_rss_during_rebuild_mib": round(peak / 1024, 1), "vm_hwm_mib": round(hwm / 1024, 1)}
     finally:
         proc.send_signal(signal.SIGTERM)
