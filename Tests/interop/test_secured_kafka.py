@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 
-from helpers import Broker, consume_all, create_topic, free_port, kafkawire_bin, kcat_bin, port_accepts, run, wait_until
+from helpers import Broker, consume_all, create_topic, free_port, free_ports, kafkawire_bin, kcat_bin, port_accepts, run, wait_until
 import scram_vectors
 
 REPO = Path(__file__).resolve().parents[2]
@@ -123,17 +123,17 @@ def start_broker(directory: Path, certs: Path, users: Path | None, protocols=PRO
                  certificate: str = "broker", extra=()) -> SecuredBroker:
     """A broker with a PLAINTEXT listener (the helper's own) and one per other protocol given."""
     listeners, args = {}, []
-    for protocol in protocols:
-        if protocol == "PLAINTEXT":
-            continue
-        port = free_port()
+    others = [protocol for protocol in protocols if protocol != "PLAINTEXT"]
+    # One port per listener, all different (the helper's PLAINTEXT listener first).
+    plaintext_port, *ports = free_ports(1 + len(others))
+    for protocol, port in zip(others, ports):
         listeners[protocol] = f"127.0.0.1:{port}"
         args += ["--listen", f"{protocol}://127.0.0.1:{port}"]
     if any("SSL" in p for p in protocols):
         args += ["--ssl-certificate", str(certs / f"{certificate}.pem"), "--ssl-key", str(certs / f"{certificate}.key")]
     if any(p.startswith("SASL") for p in protocols):
         args += ["--sasl-users", str(users)]
-    broker = Broker(directory / "data", directory / "broker.log", extra_args=[*args, *extra])
+    broker = Broker(directory / "data", directory / "broker.log", port=plaintext_port, extra_args=[*args, *extra])
     broker.start()
     listeners["PLAINTEXT"] = broker.bootstrap
     for address in listeners.values():
