@@ -38,13 +38,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def get(port, path, method="GET", headers=None):
+def fetch(port, path, method="GET", headers=None):
+    """The status and the raw body."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request(method, path, headers=headers or {})
     response = conn.getresponse()
     body = response.read()
     conn.close()
-    return response.status, (json.loads(body) if body else None)
+    return response.status, body
+
+
+def get(port, path, method="GET", headers=None):
+    status, body = fetch(port, path, method, headers)
+    return status, (json.loads(body) if body else None)
 
 
 def wait(condition, what, timeout):
@@ -104,14 +110,8 @@ def psql(args, database_url, sql, stdin=None):
 def batch_totals(port):
     """order-query's batches so far, from /metrics: (count, records, seconds applying). The live
     projection and rebuilds share the histograms, so a phase's figures are differences."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", "/metrics")
-        text = conn.getresponse().read().decode()
-    finally:
-        conn.close()
     values = {}
-    for line in text.splitlines():
+    for line in fetch(port, "/metrics")[1].decode().splitlines():
         if line.startswith(("order_query_batch_size_records_count", "order_query_batch_size_records_sum",
                             "order_query_apply_latency_seconds_sum")):
             name, _, value = line.rpartition(" ")
@@ -136,35 +136,39 @@ def settle(args, url):
     os.sync()
 
 
-def copy_everything(args, url, generation):
+TABLES = ["orders", "order_items", "order_events", "customers"]
+
+
+def dump_generation(args, url, generation):
+    """The generation's four tables copied out, once for both peers: {table: (file, rows)}.
+    The caller removes the files (all in the run's work directory, which run.sh removes)."""
+    dumps = {}
+    for name in TABLES:
+        source = f"order_query.{name}_g{generation}"
+        with tempfile.NamedTemporaryFile(dir=args.work, suffix=".copy", delete=False) as dump:
+            subprocess.run([args.psql, url, "-qAt", "-c", f"COPY {source} TO STDOUT"], stdout=dump, check=True)
+        dumps[name] = (dump.name, int(psql(args, url, f"SELECT count(*) FROM {source}").stdout))
+    return dumps
+
+
+def copy_everything(args, url, generation, dumps):
     """A second, stricter peer: COPY of every row the rebuild wrote (orders, their items, the
     events, the customers: the generation's four tables, into copies with the same keys and
     indexes), one COPY after the other in one psql session, timed. It shows how far the fold is
     from what the database itself needs to store the same rows."""
-    tables = ["orders", "order_items", "order_events", "customers"]
-    dumps, rows = [], {}
-    try:
-        for name in tables:
-            source = f"order_query.{name}_g{generation}"
-            dump = tempfile.NamedTemporaryFile(dir=args.work, suffix=".copy", delete=False)
-            subprocess.run([args.psql, url, "-qAt", "-c", f"COPY {source} TO STDOUT"], stdout=dump, check=True)
-            dump.close()
-            dumps.append(dump.name)
-            psql(args, url, f"DROP TABLE IF EXISTS copy_all_{name}; CREATE TABLE copy_all_{name} (LIKE {source} INCLUDING ALL)")
-            rows[name] = int(psql(args, url, f"SELECT count(*) FROM {source}").stdout)
-        script = "\n".join(f"\\copy copy_all_{name} FROM '{path}'" for name, path in zip(tables, dumps))
-        settle(args, url)
-        started = time.monotonic()
-        subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt"], input=script.encode(), check=True, capture_output=True)
-        seconds = time.monotonic() - started
-        for name in tables:
-            copied = int(psql(args, url, f"SELECT count(*) FROM copy_all_{name}").stdout)
-            assert copied == rows[name], (name, copied, rows[name])
-            psql(args, url, f"DROP TABLE copy_all_{name}")
-    finally:
-        for path in dumps:
-            os.unlink(path)
-    return {"seconds": round(seconds, 3), "rows": rows}
+    for name in TABLES:
+        psql(args, url, f"DROP TABLE IF EXISTS copy_all_{name}; "
+                        f"CREATE TABLE copy_all_{name} (LIKE order_query.{name}_g{generation} INCLUDING ALL)")
+    script = "\n".join(f"\\copy copy_all_{name} FROM '{dumps[name][0]}'" for name in TABLES)
+    settle(args, url)
+    started = time.monotonic()
+    subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt"], input=script.encode(), check=True, capture_output=True)
+    seconds = time.monotonic() - started
+    for name in TABLES:
+        copied = int(psql(args, url, f"SELECT count(*) FROM copy_all_{name}").stdout)
+        assert copied == dumps[name][1], (name, copied, dumps[name][1])
+        psql(args, url, f"DROP TABLE copy_all_{name}")
+    return {"seconds": round(seconds, 3), "rows": {name: dumps[name][1] for name in TABLES}}
 
 
 def one_run(args, index):
@@ -233,19 +237,22 @@ def one_run(args, index):
 
         # The peer: COPY of the same rows, same shape, same database.
         table = f"order_query.order_events_g{last['generation']}"
-        with tempfile.NamedTemporaryFile(dir=args.work, suffix=".copy") as dump:
-            subprocess.run([args.psql, url, "-qAt", "-c", f"COPY {table} TO STDOUT"], stdout=dump, check=True)
+        dumps = dump_generation(args, url, last["generation"])
+        try:
             psql(args, url, f"DROP TABLE IF EXISTS copy_peer; CREATE TABLE copy_peer (LIKE {table} INCLUDING ALL)")
-            dump.seek(0)
             settle(args, url)
-            copy_started = time.monotonic()
-            subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", "COPY copy_peer FROM STDIN"],
-                           stdin=dump, check=True, capture_output=True)
-            copy_seconds = time.monotonic() - copy_started
-        rows = int(psql(args, url, "SELECT count(*) FROM copy_peer").stdout)
-        assert rows == events, (rows, events)
+            with open(dumps["order_events"][0], "rb") as dump:
+                copy_started = time.monotonic()
+                subprocess.run([args.psql, url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", "COPY copy_peer FROM STDIN"],
+                               stdin=dump, check=True, capture_output=True)
+                copy_seconds = time.monotonic() - copy_started
+            rows = int(psql(args, url, "SELECT count(*) FROM copy_peer").stdout)
+            assert rows == events, (rows, events)
+            everything = copy_everything(args, url, last["generation"], dumps)
+        finally:
+            for path, _ in dumps.values():
+                os.unlink(path)
         copy_rate = rows / copy_seconds
-        everything = copy_everything(args, url, last["generation"])
         return {"run": index, "records": end, "events": events, "partitions": args.partitions,
                 "live_from_start_s": round(live_from_start, 3),
                 "ratio_live_from_start": round(end / live_from_start / copy_rate, 3),

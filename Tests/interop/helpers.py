@@ -36,12 +36,6 @@ def kcat_bin() -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def free_ports(count: int) -> list[int]:
     """`count` different free ports: each socket stays bound until all are chosen, so two calls
     of `free_port()` cannot hand the same port to two listeners of one process."""
@@ -55,6 +49,10 @@ def free_ports(count: int) -> list[int]:
     finally:
         for s in sockets:
             s.close()
+
+
+def free_port() -> int:
+    return free_ports(1)[0]
 
 
 def port_accepts(port: int, timeout: float = 0.5, host: str = "127.0.0.1") -> bool:
