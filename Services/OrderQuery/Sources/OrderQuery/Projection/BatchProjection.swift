@@ -13,9 +13,6 @@ public struct BatchProjection: Sendable {
     public private(set) var customerDeltas: [String: CustomerDelta] = [:]
     /// Void events by reason.
     public private(set) var voidEvents: [String: Int] = [:]
-    /// The touched orders whose items the batch changed (placing an order sets them; most
-    /// events leave them as they were, and their rows need no write), with what changed.
-    public private(set) var itemChanges: [String: ItemChange] = [:]
     /// The touched orders the read model did not hold before the batch (their rows are
     /// inserted; the others updated).
     public private(set) var newOrders: Set<String> = []
@@ -61,9 +58,6 @@ public struct BatchProjection: Sendable {
         if let run { nextOffsets[run.partition] = run.next }
         for (orderId, after) in orders {
             let previous = before[orderId]
-            if let change = ItemChange(before: previous?.state.items ?? [], after: after.state.items) {
-                itemChanges[orderId] = change
-            }
             var delta = customerDeltas[after.state.customerId] ?? CustomerDelta()
             if let previous {
                 delta.byStatus[previous.state.status, default: 0] -= 1
@@ -94,29 +88,6 @@ public struct BatchProjection: Sendable {
         OrderRowView.evolve(&orders.values[index], with: recorded)
         events.append(FoldedEvent(
             recorded: recorded, partition: item.partition, offset: item.offset, status: orders.values[index].state.status))
-    }
-}
-
-/// How an order's lines changed in a batch: the lines before `firstChangedLine` are stored as
-/// they are; only the lines from there on are written (an item added to an order of many
-/// lines writes one row, not all of them).
-public struct ItemChange: Sendable, Hashable {
-    /// The first line (0-based) that differs, or that one side lacks.
-    public var firstChangedLine: Int
-    /// How many lines the read model held before the batch.
-    public var previousLineCount: Int
-
-    public init(firstChangedLine: Int, previousLineCount: Int) {
-        self.firstChangedLine = firstChangedLine
-        self.previousLineCount = previousLineCount
-    }
-
-    /// Nil when the lines are the same.
-    public init?(before: [LineItem], after: [LineItem]) {
-        let first = zip(before, after).prefix { $0 == $1 }.count
-        guard first < max(before.count, after.count) else { return nil }
-        firstChangedLine = first
-        previousLineCount = before.count
     }
 }
 

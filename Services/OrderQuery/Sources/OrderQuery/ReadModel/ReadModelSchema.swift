@@ -18,20 +18,22 @@ public struct ReadModelSchema: Sendable {
     public struct Tables: Sendable {
         public let generation: Int64
         let orders: String
-        let items: String
+        /// The table that held the orders' lines before they became a column of `orders`
+        /// (`ReadModelStore.moveLinesIntoOrders`).
+        let legacyItems: String
         let events: String
         let customers: String
         /// The bookkeeping table of stored offsets (shared by all generations).
         let offsets: String
         /// The bare names, for index names (which PostgreSQL qualifies by the table's schema).
-        let bare: (orders: String, items: String, events: String, customers: String)
+        let bare: (orders: String, events: String, customers: String)
     }
 
     public func tables(_ generation: Int64) -> Tables {
         let suffix = "_g\(generation)"
-        let bare = (orders: "orders\(suffix)", items: "order_items\(suffix)", events: "order_events\(suffix)", customers: "customers\(suffix)")
+        let bare = (orders: "orders\(suffix)", events: "order_events\(suffix)", customers: "customers\(suffix)")
         return Tables(
-            generation: generation, orders: meta(bare.orders), items: meta(bare.items), events: meta(bare.events),
+            generation: generation, orders: meta(bare.orders), legacyItems: meta("order_items\(suffix)"), events: meta(bare.events),
             customers: meta(bare.customers), offsets: offsets, bare: bare)
     }
 
@@ -83,7 +85,8 @@ public struct ReadModelSchema: Sendable {
         ]
     }
 
-    /// The tables, with their keys.
+    /// The tables, with their keys. An order's lines are a column of its row (`items`, JSON as
+    /// `LineItemsJSON` writes it), not rows of their own.
     private func tableStatements(_ t: Tables) -> [String] {
         // Keys compare as bytes on PostgreSQL, as they do on SQLite: ids sort the same in both
         // stores, and index inserts skip the locale's collation (C.UTF-8 is not PostgreSQL's
@@ -101,21 +104,13 @@ public struct ReadModelSchema: Sendable {
                 confirmed_total BIGINT,
                 item_count BIGINT NOT NULL,
                 line_count BIGINT NOT NULL,
+                items TEXT NOT NULL,
                 version BIGINT NOT NULL,
                 placed_at_ms BIGINT NOT NULL,
                 updated_at_ms BIGINT NOT NULL,
                 carrier TEXT,
                 tracking_number TEXT,
                 cancel_reason TEXT)
-            """,
-            """
-            CREATE TABLE \(t.items) (
-                order_id \(key) NOT NULL,
-                line_no BIGINT NOT NULL,
-                sku TEXT NOT NULL,
-                quantity BIGINT NOT NULL,
-                unit_price BIGINT NOT NULL,
-                PRIMARY KEY (order_id, line_no))
             """,
             // The status history and every event in effect; the primary key refuses a double apply.
             """
@@ -150,7 +145,7 @@ public struct ReadModelSchema: Sendable {
     }
 
     func dropStatements(_ t: Tables) -> [String] {
-        [t.orders, t.items, t.events, t.customers].map { "DROP TABLE IF EXISTS \($0)" }
+        [t.orders, t.legacyItems, t.events, t.customers].map { "DROP TABLE IF EXISTS \($0)" }
     }
 
     /// PostgreSQL puts an index in its table's schema; SQLite's names are file-wide, so they

@@ -10,9 +10,9 @@ public enum VisibleOrder: Sendable, Hashable {
 }
 
 extension ReadModelStore {
-    /// One order with its items, and whether the read condition holds, in one statement: one
-    /// round trip where the general `read { }` takes six (BEGIN, live generation, stored
-    /// offset, order, items, COMMIT). A statement sees one consistent state of the database,
+    /// One order, and whether the read condition holds, in one statement: one round trip
+    /// where the general `read { }` takes five (BEGIN, live generation, stored offset, order,
+    /// COMMIT). A statement sees one consistent state of the database,
     /// so the condition and the order agree as they do in a snapshot. This is the hot path of
     /// read-your-writes: every command's answer is followed by one.
     ///
@@ -62,21 +62,20 @@ extension ReadModelStore {
         // The generation's row drives the statement, so it answers one row (order columns
         // null) when the order is missing, and none when the generation is.
         let rows = try await database.readStatement("""
-            SELECT \(Self.joinedOrderColumns), g.status,
+            SELECT \(Self.orderColumnNames.map { "o.\($0)" }.joined(separator: ", ")), g.status,
                    (SELECT next_offset FROM \(t.offsets) WHERE generation = g.generation AND kafka_partition = $3)
             FROM \(schema.generations) g
             LEFT JOIN \(t.orders) o ON o.order_id = $1
-            LEFT JOIN \(t.items) i ON i.order_id = o.order_id
             WHERE g.generation = $2
-            ORDER BY i.line_no
             """, [.text(id), .int(generation), .int(partition)])
-        guard let first = rows.first, let status = Generation.Status(rawValue: try first.string(15)),
+        let statusColumn = Self.orderColumnNames.count
+        guard let first = rows.first, let status = Generation.Status(rawValue: try first.string(statusColumn)),
               liveOnly ? status == .live : status.servesQueries
         else { return nil }
-        let order = try Self.joinedOrders(rows)[id]
+        let order = try Self.orders(rows)[id]
         switch condition {
         case .position(_, let offset)?:
-            if try first.optionalInt(16) ?? 0 <= offset { return .notYet }
+            if try first.optionalInt(statusColumn + 1) ?? 0 <= offset { return .notYet }
         case .minVersion(let version)?:
             if order?.state.version ?? 0 < version { return .notYet }
         case nil:
@@ -102,76 +101,41 @@ extension ReadModelStore {
 }
 
 extension ReadModelStore {
-    /// The rows of `ids` (those the read model has), with their items in line order.
+    /// The rows of `ids` (those the read model has).
     static func loadOrders(_ db: any SQLExecutor, _ t: ReadModelSchema.Tables, ids: Set<String>) async throws -> [String: OrderRow] {
-        if ids.count <= BatchWrite.oneStatementOrders {
-            // A small batch: each order with its items in one statement, one round trip less.
-            // A large one (a rebuild) reads orders and items apart: repeating every order's
-            // columns on each of its items' rows cost more than the round trip.
-            return try joinedOrders(try await joinedLoad(t, ids: ids).run(on: db))
-        }
         var orders: [String: OrderRow] = [:]
         for chunk in Array(ids).chunked(1_000) {
-            var select = Statement("\(orderColumns) FROM \(t.orders) WHERE order_id IN ")
-            select.append(select.list(chunk))
-            for row in try await select.run(on: db) {
-                let order = try orderRow(row)
-                orders[order.orderId] = order
-            }
-        }
-        guard !orders.isEmpty else { return orders }
-        for chunk in Array(orders.keys).chunked(1_000) {
-            var select = Statement("SELECT order_id, sku, quantity, unit_price FROM \(t.items) WHERE order_id IN ")
-            select.append(select.list(chunk))
-            select.append(" ORDER BY order_id, line_no")
-            for row in try await select.run(on: db) {
-                orders[try row.string(0)]?.state.items.append(
-                    LineItem(sku: try row.string(1), quantity: try row.int(2), unitPrice: try row.int(3)))
-            }
+            orders.merge(try Self.orders(try await orderSelect(t, ids: chunk).run(on: db))) { _, read in read }
         }
         return orders
     }
 
-    /// `ids` (at least one) with their items: a row per item in line order, or one with null
-    /// item columns for an order without items.
-    static func joinedLoad(_ t: ReadModelSchema.Tables, ids: Set<String>) -> Statement {
-        var select = Statement("""
-            SELECT \(joinedOrderColumns) FROM \(t.orders) o LEFT JOIN \(t.items) i ON i.order_id = o.order_id
-            WHERE o.order_id IN
-            """)
+    /// The rows of `ids` (at most a few thousand: one bound parameter each).
+    static func orderSelect(_ t: ReadModelSchema.Tables, ids: some Collection<String>) -> Statement {
+        var select = Statement("\(orderColumns) FROM \(t.orders) WHERE order_id IN ")
         select.append(select.list(ids))
-        select.append(" ORDER BY o.order_id, i.line_no")
         return select
     }
 
-    static let orderColumns = """
-        SELECT order_id, kafka_partition, customer_id, status, currency, confirmed_total, version,
-               placed_at_ms, updated_at_ms, carrier, tracking_number, cancel_reason
-        """
+    /// The columns `orderRow` reads, in its order.
+    static let orderColumnNames = [
+        "order_id", "kafka_partition", "customer_id", "status", "currency", "confirmed_total", "version",
+        "placed_at_ms", "updated_at_ms", "carrier", "tracking_number", "cancel_reason", "items",
+    ]
+    static let orderColumns = "SELECT " + orderColumnNames.joined(separator: ", ")
 
-    /// An order's columns (`o`) and its items' (`i`), in the order `orderRow` and
-    /// `joinedOrders` read them.
-    static let joinedOrderColumns = """
-        o.order_id, o.kafka_partition, o.customer_id, o.status, o.currency, o.confirmed_total, o.version,
-        o.placed_at_ms, o.updated_at_ms, o.carrier, o.tracking_number, o.cancel_reason,
-        i.sku, i.quantity, i.unit_price
-        """
-
-    /// The orders of rows selected with `joinedOrderColumns`, one row per item in line order
-    /// (an order without items: one row with null item columns; rows with a null order: none).
-    static func joinedOrders(_ rows: [SQLRow]) throws -> [String: OrderRow] {
+    /// The orders of rows selected with `orderColumnNames` (rows with a null order: none).
+    static func orders(_ rows: [SQLRow]) throws -> [String: OrderRow] {
         var orders: [String: OrderRow] = [:]
         for row in rows {
-            guard let id = try row.optionalString(0) else { continue }
-            if orders[id] == nil { orders[id] = try orderRow(row) }
-            if let sku = try row.optionalString(12) {
-                orders[id]!.state.items.append(LineItem(sku: sku, quantity: try row.int(13), unitPrice: try row.int(14)))
-            }
+            guard try row.optionalString(0) != nil else { continue }
+            let order = try orderRow(row)
+            orders[order.orderId] = order
         }
         return orders
     }
 
-    /// An order row without its items (`loadOrders` adds them).
+    /// An order row, from the columns of `orderColumnNames`.
     static func orderRow(_ row: SQLRow) throws -> OrderRow {
         var state = OrderState()
         state.customerId = try row.string(2)
@@ -183,6 +147,9 @@ extension ReadModelStore {
             state.shipping = Shipping(carrier: carrier, trackingNumber: tracking)
         }
         state.cancelReason = try row.optionalString(11)
+        let items = try row.string(12)
+        guard let lines = LineItemsJSON.decode(items) else { throw DatabaseError.unexpectedValue(column: 12, found: .text(items)) }
+        state.items = lines
         return OrderRow(
             orderId: try row.string(0), partition: Int32(try row.int(1)), state: state,
             placedAt: Timestamp(millisecondsSinceEpoch: try row.int(7)),

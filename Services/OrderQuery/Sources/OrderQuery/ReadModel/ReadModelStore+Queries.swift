@@ -123,17 +123,6 @@ extension ReadModelStore {
         var page = try await select.run(on: db).map(orderRow)
         let hasMore = page.count > filter.limit
         if hasMore { page.removeLast() }
-        if !page.isEmpty {
-            var items = Statement("SELECT order_id, sku, quantity, unit_price FROM \(t.items) WHERE order_id IN ")
-            items.append(items.list(page.map(\.orderId)))
-            items.append(" ORDER BY order_id, line_no")
-            var byOrder: [String: [LineItem]] = [:]
-            for row in try await items.run(on: db) {
-                byOrder[try row.string(0), default: []].append(
-                    LineItem(sku: try row.string(1), quantity: try row.int(2), unitPrice: try row.int(3)))
-            }
-            for index in page.indices { page[index].state.items = byOrder[page[index].orderId] ?? [] }
-        }
         let next = hasMore ? page.last.map { ListCursor(placedAtMs: $0.placedAt.millisecondsSinceEpoch, orderId: $0.orderId) } : nil
         return (page, next)
     }

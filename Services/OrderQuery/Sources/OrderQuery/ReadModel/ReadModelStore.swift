@@ -31,7 +31,7 @@ public final class ReadModelStore: Sendable {
             try await Migrations(
                 schemaName: ReadModelSchema.schemaName, table: schema.migrations, lockId: 8032117, steps: schema.migrationSteps
             ).run(in: db, logging: "Migrated the read model", logger: logger)
-            try await Self.addActorColumns(db, schema, logger: logger)
+            try await Self.upgradeGenerations(db, schema, logger: logger)
             if let live = try await Self.liveGeneration(db, schema) { return live }
             let generation = try await Self.createGeneration(db, schema, status: .live, upTo: nil, partitionCount: partitionCount)
             logger.info("Created the read model's first generation", metadata: ["generation": "\(generation)"])
@@ -69,24 +69,6 @@ public final class ReadModelStore: Sendable {
         }))
         try await insert.run(on: db)
         return generation
-    }
-
-    /// Generations built before events recorded their actor get the history's `actor` column
-    /// (nullable: those events have none). Generations are made at run time, so this is not
-    /// one of the numbered migrations; it runs at every start and changes nothing the second time.
-    static func addActorColumns(_ db: any SQLExecutor, _ schema: ReadModelSchema, logger: Logger) async throws {
-        for row in try await db.query("SELECT generation FROM \(schema.generations) WHERE status <> 'retired'") {
-            let t = schema.tables(try row.int(0))
-            switch schema.dialect {
-            case .postgres:
-                try await db.query("ALTER TABLE IF EXISTS \(t.events) ADD COLUMN IF NOT EXISTS actor TEXT")
-            case .sqlite:
-                let columns = try await db.query("SELECT name FROM pragma_table_info('\(t.events)')").map { try $0.string(0) }
-                guard !columns.isEmpty, !columns.contains("actor") else { continue }
-                try await db.query("ALTER TABLE \(t.events) ADD COLUMN actor TEXT")
-                logger.info("Added the history's actor column", metadata: ["generation": "\(t.generation)"])
-            }
-        }
     }
 
     static func liveGeneration(_ db: any SQLExecutor, _ schema: ReadModelSchema) async throws -> Int64? {

@@ -16,13 +16,7 @@ enum PlainBodyEncoder {
             w.key("currency"); w.string(body.currency)
             w.key("customerId"); w.string(body.customerId)
             w.key("items")
-            w.beginArray()
-            for item in body.items {
-                w.beginObject()
-                lineItem(item, &w)
-                w.endObject()
-            }
-            w.endArray()
+            LineItemsJSON.write(body.items, &w)
         case .itemAdded(let body):
             lineItem(body.item, &w)
         case .itemRemoved(let body):

@@ -16,6 +16,7 @@ enum RowEncoder {
         rows.append(state.confirmedTotal)
         rows.append(row.itemCount)
         rows.append(Int64(state.items.count))
+        rows.append(items: state.items)
         rows.append(state.version)
         rows.append(row.placedAt.millisecondsSinceEpoch)
         rows.append(row.updatedAt.millisecondsSinceEpoch)
@@ -23,19 +24,6 @@ enum RowEncoder {
         rows.append(state.shipping?.trackingNumber)
         rows.append(state.cancelReason)
         rows.endRow()
-    }
-
-    static func appendLines(of row: OrderRow, from first: Int, to rows: inout some RowWriter) {
-        let items = row.state.items
-        for index in first..<items.count {
-            let item = items[index]
-            rows.append(row.orderId)
-            rows.append(Int64(index))
-            rows.append(item.sku)
-            rows.append(item.quantity)
-            rows.append(item.unitPrice)
-            rows.endRow()
-        }
     }
 
     /// The fields of `FoldedEvent.row`, each written where it goes.

@@ -12,6 +12,8 @@ protocol RowWriter {
     mutating func append(lowercased id: UUID)
     /// An event's body as JSON (`EventCodec.encodeBody`).
     mutating func append(body: OrderEvent)
+    /// An order's lines as JSON (`LineItemsJSON`).
+    mutating func append(items: [LineItem])
     mutating func endRow()
 }
 
@@ -22,6 +24,10 @@ extension BinaryCopyRows: RowWriter {
 
     mutating func append(body: OrderEvent) {
         append(utf8Building: { EventCodec.encodeBody(body, into: &$0) })
+    }
+
+    mutating func append(items: [LineItem]) {
+        append(utf8Building: { LineItemsJSON.encode(items, into: &$0) })
     }
 }
 
@@ -36,6 +42,7 @@ struct ValueRows: RowWriter {
     mutating func append(_ text: String?) { row.append(SQLValue(text)) }
     mutating func append(lowercased id: UUID) { row.append(.text(id.lowercasedString)) }
     mutating func append(body: OrderEvent) { row.append(.text(String(decoding: EventCodec.encodeBody(body), as: UTF8.self))) }
+    mutating func append(items: [LineItem]) { row.append(.text(LineItemsJSON.encode(items))) }
 
     mutating func endRow() {
         rows.append(row)

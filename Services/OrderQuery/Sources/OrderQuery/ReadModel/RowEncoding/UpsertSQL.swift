@@ -8,17 +8,15 @@ struct UpsertSQL {
 
     static let orderColumns = [
         "order_id", "kafka_partition", "customer_id", "status", "currency", "total", "confirmed_total", "item_count",
-        "line_count", "version", "placed_at_ms", "updated_at_ms", "carrier", "tracking_number", "cancel_reason",
+        "line_count", "items", "version", "placed_at_ms", "updated_at_ms", "carrier", "tracking_number", "cancel_reason",
     ]
     static let eventColumns = [
         "order_id", "version", "event_type", "event_id", "schema_version", "command_id", "occurred_at_ms",
         "kafka_partition", "kafka_offset", "status", "payload", "actor",
     ]
-    static let itemColumns = ["order_id", "line_no", "sku", "quantity", "unit_price"]
     /// The columns' types, for VALUES lists that are not an INSERT's own (`Statement.rows(_:types:)`).
-    static let orderTypes = ["text", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "text"]
+    static let orderTypes = ["text", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "text", "bigint", "bigint", "bigint", "text", "text", "text"]
     static let eventTypes = ["text", "bigint", "text", "text", "bigint", "text", "bigint", "bigint", "bigint", "text", "text", "text"]
-    static let itemTypes = ["text", "bigint", "text", "bigint", "bigint"]
     static let customerTypes = ["text", "bigint"] + customerCounts.map { _ in "bigint" } + ["bigint", "bigint"]
     static let customerCounts = ["placed_count", "confirmed_count", "shipped_count", "delivered_count", "cancelled_count"]
 
@@ -28,7 +26,7 @@ struct UpsertSQL {
         INSERT INTO \(tables.orders) (\(Self.orderColumns.joined(separator: ", "))) \(values ? "VALUES " : "")\(rows)
         ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, total = excluded.total,
             confirmed_total = excluded.confirmed_total, item_count = excluded.item_count,
-            line_count = excluded.line_count, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
+            line_count = excluded.line_count, items = excluded.items, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
             carrier = excluded.carrier, tracking_number = excluded.tracking_number, cancel_reason = excluded.cancel_reason
         """
     }

@@ -18,10 +18,11 @@ enum BatchWrite: Equatable, Sendable {
     case pipelined
 
     /// The most records and orders one statement takes: bound parameters stay far below
-    /// PostgreSQL's 65,535, and the joined load of the touched orders pays off only for few.
+    /// PostgreSQL's 65,535, and reading the touched orders first pays off only for few.
     static let oneStatementRecords = 500
     static let oneStatementOrders = 100
-    /// PostgreSQL takes at most 65,535 bound parameters per statement.
+    /// PostgreSQL takes at most 65,535 bound parameters per statement. The limits above keep a
+    /// statement under it; this is the guard should they change.
     static let oneStatementParameters = 60_000
 
     /// A backlog: more records than one statement takes, so it is pipelined.

@@ -5,8 +5,7 @@ import Events
 /// The one-statement path could not read the touched orders; the transaction path takes the batch.
 enum OneStatementFallback: Error {
     case loadFailed
-    /// More bound parameters than one statement takes (orders with very many lines, which a
-    /// writer other than order-command may put in the log).
+    /// More bound parameters than one statement takes (many orders, events or customers).
     case tooManyParameters
 }
 
@@ -16,15 +15,15 @@ extension ReadModelStore {
     ///
     /// 1. The touched orders' rows before the batch. Rows in `known` (the projection's cache)
     ///    are taken as they are. An order whose first event in the batch is its version 1 is
-    ///    assumed new, and the statement checks that it is. The others are read, with their
-    ///    items, outside any transaction. All of this is safe because an order is only ever
+    ///    assumed new, and the statement checks that it is. The others are read outside any
+    ///    transaction. All of this is safe because an order is only ever
     ///    written together with its partition's stored offset, under a compare-and-set on it:
     ///    if anyone wrote these orders after the rows were read (or cached), they moved the
     ///    offset, and step 2 refuses the batch.
     /// 2. One statement: lock the generation's row (key share, as a swap locks it for update),
     ///    lock the partitions' offset rows where they still are where the batch started, check
     ///    that the orders assumed new are, and only if all of that holds, move the offsets and
-    ///    write the orders, items, events and customers. A statement outside a transaction is
+    ///    write the orders, events and customers. A statement outside a transaction is
     ///    atomic on its own, so a refusal writes nothing, and a batch that fails half-way
     ///    leaves nothing behind. An order wrongly assumed new (a second writer's version 1 of
     ///    an order that exists) makes the statement write nothing, and the batch is folded
@@ -38,9 +37,9 @@ extension ReadModelStore {
         let assumedNew = assumeNew ? Self.firstSeenAtVersionOne(records, excluding: before) : []
         let toRead = orderIds.subtracting(before.keys).subtracting(assumedNew)
         if !toRead.isEmpty {
-            let load = Self.joinedLoad(tables, ids: toRead)
+            let load = Self.orderSelect(tables, ids: toRead)
             do {
-                before.merge(try Self.joinedOrders(try await database.readStatement(load.sql, load.binds))) { _, read in read }
+                before.merge(try Self.orders(try await database.readStatement(load.sql, load.binds))) { _, read in read }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -130,24 +129,6 @@ extension ReadModelStore {
                 progress AS (UPDATE \(schema.generations) SET events_applied = events_applied + \(s.bind(.int(Int64(eventsApplied)))),
                     updated_at_ms = \(s.bind(.int(Timestamp.now.millisecondsSinceEpoch)))
                     WHERE generation = \(generation) AND (SELECT go FROM go))
-                """)
-        }
-        let trimmed = rows.itemOrders.filter { $0.previousLineCount > $0.lineCount }
-        if !trimmed.isEmpty {
-            // Lines past an order's new line count go; the changed ones are upserted: disjoint
-            // rows, so the two can be parts of one statement.
-            let counts = s.rows(trimmed.map { [.text($0.orderId), .int($0.lineCount)] }, types: ["text", "bigint"])
-            parts.append("""
-                items_trimmed AS (DELETE FROM \(t.items) i USING (VALUES \(counts)) AS v(order_id, line_count)
-                    WHERE (SELECT go FROM go) AND i.order_id = v.order_id AND i.line_no >= v.line_count)
-                """)
-        }
-        if !rows.items.isEmpty {
-            parts.append("""
-                items_upserted AS (INSERT INTO \(t.items) (\(UpsertSQL.itemColumns.joined(separator: ", ")))
-                    \(Self.valuesIf(s.rows(rows.items, types: UpsertSQL.itemTypes)))
-                    ON CONFLICT (order_id, line_no) DO UPDATE SET sku = excluded.sku, quantity = excluded.quantity,
-                        unit_price = excluded.unit_price)
                 """)
         }
         if !rows.orders.isEmpty {

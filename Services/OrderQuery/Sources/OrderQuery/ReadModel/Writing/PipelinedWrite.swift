@@ -13,9 +13,9 @@ extension ReadModelStore {
     ///
     /// `after`: on PostgreSQL, the batch before this one may still be being stored (in its
     /// own transaction, on another connection). This one then first writes the rows no other
-    /// batch writes (its events, the orders it creates and their lines), then waits for
+    /// batch writes (its events and the orders it creates), then waits for
     /// `after` to end, then moves the offsets and writes the rest (rows that batch may have
-    /// written: orders it held, their lines, the customers' summaries). The two batches'
+    /// written: orders it held, the customers' summaries). The two batches'
     /// largest writes overlap; the compare-and-set still orders them (if the one before was
     /// not stored, the offsets are not where this one starts, and it is refused whole).
     public func applyFolded(
