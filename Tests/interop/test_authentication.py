@@ -25,6 +25,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from auth_tokens import hs256_secret
 from helpers import wait_until
 from order_command import Client, end_offsets, partition_of
 from order_query import create_topic
@@ -52,7 +53,7 @@ class Keys:
             keys.append({**jwk, "kid": kid, "alg": alg, "use": "sig"})
         self.jwks_path = directory / "jwks.json"
         self.jwks_path.write_text(json.dumps({"keys": keys}))
-        self.secret = secrets.token_bytes(48)
+        self.secret = hs256_secret()
         self.secret_path = directory / "hs256.secret"
         self.secret_path.write_bytes(self.secret)
 
