@@ -62,7 +62,7 @@ extension ReadModelStore {
         // The generation's row drives the statement, so it answers one row (order columns
         // null) when the order is missing, and none when the generation is.
         let rows = try await database.readStatement("""
-            SELECT \(Self.orderColumnNames.map { "o.\($0)" }.joined(separator: ", ")), g.status,
+            SELECT \(Self.orderColumnsOfO), g.status,
                    (SELECT next_offset FROM \(t.offsets) WHERE generation = g.generation AND kafka_partition = $3)
             FROM \(schema.generations) g
             LEFT JOIN \(t.orders) o ON o.order_id = $1
@@ -123,6 +123,9 @@ extension ReadModelStore {
         "placed_at_ms", "updated_at_ms", "carrier", "tracking_number", "cancel_reason", "items",
     ]
     static let orderColumns = "SELECT " + orderColumnNames.joined(separator: ", ")
+    /// The same columns of a table aliased `o` (`visibleOrder`'s join), built once: every
+    /// read-your-writes read runs that statement.
+    static let orderColumnsOfO = orderColumnNames.map { "o.\($0)" }.joined(separator: ", ")
 
     /// The orders of rows selected with `orderColumnNames` (rows with a null order: none).
     static func orders(_ rows: [SQLRow]) throws -> [String: OrderRow] {

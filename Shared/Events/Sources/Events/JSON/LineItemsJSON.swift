@@ -3,7 +3,7 @@ import Foundation
 /// An order's lines as one JSON array, `[{"quantity","sku","unitPrice"}, …]` in line order, the
 /// way OrderPlaced's `items` are written in the log. The read model keeps an order's lines
 /// this way, as a column of the order's row: a line table cost a row (and an index entry) per
-/// line, about half of what a rebuild stored.
+/// line, 640,000 of the 1.74 million rows a rebuild of 1,000,000 events stored.
 public enum LineItemsJSON {
     public static func encode(_ items: [LineItem], into bytes: inout [UInt8]) {
         var w = JSONByteWriter(reusing: &bytes)
@@ -25,13 +25,7 @@ public enum LineItemsJSON {
         var text = text
         return text.withUTF8 { buffer -> [LineItem]? in
             var reader = PlainJSONReader(buffer)
-            var items: [LineItem] = []
-            let plain = reader.array { element in
-                guard let item = element.lineItem() else { return false }
-                items.append(item)
-                return true
-            }
-            if plain, reader.atEnd() { return items }
+            if let items = reader.lineItems(), reader.atEnd() { return items }
             return try? JSONDecoder().decode([LineItem].self, from: Data(buffer))
         }
     }
@@ -40,11 +34,17 @@ public enum LineItemsJSON {
         w.beginArray()
         for item in items {
             w.beginObject()
-            w.key("quantity"); w.int(item.quantity)
-            w.key("sku"); w.string(item.sku)
-            w.key("unitPrice"); w.int(item.unitPrice)
+            writeFields(of: item, &w)
             w.endObject()
         }
         w.endArray()
+    }
+
+    /// A line's fields in sorted key order, inside an object the caller opened (ItemAdded's
+    /// body is one line's fields alone).
+    static func writeFields(of item: LineItem, _ w: inout JSONByteWriter) {
+        w.key("quantity"); w.int(item.quantity)
+        w.key("sku"); w.string(item.sku)
+        w.key("unitPrice"); w.int(item.unitPrice)
     }
 }

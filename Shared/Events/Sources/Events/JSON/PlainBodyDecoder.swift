@@ -33,20 +33,15 @@ enum PlainBodyDecoder {
     }
 
     private static func placed(_ reader: inout PlainJSONReader) -> OrderPlaced? {
-        var customerId: String?, currency: String?, items: [LineItem] = []
+        var customerId: String?, currency: String?, items: [LineItem]?
         let ok = reader.object(keys: Keys.orderPlaced) { r, key in
             switch key {
             case 0: customerId = r.string(); return customerId != nil
             case 1: currency = r.string(); return currency != nil
-            default:
-                return r.array { element in
-                    guard let item = element.lineItem() else { return false }
-                    items.append(item)
-                    return true
-                }
+            default: items = r.lineItems(); return items != nil
             }
         }
-        guard ok, let customerId, let currency else { return nil }
+        guard ok, let customerId, let currency, let items else { return nil }
         return OrderPlaced(customerId: customerId, currency: currency, items: items)
     }
 
@@ -76,6 +71,17 @@ extension PlainJSONReader {
         }
         guard ok, let sku, let quantity, let unitPrice else { return nil }
         return LineItem(sku: sku, quantity: quantity, unitPrice: unitPrice)
+    }
+
+    /// An array of `lineItem()`s: OrderPlaced's `items`, and the read model's `items` column.
+    public mutating func lineItems() -> [LineItem]? {
+        var items: [LineItem] = []
+        let ok = array { element in
+            guard let item = element.lineItem() else { return false }
+            items.append(item)
+            return true
+        }
+        return ok ? items : nil
     }
 
     private static let lineItemKeys = ["sku", "quantity", "unitPrice"].map { Array($0.utf8) }

@@ -18,7 +18,7 @@ enum PlainBodyEncoder {
             w.key("items")
             LineItemsJSON.write(body.items, &w)
         case .itemAdded(let body):
-            lineItem(body.item, &w)
+            LineItemsJSON.writeFields(of: body.item, &w)
         case .itemRemoved(let body):
             w.key("sku"); w.string(body.sku)
         case .confirmed(let body):
@@ -33,11 +33,5 @@ enum PlainBodyEncoder {
         }
         w.endObject()
         w.finish(into: &bytes)
-    }
-
-    private static func lineItem(_ item: LineItem, _ w: inout JSONByteWriter) {
-        w.key("quantity"); w.int(item.quantity)
-        w.key("sku"); w.string(item.sku)
-        w.key("unitPrice"); w.int(item.unitPrice)
     }
 }
